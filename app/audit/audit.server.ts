@@ -1,0 +1,54 @@
+import { desc } from "drizzle-orm";
+import * as s from "../../db/schema";
+import { type Database, getDb } from "../db.server";
+
+export type AuditAction =
+  | "sign_in"
+  | "sign_in_failed"
+  | "sign_out"
+  | "sign_out_everywhere"
+  | "invitation_sent"
+  | "invitation_accepted"
+  | "password_reset_requested"
+  | "password_reset"
+  | "role_changed"
+  | "user_deactivated"
+  | "user_reactivated"
+  | "organisation_created"
+  | "organisation_approved"
+  | "service_submitted"
+  | "service_approved"
+  | "service_capacity_changed";
+
+export interface AuditEntry {
+  actorId: string | null;
+  action: AuditAction;
+  subjectType?: string;
+  subjectId?: string;
+  ip?: string;
+  details?: Record<string, unknown>;
+}
+
+/** Writes an audit row; pass a transaction so the row commits with the change it records. */
+export async function audit(entry: AuditEntry, tx?: Database) {
+  const db = tx ?? (await getDb());
+  await db.insert(s.auditLog).values({ ...entry, details: entry.details ?? {} });
+}
+
+export async function recentAuditEntries(limit = 200) {
+  const db = await getDb();
+  return db
+    .select({
+      id: s.auditLog.id,
+      at: s.auditLog.at,
+      action: s.auditLog.action,
+      subjectType: s.auditLog.subjectType,
+      subjectId: s.auditLog.subjectId,
+      ip: s.auditLog.ip,
+      details: s.auditLog.details,
+      actorId: s.auditLog.actorId,
+    })
+    .from(s.auditLog)
+    .orderBy(desc(s.auditLog.id))
+    .limit(limit);
+}

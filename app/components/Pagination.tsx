@@ -1,0 +1,40 @@
+import { Link } from "@remix-run/react";
+
+/** Numbered pages as plain links, so paging works without JavaScript. */
+export function Pagination({ page, pageCount, hrefFor }: { page: number; pageCount: number; hrefFor: (page: number) => string }) {
+  if (pageCount <= 1) return null;
+  const pages = Array.from({ length: pageCount }, (_, i) => i + 1).filter((p) => p === 1 || p === pageCount || Math.abs(p - page) <= 2);
+  return (
+    <nav className="ds_pagination" aria-label="Pages of results">
+      <ul className="ds_pagination__list">
+        {page > 1 && (
+          <li className="ds_pagination__item">
+            <Link className="ds_pagination__link" to={hrefFor(page - 1)} rel="prev">
+              <span className="ds_pagination__link-label">Previous</span>
+            </Link>
+          </li>
+        )}
+        {pages.map((p, i) => (
+          <li className="ds_pagination__item" key={p}>
+            {i > 0 && pages[i - 1] !== p - 1 && <span className="ds_pagination__link ds_pagination__link--ellipsis">&hellip;</span>}
+            <Link
+              className={`ds_pagination__link${p === page ? " ds_current" : ""}`}
+              to={hrefFor(p)}
+              aria-current={p === page ? "page" : undefined}
+              aria-label={`Page ${p}`}
+            >
+              <span className="ds_pagination__link-label">{p}</span>
+            </Link>
+          </li>
+        ))}
+        {page < pageCount && (
+          <li className="ds_pagination__item">
+            <Link className="ds_pagination__link" to={hrefFor(page + 1)} rel="next">
+              <span className="ds_pagination__link-label">Next</span>
+            </Link>
+          </li>
+        )}
+      </ul>
+    </nav>
+  );
+}

@@ -1,0 +1,146 @@
+// Form fields in the Scottish Government Design System's markup, wired to conform.
+import { type FieldMetadata, getInputProps, getTextareaProps, getSelectProps } from "@conform-to/react";
+import { useEffect, useRef, type ReactNode } from "react";
+
+interface FieldProps {
+  label: string;
+  hint?: ReactNode;
+  className?: string;
+}
+
+function Question({ meta, label, hint, children }: FieldProps & { meta: FieldMetadata<unknown>; children: ReactNode }) {
+  const error = meta.errors?.[0];
+  return (
+    <div className={`ds_question${error ? " ds_question--error" : ""}`}>
+      <label className="ds_label" htmlFor={meta.id}>
+        {label}
+      </label>
+      {hint && (
+        <p className="ds_hint-text" id={`${meta.id}-hint`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p className="ds_question__error-message" id={meta.errorId}>
+          {error}
+        </p>
+      )}
+      {children}
+    </div>
+  );
+}
+
+function describedBy(meta: FieldMetadata<unknown>, hint: unknown) {
+  return [hint ? `${meta.id}-hint` : null, meta.errors?.length ? meta.errorId : null].filter(Boolean).join(" ") || undefined;
+}
+
+export function TextField({
+  meta,
+  type = "text",
+  autoComplete,
+  width,
+  ...props
+}: FieldProps & {
+  meta: FieldMetadata<string | number | undefined | null>;
+  type?: "text" | "email" | "password" | "tel" | "url" | "number" | "date" | "search";
+  autoComplete?: string;
+  width?: "fixed-10" | "fixed-20" | "fixed-30" | "fluid-half" | "fluid-two-thirds";
+}) {
+  const m = meta as FieldMetadata<unknown>;
+  return (
+    <Question meta={m} {...props}>
+      <input
+        {...getInputProps(meta, { type, ariaDescribedBy: describedBy(m, props.hint) })}
+        key={meta.key}
+        autoComplete={autoComplete}
+        className={`ds_input${meta.errors?.length ? " ds_input--error" : ""}${width ? ` ds_input--${width}` : ""}`}
+      />
+    </Question>
+  );
+}
+
+export function TextAreaField({ meta, rows = 4, ...props }: FieldProps & { meta: FieldMetadata<string | undefined | null>; rows?: number }) {
+  const m = meta as FieldMetadata<unknown>;
+  return (
+    <Question meta={m} {...props}>
+      <textarea
+        {...getTextareaProps(meta, { ariaDescribedBy: describedBy(m, props.hint) })}
+        key={meta.key}
+        rows={rows}
+        className={`ds_input${meta.errors?.length ? " ds_input--error" : ""}`}
+      />
+    </Question>
+  );
+}
+
+export function SelectField({
+  meta,
+  options,
+  placeholder,
+  ...props
+}: FieldProps & { meta: FieldMetadata<string | undefined | null>; options: { value: string; label: string }[]; placeholder?: string }) {
+  const m = meta as FieldMetadata<unknown>;
+  return (
+    <Question meta={m} {...props}>
+      <div className="ds_select-wrapper">
+        <select
+          {...getSelectProps(meta, { ariaDescribedBy: describedBy(m, props.hint) })}
+          key={meta.key}
+          className={`ds_select${meta.errors?.length ? " ds_input--error" : ""}`}
+        >
+          {placeholder !== undefined && <option value="">{placeholder}</option>}
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+        <span className="ds_select-arrow" aria-hidden="true" />
+      </div>
+    </Question>
+  );
+}
+
+export function CheckboxField({ meta, label, hint }: { meta: FieldMetadata<boolean | string | undefined | null>; label: string; hint?: string }) {
+  return (
+    <div className="ds_checkbox ds_checkbox--small">
+      <input {...getInputProps(meta, { type: "checkbox", value: "on" })} key={meta.key} className="ds_checkbox__input" />
+      <label className="ds_checkbox__label" htmlFor={meta.id}>
+        {label}
+      </label>
+      {hint && <p className="ds_hint-text">{hint}</p>}
+    </div>
+  );
+}
+
+/** Lists every error at the top of the page, each linking to its field, and takes focus when shown. */
+export function ErrorSummary({ errors }: { errors: { id: string; message: string }[] }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (errors.length) ref.current?.focus();
+  }, [errors]);
+  if (errors.length === 0) return null;
+  return (
+    <div className="ds_error-summary" aria-labelledby="error-summary-title" role="alert" tabIndex={-1} ref={ref}>
+      <h2 className="ds_error-summary__title" id="error-summary-title">
+        There is a problem
+      </h2>
+      <ul className="ds_error-summary__list">
+        {errors.map((e) => (
+          <li key={e.id + e.message}>
+            <a href={`#${e.id}`}>{e.message}</a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** The errors of the named fields (and the form's own) for ErrorSummary. */
+export function summariseErrors(
+  form: { errors?: string[]; id: string },
+  fields: Record<string, FieldMetadata<unknown> | undefined>,
+): { id: string; message: string }[] {
+  const list = Object.values(fields).flatMap((f) => (f?.errors ?? []).map((message) => ({ id: f!.id, message })));
+  return [...(form.errors ?? []).map((message) => ({ id: form.id, message })), ...list];
+}

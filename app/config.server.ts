@@ -1,0 +1,79 @@
+// Settings come from the environment only, validated once at start-up.
+// Each bad value produces one sentence naming the setting, never a stack trace.
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+
+const url = (protocols: string[], example: string) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")} (for example ${example})` },
+  );
+
+const configSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: url(["postgres:", "postgresql:"], "postgres://user:password@localhost:5432/fort").optional(),
+  PGLITE_DATA_DIR: z.string().min(1).default("./data/pglite"),
+  PORT: z.coerce
+    .number({ invalid_type_error: "must be a whole number between 1 and 65535" })
+    .int("must be a whole number between 1 and 65535")
+    .min(1, "must be a whole number between 1 and 65535")
+    .max(65535, "must be a whole number between 1 and 65535")
+    .default(3000),
+  SESSION_SECRET: z.string().min(32, "must be at least 32 characters long (for example the output of `openssl rand -hex 32`)").optional(),
+  MAP_TILE_URL: z
+    .string()
+    .refine((v) => /^https?:\/\//.test(v) && ["{z}", "{x}", "{y}"].every((p) => v.includes(p)), {
+      message: "must be an http(s) URL template containing {z}, {x} and {y}",
+    })
+    .default("https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+  MAP_TILE_ATTRIBUTION: z
+    .string()
+    .default('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'),
+  SMTP_URL: url(["smtp:", "smtps:"], "smtp://user:password@mail.example.org:587").optional(),
+  MAIL_FROM: z.string().includes("@", { message: "must be an email address, optionally with a name (FORT <fort@example.org>)" }).default("FORT <fort@localhost>"),
+  APP_URL: url(["http:", "https:"], "https://fort.example.org").optional(),
+  SEED_DEMO_DATA: z.enum(["true", "false"], { message: "must be true or false" }).default("true"),
+});
+
+export type Config = z.infer<typeof configSchema> & { APP_URL: string; SESSION_SECRET: string; sessionSecretGenerated: boolean };
+
+export class ConfigError extends Error {}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  // An empty variable means "not set", as in most twelve-factor apps.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const result = configSchema.safeParse(cleaned);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const name = String(issue.path[0] ?? "configuration");
+    const raw = cleaned[name];
+    const got = raw !== undefined && name !== "SESSION_SECRET" && name !== "DATABASE_URL" && name !== "SMTP_URL" ? ` (got "${raw}")` : "";
+    throw new ConfigError(`${name} ${issue.message}${got}.`);
+  }
+  const c = result.data;
+  return {
+    ...c,
+    APP_URL: (c.APP_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, ""),
+    SESSION_SECRET: c.SESSION_SECRET ?? randomBytes(32).toString("hex"),
+    sessionSecretGenerated: c.SESSION_SECRET === undefined,
+  };
+}
+
+let cached: Config | undefined;
+
+export function config(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+/** Origin of the tile server, for the Content-Security-Policy. */
+export function tileOrigin(c: Config = config()): string {
+  const host = new URL(c.MAP_TILE_URL.replace(/\{[a-z]\}/g, "a")).origin;
+  return host.replace("://a.", "://*.");
+}

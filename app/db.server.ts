@@ -1,0 +1,99 @@
+// The one way the app reaches its database: PostgreSQL via postgres.js when DATABASE_URL is set,
+// otherwise an embedded PGlite database persisted on disk. Same schema, migrations and queries on both.
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import * as schema from "../db/schema";
+import { config } from "./config.server";
+
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Engine = "postgres" | "pglite";
+
+export interface DatabaseHandle {
+  db: Database;
+  engine: Engine;
+  /** A short description safe to print (never the password). */
+  describe: string;
+  close(): Promise<void>;
+  /** PGlite only: a tarball of the data directory, used to copy a migrated test database. */
+  dumpDataDir?(): Promise<Blob>;
+}
+
+export const MIGRATIONS_FOLDER = path.resolve(process.cwd(), "db/migrations");
+
+export class DatabaseUnavailableError extends Error {}
+
+export async function openDatabase(options: { url?: string; dataDir?: string; loadDataDir?: Blob }): Promise<DatabaseHandle> {
+  if (options.url) {
+    const { default: postgres } = await import("postgres");
+    const { drizzle } = await import("drizzle-orm/postgres-js");
+    const target = new URL(options.url);
+    const client = postgres(options.url, {
+      max: 10,
+      onnotice: () => {},
+      connect_timeout: 10,
+    });
+    const describe = `PostgreSQL at ${target.hostname}:${target.port || 5432}${target.pathname}`;
+    try {
+      await client`select 1`;
+    } catch (error) {
+      await client.end({ timeout: 1 }).catch(() => {});
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new DatabaseUnavailableError(`DATABASE_URL: could not connect to ${describe} (${reason}).`);
+    }
+    return {
+      db: drizzle({ client, schema }) as unknown as Database,
+      engine: "postgres",
+      describe,
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { cube } = await import("@electric-sql/pglite/contrib/cube");
+  const { earthdistance } = await import("@electric-sql/pglite/contrib/earthdistance");
+  const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  const dataDir = options.dataDir ?? "memory://";
+  if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create(dataDir, { extensions: { cube, earthdistance, pg_trgm }, loadDataDir: options.loadDataDir });
+  return {
+    db: drizzle({ client, schema }) as unknown as Database,
+    engine: "pglite",
+    describe: dataDir.startsWith("memory://") ? "embedded PGlite (in memory)" : `embedded PGlite in ${dataDir}`,
+    close: () => client.close(),
+    dumpDataDir: async () => (await client.dumpDataDir("none")) as Blob,
+  };
+}
+
+export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
+  if (handle.engine === "postgres") {
+    const { migrate } = await import("drizzle-orm/postgres-js/migrator");
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    await migrate(handle.db as any, { migrationsFolder: MIGRATIONS_FOLDER });
+  } else {
+    const { migrate } = await import("drizzle-orm/pglite/migrator");
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    await migrate(handle.db as any, { migrationsFolder: MIGRATIONS_FOLDER });
+  }
+}
+
+// One handle per process. Remix dev reloads modules, so it lives on globalThis.
+const globalForDb = globalThis as unknown as { __fortDb?: Promise<DatabaseHandle> };
+
+export function databaseHandle(): Promise<DatabaseHandle> {
+  globalForDb.__fortDb ??= openDatabase({
+    url: config().DATABASE_URL,
+    dataDir: config().DATABASE_URL ? undefined : config().PGLITE_DATA_DIR,
+  });
+  return globalForDb.__fortDb;
+}
+
+/** For tests: use an already opened handle as the process's database. */
+export function useDatabaseHandle(handle: DatabaseHandle) {
+  globalForDb.__fortDb = Promise.resolve(handle);
+}
+
+export async function getDb(): Promise<Database> {
+  return (await databaseHandle()).db;
+}

@@ -1,0 +1,136 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError, useRouteLoaderData } from "@remix-run/react";
+import type { ReactNode } from "react";
+import designSystemCss from "@scottish-government/design-system/dist/css/design-system.min.css?url";
+import appCss from "./styles/app.css?url";
+import { readSession } from "./auth/session.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { user, setCookie } = await readSession(request);
+  const body = { user: user && { name: user.name, role: user.role } };
+  return setCookie ? data(body, { headers: { "Set-Cookie": setCookie } }) : body;
+}
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: designSystemCss },
+  { rel: "stylesheet", href: appCss },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export const meta: MetaFunction = () => [
+  { title: "FORT – family support services near you" },
+  { name: "description", content: "Find family-support services near you, and refer families to them." },
+];
+
+export function Layout({ children }: { children: ReactNode }) {
+  const rootData = useRouteLoaderData<typeof loader>("root");
+  const user = rootData?.user;
+  return (
+    <html lang="en-GB">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <div className="ds_page">
+          <div className="ds_page__top">
+            <nav className="ds_skip-links" aria-label="Skip links">
+              <ul className="ds_skip-links__list">
+                <li className="ds_skip-links__item">
+                  <a className="ds_skip-links__link" href="#main-content">
+                    Skip to main content
+                  </a>
+                </li>
+              </ul>
+            </nav>
+            <header className="ds_site-header" role="banner">
+              <div className="ds_wrapper">
+                <div className="ds_site-header__content">
+                  <div className="ds_site-branding">
+                    <Link className="ds_site-branding__link fort-brand" to="/">
+                      FORT
+                    </Link>
+                    <div className="ds_site-branding__title">Family support services</div>
+                  </div>
+                  <div className="ds_site-header__controls fort-header-actions">
+                    {user ? (
+                      <>
+                        <Link to="/dashboard">{user.name}</Link>
+                        <Form method="post" action="/sign-out">
+                          <button type="submit" className="ds_button ds_button--secondary ds_button--small">
+                            Sign out
+                          </button>
+                        </Form>
+                      </>
+                    ) : (
+                      <Link to="/sign-in">Sign in</Link>
+                    )}
+                  </div>
+                </div>
+              </div>
+            </header>
+          </div>
+          <div className="ds_page__middle">
+            <div className="ds_wrapper">
+              <main id="main-content" tabIndex={-1}>
+                {children}
+              </main>
+            </div>
+          </div>
+          <div className="ds_page__bottom">
+            <footer className="ds_site-footer">
+              <div className="ds_wrapper">
+                <div className="ds_site-footer__content fort-footer-attribution">
+                  <p>
+                    FORT is for early help. If you think a child is at risk of significant harm, contact the local child protection
+                    service or the police on 999 straight away.
+                  </p>
+                  <p>
+                    <Link to="/about/data">About the data and its licences</Link>
+                  </p>
+                  <p>
+                    Contains OS data © Crown copyright and database right 2025. Contains Royal Mail data © Royal Mail copyright and
+                    database right 2025. Source: Office for National Statistics licensed under the Open Government Licence v.3.0.
+                  </p>
+                </div>
+              </div>
+            </footer>
+          </div>
+        </div>
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  if (isRouteErrorResponse(error)) {
+    return (
+      <>
+        <h1>{error.status === 404 ? "Page not found" : error.status === 403 ? "You do not have access to this page" : "Something is wrong with that request"}</h1>
+        <p>{typeof error.data === "string" && error.data ? error.data : error.statusText}</p>
+        <p>
+          <Link to="/">Go to the list of services</Link>
+        </p>
+      </>
+    );
+  }
+  return (
+    <>
+      <h1>Sorry, there is a problem with FORT</h1>
+      <p>Please try again in a few minutes. Nothing you sent has been lost if you saw a confirmation.</p>
+      <p>
+        <Link to="/">Go to the list of services</Link>
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,162 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, isRouteErrorResponse, useLoaderData, useRouteError } from "@remix-run/react";
+import { CapacityTag, ShanarriTags } from "~/components/ServiceTags";
+import { WEEKDAYS, formatAgeRange, formatDate, formatTime } from "~/directory/format";
+import { getPublishedService } from "~/directory/services.server";
+import { CATEGORIES } from "~/directory/taxonomy";
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  const service = await getPublishedService(params.id ?? "");
+  if (!service) throw new Response("We could not find that service. It may have been removed or the link may be wrong.", { status: 404 });
+  return { service };
+}
+
+export default function ServicePage() {
+  const { service } = useLoaderData<typeof loader>();
+  const routes = [
+    service.acceptsProfessionalReferrals && "Referral by a professional (for example a health visitor, teacher or GP)",
+    service.acceptsSelfReferrals && "Families can refer themselves",
+  ].filter(Boolean);
+  return (
+    <article>
+      <nav aria-label="Breadcrumb" className="ds_breadcrumbs">
+        <ol className="ds_breadcrumbs__list">
+          <li className="ds_breadcrumbs__item">
+            <Link className="ds_breadcrumbs__link" to="/">
+              Services
+            </Link>
+          </li>
+        </ol>
+      </nav>
+      <header className="ds_page-header">
+        <span className="ds_page-header__label ds_content-label">{service.organisation.name}</span>
+        <h1 className="ds_page-header__title">{service.name}</h1>
+      </header>
+      <p className="ds_lead">{service.summary}</p>
+      <p>
+        <CapacityTag capacity={service.capacity} typicalWaitWeeks={service.typicalWaitWeeks} />
+        {service.status === "temporarily_closed" && <strong className="ds_tag ds_tag--grey fort-status">Temporarily closed</strong>}
+      </p>
+      <ShanarriTags codes={service.shanarri} />
+
+      <h2>What it offers</h2>
+      <p>{service.description}</p>
+
+      <h2>Who it is for</h2>
+      <dl className="ds_summary-list">
+        <SummaryRow label="Ages">{formatAgeRange(service.minAge, service.maxAge)}</SummaryRow>
+        {service.eligibilityCriteria && <SummaryRow label="Who can use it">{service.eligibilityCriteria}</SummaryRow>}
+        <SummaryRow label="Areas covered">{service.areas.join(", ") || "Not stated"}</SummaryRow>
+        <SummaryRow label="Kind of support">
+          {CATEGORIES.filter((c) => service.categories.includes(c.code)).map((c) => c.name).join(", ") || "Not stated"}
+        </SummaryRow>
+      </dl>
+
+      <h2>How to get this support</h2>
+      <ul>
+        {routes.map((r) => (
+          <li key={String(r)}>{r}</li>
+        ))}
+      </ul>
+      <dl className="ds_summary-list">
+        <SummaryRow label="Cost">{service.isFree ? "Free" : service.costDescription ?? "There is a charge"}</SummaryRow>
+        <SummaryRow label="Languages">{service.languages.map((l) => l.name).join(", ") || "English"}</SummaryRow>
+      </dl>
+
+      {service.hours.length > 0 && (
+        <>
+          <h2>Opening hours</h2>
+          <table className="ds_table">
+            <caption className="visually-hidden">Opening hours</caption>
+            <tbody>
+              {service.hours.map((h, i) => (
+                <tr key={i}>
+                  <th scope="row">{WEEKDAYS[h.weekday - 1]}</th>
+                  <td>
+                    {formatTime(h.opensAt)} to {formatTime(h.closesAt)}
+                    {h.note ? ` (${h.note})` : ""}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+
+      <h2>Where</h2>
+      {service.locations.map((l) => (
+        <section key={l.id} aria-label={l.name}>
+          <h3>{l.name}</h3>
+          <address>
+            {l.address1}
+            <br />
+            {l.city} {l.postcode}
+          </address>
+          {l.accessibility.length > 0 && (
+            <>
+              <h4>Accessibility</h4>
+              <ul>
+                {l.accessibility.map((a) => (
+                  <li key={a}>{a}</li>
+                ))}
+              </ul>
+            </>
+          )}
+        </section>
+      ))}
+
+      <h2>Contact</h2>
+      <dl className="ds_summary-list">
+        {service.contacts.map((c) => (
+          <SummaryRow key={c.name} label={c.title ? `${c.name}, ${c.title}` : c.name}>
+            {c.phone && <a href={`tel:${c.phone.replace(/\s/g, "")}`}>{c.phone}</a>}
+            {c.phone && c.email && <br />}
+            {c.email && <a href={`mailto:${c.email}`}>{c.email}</a>}
+          </SummaryRow>
+        ))}
+        {service.organisation.website && (
+          <SummaryRow label="Website">
+            <a href={service.organisation.website}>{service.organisation.website}</a>
+          </SummaryRow>
+        )}
+      </dl>
+
+      <p className="ds_metadata">Last checked on {formatDate(service.lastCheckedOn)}</p>
+    </article>
+  );
+}
+
+function SummaryRow({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="ds_summary-list__item">
+      <dt className="ds_summary-list__key">{label}</dt>
+      <dd className="ds_summary-list__value">{children}</dd>
+    </div>
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => {
+  if (!data) return [{ title: "Service not found – FORT" }];
+  const { service } = data;
+  const description = service.summary || service.description.slice(0, 160);
+  return [
+    { title: `${service.name} – ${service.organisation.name} – FORT` },
+    { name: "description", content: description },
+    { property: "og:title", content: service.name },
+    { property: "og:description", content: description },
+    { property: "og:type", content: "website" },
+  ];
+};
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  return (
+    <>
+      <h1>{isRouteErrorResponse(error) && error.status === 404 ? "Service not found" : "Sorry, there is a problem"}</h1>
+      <p>{isRouteErrorResponse(error) && typeof error.data === "string" ? error.data : "Please try again later."}</p>
+      <p>
+        <Link to="/">Back to all services</Link>
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,32 @@
+// Form schemas shared by the browser (instant feedback) and the server (the real check).
+import { z } from "zod";
+
+const email = z
+  .string({ required_error: "Enter your email address" })
+  .trim()
+  .max(254, "Email address must be 254 characters or fewer")
+  .email("Enter an email address in the right format, like name@example.org");
+
+export const signInSchema = z.object({
+  email,
+  password: z.string({ required_error: "Enter your password" }).max(200, "Password must be 200 characters or fewer"),
+  redirectTo: z.string().optional(),
+});
+
+export const newPasswordSchema = z
+  .object({
+    password: z
+      .string({ required_error: "Enter a new password" })
+      .min(12, "Password must be at least 12 characters long")
+      .max(200, "Password must be 200 characters or fewer"),
+    confirm: z.string({ required_error: "Enter the password again" }),
+  })
+  .refine((v) => v.password === v.confirm, { message: "The two passwords are not the same", path: ["confirm"] });
+
+export const resetRequestSchema = z.object({ email });
+
+/** Only same-site paths, so a crafted link cannot send someone elsewhere after sign-in. */
+export function safeRedirect(to: string | null | undefined, fallback = "/") {
+  if (!to || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  return to;
+}

@@ -1,0 +1,39 @@
+import { and, eq, sql } from "drizzle-orm";
+import * as s from "../../db/schema";
+import { audit } from "../audit/audit.server";
+import { hashPassword, verifyPassword } from "../auth/password.server";
+import { getDb } from "../db.server";
+import { SIGN_IN_PER_ACCOUNT, SIGN_IN_PER_IP, checkRates, clearFailures, recordFailure, retryMessage } from "../security/rate-limit.server";
+
+export const SIGN_IN_FAILED = "The email address or password is not right. Check them and try again.";
+
+// Verifying against a real hash when the email is unknown keeps both answers equally slow.
+let decoyHash: Promise<string> | undefined;
+
+export type SignInResult = { ok: true; userId: string } | { ok: false; message: string; retryAfterSeconds?: number };
+
+export async function authenticate(email: string, password: string, ip: string): Promise<SignInResult> {
+  const normalised = email.trim().toLowerCase();
+  const keys: [string, typeof SIGN_IN_PER_ACCOUNT][] = [
+    [`signin:account:${normalised}`, SIGN_IN_PER_ACCOUNT],
+    [`signin:ip:${ip}`, SIGN_IN_PER_IP],
+  ];
+  const decision = await checkRates(keys);
+  if (!decision.allowed) return { ok: false, message: retryMessage(decision.retryAfterSeconds), retryAfterSeconds: decision.retryAfterSeconds };
+
+  const db = await getDb();
+  const [user] = await db
+    .select({ id: s.users.id, passwordHash: s.users.passwordHash })
+    .from(s.users)
+    .where(and(eq(sql`lower(${s.users.email})`, normalised), eq(s.users.active, true)));
+  decoyHash ??= hashPassword("decoy password for timing");
+  const valid = await verifyPassword(user?.passwordHash ?? (await decoyHash), password);
+  if (!user || !user.passwordHash || !valid) {
+    await recordFailure(...keys.map(([k]) => k));
+    await audit({ actorId: user?.id ?? null, action: "sign_in_failed", ip, details: { email: normalised } });
+    return { ok: false, message: SIGN_IN_FAILED };
+  }
+  await clearFailures(keys[0]![0]);
+  await audit({ actorId: user.id, action: "sign_in", subjectType: "user", subjectId: user.id, ip });
+  return { ok: true, userId: user.id };
+}

@@ -1,0 +1,4 @@
+export * from "./directory";
+export * from "./accounts";
+export * from "./audit";
+export * from "./mail";

@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig, tileOrigin } from "~/config.server";
+
+function errorFor(env: Record<string, string>) {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error("expected the configuration to be refused");
+}
+
+describe("configuration from the environment", () => {
+  it("starts with no settings at all, on the embedded database at port 3000", () => {
+    const c = parseConfig({});
+    expect(c.DATABASE_URL).toBeUndefined();
+    expect(c.PORT).toBe(3000);
+    expect(c.APP_URL).toBe("http://localhost:3000");
+    expect(c.sessionSecretGenerated).toBe(true);
+    expect(c.SESSION_SECRET).toHaveLength(64);
+  });
+
+  it("treats an empty variable as not set", () => {
+    expect(parseConfig({ DATABASE_URL: "", PORT: "" }).PORT).toBe(3000);
+  });
+
+  it.each([
+    [{ PORT: "abc" }, /^PORT must be a whole number between 1 and 65535 \(got "abc"\)\.$/],
+    [{ PORT: "70000" }, /^PORT must be a whole number/],
+    [{ DATABASE_URL: "mysql://localhost/fort" }, /^DATABASE_URL must be a URL starting with postgres:\/\/ or postgresql:\/\//],
+    [{ DATABASE_URL: "not a url" }, /^DATABASE_URL must be a URL/],
+    [{ SESSION_SECRET: "short" }, /^SESSION_SECRET must be at least 32 characters long/],
+    [{ MAP_TILE_URL: "https://tiles.example.org/tile.png" }, /^MAP_TILE_URL must be an http\(s\) URL template containing \{z\}, \{x\} and \{y\}/],
+    [{ SMTP_URL: "http://mail" }, /^SMTP_URL must be a URL starting with smtp:\/\/ or smtps:\/\//],
+    [{ APP_URL: "fort.example.org" }, /^APP_URL must be a URL starting with http:\/\/ or https:\/\//],
+  ])("refuses %j with one sentence naming the setting", (env, message) => {
+    const text = errorFor(env);
+    expect(text).toMatch(message);
+    expect(text.split("\n")).toHaveLength(1);
+  });
+
+  it("never repeats a secret back", () => {
+    expect(errorFor({ SESSION_SECRET: "hunter2" })).not.toContain("hunter2");
+    expect(errorFor({ DATABASE_URL: "mysql://u:s3cret@h/db" })).not.toContain("s3cret");
+  });
+
+  it("allows the tile host in the content security policy, sub-domains included", () => {
+    expect(tileOrigin(parseConfig({ MAP_TILE_URL: "https://{s}.tile.example.org/{z}/{x}/{y}.png" }))).toBe("https://*.tile.example.org");
+    expect(tileOrigin(parseConfig({}))).toBe("https://tile.openstreetmap.org");
+  });
+});

@@ -1,0 +1,15 @@
+import { defineConfig } from "vitest/config";
+import tsconfigPaths from "vite-tsconfig-paths";
+
+export default defineConfig({
+  plugins: [tsconfigPaths()],
+  test: {
+    include: ["test/**/*.test.ts", "app/**/*.test.ts"],
+    globalSetup: ["test/setup/global-setup.ts"],
+    setupFiles: ["test/setup/database.ts"],
+    pool: "forks",
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+    env: { NODE_ENV: "test", SEED_DEMO_DATA: "false" },
+  },
+});
