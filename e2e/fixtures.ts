@@ -1,0 +1,37 @@
+import AxeBuilder from "@axe-core/playwright";
+import { test as base, expect, type Page } from "@playwright/test";
+
+// A 1×1 transparent PNG served for every map tile: tests never reach the internet.
+const BLANK_TILE = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=", "base64");
+
+export const test = base.extend({
+  page: async ({ page }, use) => {
+    await page.route("https://tiles.fort.test/**", (route) => route.fulfill({ status: 200, contentType: "image/png", body: BLANK_TILE }));
+    await use(page);
+  },
+});
+
+export { expect };
+
+/** Fails on any serious or critical WCAG 2.x A/AA violation. */
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
+}
+
+export const DEMO = {
+  coordinator: { email: "coordinator@fort.example.org", password: "demo-coordinator-1" },
+  healthVisitor: { email: "health.visitor@fort.example.org", password: "demo-referrer-1" },
+  teacher: { email: "guidance.teacher@fort.example.org", password: "demo-referrer-2" },
+  providerOne: { email: "provider.one@fort.example.org", password: "demo-provider-1" },
+  providerTwo: { email: "provider.two@fort.example.org", password: "demo-provider-2" },
+};
+
+export async function signIn(page: Page, who: { email: string; password: string }) {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email address").fill(who.email);
+  await page.getByLabel("Password").fill(who.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+}
