@@ -4,6 +4,7 @@ import { ConfigError, config } from "./config.server";
 import { DatabaseUnavailableError, databaseHandle, migrateDatabase } from "./db.server";
 import { demoLogins, seedDemoData } from "../db/seed";
 import { seedReferenceData } from "../db/seed/reference-data";
+import { startMailWorker } from "./mail/mail.server";
 
 function fail(message: string): never {
   console.error(`\nFORT cannot start: ${message}\n`);
@@ -34,6 +35,8 @@ export async function boot() {
   }
 
   const seeded = settings.SEED_DEMO_DATA === "true" ? await seedDemoData(handle.db) : (await seedReferenceData(handle.db), false);
+
+  startMailWorker();
 
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {

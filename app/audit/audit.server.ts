@@ -1,4 +1,4 @@
-import { desc } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import * as s from "../../db/schema";
 import { type Database, getDb } from "../db.server";
 
@@ -46,9 +46,10 @@ export async function recentAuditEntries(limit = 200) {
       subjectId: s.auditLog.subjectId,
       ip: s.auditLog.ip,
       details: s.auditLog.details,
-      actorId: s.auditLog.actorId,
+      actorName: s.users.name,
     })
     .from(s.auditLog)
+    .leftJoin(s.users, eq(s.users.id, s.auditLog.actorId))
     .orderBy(desc(s.auditLog.id))
     .limit(limit);
 }

@@ -23,10 +23,36 @@ export default function Dashboard() {
           {user.organisations.some((o) => o.isAdmin) ? " (organisation admin)" : ""}.
         </p>
       )}
-      <ul className="ds_link-list">
+      <ul>
         <li>
           <Link to="/">Find services</Link>
         </li>
+        {user.role === "provider" && (
+          <li>
+            <Link to="/provider/services">Your organisation's services</Link>
+          </li>
+        )}
+        {user.role === "provider" && user.organisations.some((o) => o.isAdmin) && (
+          <li>
+            <Link to="/provider/organisation">Your organisation's staff</Link>
+          </li>
+        )}
+        {user.role === "coordinator" && (
+          <>
+            <li>
+              <Link to="/coordinator/approvals">Approvals</Link>
+            </li>
+            <li>
+              <Link to="/coordinator/organisations">Organisations</Link>
+            </li>
+            <li>
+              <Link to="/coordinator/users">People</Link>
+            </li>
+            <li>
+              <Link to="/coordinator/audit">Audit log</Link>
+            </li>
+          </>
+        )}
       </ul>
       <h2>Your sessions</h2>
       <p>Signed in somewhere else and not sure you signed out? This ends every session, on every device, including this one.</p>

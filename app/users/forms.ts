@@ -30,3 +30,18 @@ export function safeRedirect(to: string | null | undefined, fallback = "/") {
   if (!to || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
   return to;
 }
+
+export const inviteSchema = z.object({
+  name: z.string({ required_error: "Enter the person's full name" }).trim().min(2, "Enter the person's full name").max(120, "The name must be 120 characters or fewer"),
+  email,
+  role: z.enum(["coordinator", "referrer", "provider"], { errorMap: () => ({ message: "Choose what this person will do on FORT" }) }),
+  organisationId: z.string().uuid("Choose the organisation this person works for").optional(),
+  isAdmin: z.boolean().default(false),
+  teamId: z.string().uuid("Choose the team this person belongs to").optional(),
+});
+
+export const staffInviteSchema = z.object({
+  name: inviteSchema.shape.name,
+  email,
+  isAdmin: z.boolean().default(false),
+});

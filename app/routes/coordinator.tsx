@@ -1,0 +1,34 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { NavLink, Outlet } from "@remix-run/react";
+import { requireRole } from "~/auth/permissions.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireRole(request, "coordinator");
+  return null;
+}
+
+const LINKS = [
+  ["/coordinator/approvals", "Approvals"],
+  ["/coordinator/organisations", "Organisations"],
+  ["/coordinator/users", "People"],
+  ["/coordinator/audit", "Audit log"],
+] as const;
+
+export default function CoordinatorLayout() {
+  return (
+    <>
+      <nav aria-label="Coordinator" className="ds_side-navigation fort-subnav">
+        <ul className="ds_side-navigation__list">
+          {LINKS.map(([to, label]) => (
+            <li key={to} className="ds_side-navigation__item">
+              <NavLink to={to} className="ds_side-navigation__link">
+                {label}
+              </NavLink>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <Outlet />
+    </>
+  );
+}

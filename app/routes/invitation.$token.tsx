@@ -1,0 +1,66 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v3";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { startSession } from "~/auth/session.server";
+import { ErrorSummary, TextField, summariseErrors } from "~/components/forms";
+import { clientIp, requireSameOrigin } from "~/security/request.server";
+import { newPasswordSchema } from "~/users/forms";
+import { acceptInvitation, findInvitation } from "~/users/invitations.server";
+
+const EXPIRED = "This invitation link has expired or has already been used. Ask the person who invited you to send a new one.";
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  const invitation = await findInvitation(params.token ?? "");
+  if (!invitation) throw new Response(EXPIRED, { status: 404 });
+  return { invitation };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  requireSameOrigin(request);
+  const submission = parseWithZod(await request.formData(), { schema: newPasswordSchema });
+  if (submission.status !== "success") return data(submission.reply({ hideFields: ["password", "confirm"] }), { status: 400 });
+  const userId = await acceptInvitation(params.token ?? "", submission.value.password, clientIp(request));
+  if (!userId) throw new Response(EXPIRED, { status: 410 });
+  throw redirect("/dashboard", { headers: { "Set-Cookie": await startSession(userId) } });
+}
+
+export default function AcceptInvitation() {
+  const { invitation } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  const [form, fields] = useForm({ lastResult, onValidate: ({ formData }) => parseWithZod(formData, { schema: newPasswordSchema }), shouldRevalidate: "onInput" });
+  return (
+    <div className="ds_layout ds_layout--question-page">
+      <div className="ds_layout__content">
+        <h1>Set up your FORT account</h1>
+        <p>
+          Welcome, {invitation.name}. You have been invited as a {invitation.role}
+          {invitation.organisationName ? ` for ${invitation.organisationName}` : ""}. You will sign in with <strong>{invitation.email}</strong>.
+        </p>
+        <ErrorSummary errors={summariseErrors(form, { password: fields.password, confirm: fields.confirm })} />
+        <Form method="post" {...getFormProps(form)}>
+          <TextField meta={fields.password} label="Choose a password" hint="At least 12 characters. A few unrelated words make a strong one." type="password" autoComplete="new-password" />
+          <TextField meta={fields.confirm} label="Type the password again" type="password" autoComplete="new-password" />
+          <button type="submit" className="ds_button">
+            Create my account
+          </button>
+        </Form>
+      </div>
+    </div>
+  );
+}
+
+export const meta: MetaFunction = () => [{ title: "Set up your account – FORT" }];
+
+export function ErrorBoundary() {
+  return (
+    <>
+      <h1>This link no longer works</h1>
+      <p>{EXPIRED}</p>
+      <p>
+        <Link to="/sign-in">Go to sign in</Link>
+      </p>
+    </>
+  );
+}

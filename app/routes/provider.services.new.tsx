@@ -1,0 +1,59 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v3";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { requireRole } from "~/auth/permissions.server";
+import { ErrorSummary, summariseErrors } from "~/components/forms";
+import { ServiceFormFields } from "~/components/ServiceFormFields";
+import { createService, organisationLocations } from "~/directory/service-editing.server";
+import { serviceFormSchema, type ServiceForm, type ServiceFormInput } from "~/directory/service-form";
+import { clientIp, requireSameOrigin } from "~/security/request.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireRole(request, "provider");
+  const organisation = user.organisations[0];
+  if (!organisation) throw new Response("You are not a member of any organisation yet. Ask a coordinator to add you.", { status: 403 });
+  return { organisation, locations: (await organisationLocations(user, organisation.id)) ?? [] };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  requireSameOrigin(request);
+  const user = await requireRole(request, "provider");
+  const organisation = user.organisations[0];
+  if (!organisation) throw new Response("You are not a member of any organisation yet.", { status: 403 });
+  const submission = parseWithZod(await request.formData(), { schema: serviceFormSchema });
+  if (submission.status !== "success") return data(submission.reply(), { status: 400 });
+  const result = await createService(user, organisation.id, submission.value, clientIp(request));
+  if (!result.ok) return data(submission.reply(result.field === "form" ? { formErrors: [result.message] } : { fieldErrors: { [result.field]: [result.message] } }), { status: 400 });
+  throw redirect(`/provider/services/${result.serviceId}`);
+}
+
+export default function NewService() {
+  const { organisation, locations } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  const [form, fields] = useForm<ServiceFormInput, ServiceForm>({
+    lastResult,
+    defaultValue: { status: "active", acceptsProfessionalReferrals: true, isFree: true, hours: Array.from({ length: 7 }, () => ({})) },
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: serviceFormSchema }),
+    shouldRevalidate: "onInput",
+  });
+  return (
+    <>
+      <p>
+        <Link to="/provider/services">Your services</Link>
+      </p>
+      <h1>Add a service</h1>
+      <p>For {organisation.name}. A FORT coordinator checks new services before families can see them.</p>
+      <ErrorSummary errors={summariseErrors(form, fields)} />
+      <Form method="post" {...getFormProps(form)}>
+        <ServiceFormFields fields={fields} locations={locations} />
+        <button type="submit" className="ds_button">
+          Send for approval
+        </button>
+      </Form>
+    </>
+  );
+}
+
+export const meta: MetaFunction = () => [{ title: "Add a service – FORT" }];
