@@ -51,6 +51,13 @@ async function termCodes(db: Database, serviceId: string, taxonomy: string) {
   return rows.map((r) => r.code);
 }
 
+/** Whether the caller may edit the service; checked before anything else an action does. */
+export async function canEditService(user: CurrentUser, serviceId: string) {
+  const db = await getDb();
+  const [row] = await db.select({ id: s.services.id }).from(s.services).where(and(eq(s.services.id, serviceId), editableBy(user)));
+  return Boolean(row);
+}
+
 /** The service as its form shows it (the pending proposal if there is one), or null when not the caller's. */
 export async function getServiceForEditing(user: CurrentUser, serviceId: string) {
   const db = await getDb();

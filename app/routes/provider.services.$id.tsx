@@ -8,7 +8,7 @@ import { ErrorSummary, SelectField, TextField, summariseErrors } from "~/compone
 import { Notice } from "~/components/Notice";
 import { ServiceFormFields } from "~/components/ServiceFormFields";
 import { formatDate } from "~/directory/format";
-import { getServiceForEditing, proposeServiceChange, updateCapacity } from "~/directory/service-editing.server";
+import { canEditService, getServiceForEditing, proposeServiceChange, updateCapacity } from "~/directory/service-editing.server";
 import { capacityFormSchema, serviceFormSchema, type ServiceForm, type ServiceFormInput } from "~/directory/service-form";
 import { isUuid } from "~/directory/services.server";
 import { CAPACITY_LABELS } from "~/directory/taxonomy";
@@ -26,7 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const user = await requireRole(request, "provider");
-  if (!isUuid(params.id)) throw new Response(NOT_YOURS, { status: 404 });
+  if (!isUuid(params.id) || !(await canEditService(user, params.id))) throw new Response(NOT_YOURS, { status: 404 });
   const formData = await request.formData();
   if (formData.get("intent") === "capacity") {
     const submission = parseWithZod(formData, { schema: capacityFormSchema });
