@@ -2,18 +2,26 @@ import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v3";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, isRouteErrorResponse, useActionData, useLoaderData, useRouteError } from "@remix-run/react";
 import { startSession } from "~/auth/session.server";
 import { ErrorSummary, TextField, summariseErrors } from "~/components/forms";
+import { LINK_REQUESTS_PER_IP, checkRate, recordFailure, retryMessage } from "~/security/rate-limit.server";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
 import { newPasswordSchema } from "~/users/forms";
 import { acceptInvitation, findInvitation } from "~/users/invitations.server";
 
 const EXPIRED = "This invitation link has expired or has already been used. Ask the person who invited you to send a new one.";
 
-export async function loader({ params }: LoaderFunctionArgs) {
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const ip = clientIp(request);
+  // Dead links count against the address, so invitation tokens cannot be guessed at speed.
+  const rate = await checkRate(`invitation:ip:${ip}`, LINK_REQUESTS_PER_IP);
+  if (!rate.allowed) throw new Response(retryMessage(rate.retryAfterSeconds), { status: 429, headers: { "Retry-After": String(rate.retryAfterSeconds) } });
   const invitation = await findInvitation(params.token ?? "");
-  if (!invitation) throw new Response(EXPIRED, { status: 404 });
+  if (!invitation) {
+    await recordFailure(`invitation:ip:${ip}`);
+    throw new Response(EXPIRED, { status: 404 });
+  }
   return { invitation };
 }
 
@@ -54,10 +62,11 @@ export default function AcceptInvitation() {
 export const meta: MetaFunction = () => [{ title: "Set up your account – FORT" }];
 
 export function ErrorBoundary() {
+  const error = useRouteError();
   return (
     <>
       <h1>This link no longer works</h1>
-      <p>{EXPIRED}</p>
+      <p>{isRouteErrorResponse(error) && typeof error.data === "string" ? error.data : EXPIRED}</p>
       <p>
         <Link to="/sign-in">Go to sign in</Link>
       </p>

@@ -26,5 +26,5 @@ describe("the embedded database", () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
+  }, 120_000);
 });
