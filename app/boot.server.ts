@@ -4,6 +4,8 @@ import { ConfigError, config } from "./config.server";
 import { DatabaseUnavailableError, databaseHandle, migrateDatabase } from "./db.server";
 import { demoLogins, seedDemoData } from "../db/seed";
 import { seedReferenceData } from "../db/seed/reference-data";
+import { JOBS } from "./jobs/jobs.server";
+import { startScheduler } from "./jobs/scheduler.server";
 import { startMailWorker } from "./mail/mail.server";
 
 function fail(message: string): never {
@@ -37,6 +39,7 @@ export async function boot() {
   const seeded = settings.SEED_DEMO_DATA === "true" ? await seedDemoData(handle.db) : (await seedReferenceData(handle.db), false);
 
   startMailWorker();
+  await startScheduler(JOBS);
 
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {

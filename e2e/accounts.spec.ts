@@ -1,6 +1,7 @@
 import { DEMO, expect, expectAccessible, signIn, test } from "./fixtures";
 
 test("a coordinator invites a provider, who edits a service that the public sees once approved", async ({ browser, page }) => {
+  test.setTimeout(120_000);
   const email = `nell.${Date.now()}@example.org`;
   const newSummary = `Fresh summary ${Date.now()} for families.`;
 

@@ -10,6 +10,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const LINKS = [
   ["/coordinator/approvals", "Approvals"],
   ["/coordinator/organisations", "Organisations"],
+  ["/coordinator/stale", "Stale records"],
   ["/coordinator/users", "People"],
   ["/coordinator/audit", "Audit log"],
 ] as const;

@@ -46,6 +46,9 @@ export default function Dashboard() {
               <Link to="/coordinator/organisations">Organisations</Link>
             </li>
             <li>
+              <Link to="/coordinator/stale">Stale records</Link>
+            </li>
+            <li>
               <Link to="/coordinator/users">People</Link>
             </li>
             <li>

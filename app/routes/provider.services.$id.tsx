@@ -8,6 +8,7 @@ import { ErrorSummary, SelectField, TextField, summariseErrors } from "~/compone
 import { Notice } from "~/components/Notice";
 import { ServiceFormFields } from "~/components/ServiceFormFields";
 import { formatDate } from "~/directory/format";
+import { confirmServiceChecked } from "~/directory/freshness.server";
 import { canEditService, getServiceForEditing, proposeServiceChange, updateCapacity } from "~/directory/service-editing.server";
 import { capacityFormSchema, serviceFormSchema, type ServiceForm, type ServiceFormInput } from "~/directory/service-form";
 import { isUuid } from "~/directory/services.server";
@@ -28,6 +29,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "provider");
   if (!isUuid(params.id) || !(await canEditService(user, params.id))) throw new Response(NOT_YOURS, { status: 404 });
   const formData = await request.formData();
+  if (formData.get("intent") === "confirm") {
+    await confirmServiceChecked(user, params.id);
+    return { capacity: undefined, details: undefined, notice: { ok: true, message: "Thank you. The service shows as checked today." } };
+  }
   if (formData.get("intent") === "capacity") {
     const submission = parseWithZod(formData, { schema: capacityFormSchema });
     if (submission.status !== "success") return data({ capacity: submission.reply(), details: undefined, notice: null }, { status: 400 });
@@ -71,6 +76,12 @@ export default function EditService() {
         {service.organisationName} · last checked {formatDate(service.lastCheckedOn)}
       </p>
       <Notice notice={actionData?.notice} />
+      <Form method="post">
+        <input type="hidden" name="intent" value="confirm" />
+        <button type="submit" className="ds_button ds_button--secondary">
+          Nothing has changed: mark as checked today
+        </button>
+      </Form>
 
       <section aria-labelledby="capacity-heading">
         <h2 id="capacity-heading">Capacity</h2>

@@ -52,6 +52,8 @@ export const ACCESS: Record<string, Access> = {
   "routes/coordinator.users": { get: COORDINATOR, post: COORDINATOR },
   "routes/coordinator.users_.invite": { get: COORDINATOR, post: COORDINATOR },
   "routes/coordinator.audit": { get: COORDINATOR },
+  "routes/coordinator.stale": { get: COORDINATOR },
+  "routes/confirm.$token": { params: () => ({ token: "not-a-real-token" }), get: "missing", post: "missing" },
   "routes/provider.services._index": { get: PROVIDER },
   "routes/provider.services.new": { get: PROVIDER, post: PROVIDER },
   // The service belongs to provider.two's organisation: provider.one (admin of another organisation) must not see it exists.
