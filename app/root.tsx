@@ -48,14 +48,14 @@ export function Layout({ children }: { children: ReactNode }) {
             </nav>
             <header className="ds_site-header" role="banner">
               <div className="ds_wrapper">
-                <div className="ds_site-header__content">
+                <div className="fort-header">
                   <div className="ds_site-branding">
                     <Link className="ds_site-branding__link fort-brand" to="/">
                       FORT
                     </Link>
                     <div className="ds_site-branding__title">Family support services</div>
                   </div>
-                  <div className="ds_site-header__controls fort-header-actions">
+                  <div className="fort-header-actions">
                     {user ? (
                       <>
                         <Link to="/dashboard">{user.name}</Link>
@@ -83,7 +83,7 @@ export function Layout({ children }: { children: ReactNode }) {
           <div className="ds_page__bottom">
             <footer className="ds_site-footer">
               <div className="ds_wrapper">
-                <div className="ds_site-footer__content fort-footer-attribution">
+                <div className="fort-footer">
                   <p>
                     FORT is for early help. If you think a child is at risk of significant harm, contact the local child protection
                     service or the police on 999 straight away.

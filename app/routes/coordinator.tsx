@@ -18,11 +18,11 @@ const LINKS = [
 export default function CoordinatorLayout() {
   return (
     <>
-      <nav aria-label="Coordinator" className="ds_side-navigation fort-subnav">
-        <ul className="ds_side-navigation__list">
+      <nav aria-label="Coordinator" className="fort-subnav">
+        <ul>
           {LINKS.map(([to, label]) => (
-            <li key={to} className="ds_side-navigation__item">
-              <NavLink to={to} className="ds_side-navigation__link">
+            <li key={to}>
+              <NavLink to={to}>
                 {label}
               </NavLink>
             </li>

@@ -70,6 +70,25 @@ export default function People() {
               <td>{u.active ? "Active" : "Deactivated"}</td>
               <td>
                 {u.id !== me && (
+                  <Form method="post" className="fort-inline-form">
+                    <input type="hidden" name="userId" value={u.id} />
+                    <input type="hidden" name="intent" value="role" />
+                    <label className="visually-hidden" htmlFor={`role-${u.id}`}>
+                      Role for {u.name}
+                    </label>
+                    <select id={`role-${u.id}`} name="role" defaultValue={u.role} className="ds_select ds_input--fixed-10">
+                      {Object.entries(ROLE_LABEL).map(([value, label]) => (
+                        <option key={value} value={value}>
+                          {label}
+                        </option>
+                      ))}
+                    </select>
+                    <button type="submit" className="ds_button ds_button--small ds_button--secondary" aria-label={`Change role of ${u.name}`}>
+                      Change role
+                    </button>
+                  </Form>
+                )}
+                {u.id !== me && (
                   <Form method="post">
                     <input type="hidden" name="userId" value={u.id} />
                     <input type="hidden" name="intent" value={u.active ? "deactivate" : "reactivate"} />
