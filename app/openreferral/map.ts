@@ -286,6 +286,7 @@ export function orukService(tree: ServiceTree, { extensions = false } = {}): Jso
           accepts_self_referrals: service.acceptsSelfReferrals,
           capacity: service.capacity,
           typical_wait_weeks: service.typicalWaitWeeks,
+          is_free: service.isFree,
           cost_description: service.costDescription,
           source: service.source,
           publication: service.publication,
