@@ -124,7 +124,9 @@ export function checkRecord<T>(kind: RecordKind, record: T): { record: T; proble
     errors.forEach((e, i) => byElement.set(elements[i]!, [...(byElement.get(elements[i]!) ?? []), describeError(current, e)]));
     // Remove from the end of each list first so earlier indexes stay right.
     for (const element of [...byElement.keys()].sort((a, b) => Number(b.split("/").pop()) - Number(a.split("/").pop()))) {
-      leftOut.push(`Left out ${fieldName(element)}: ${[...new Set(byElement.get(element))].join("; ")}.`);
+      const name = fieldName(element);
+      const reasons = [...new Set(byElement.get(element))].map((m) => m.replace(`${name}.`, "").replace(`${name} has`, "it has"));
+      leftOut.push(`Left out ${name}: ${reasons.join("; ")}.`);
       removeAt(current, element);
     }
   }

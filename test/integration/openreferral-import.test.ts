@@ -120,7 +120,7 @@ describe("importing the ORUK validator's fixtures", () => {
     const { create, update, unchanged } = report.counts.organisation;
     expect(create + update + unchanged).toBe(10);
     expect(report.counts.invalid).toBe(0);
-    expect(report.warnings.join(" ")).toMatch(/Left out organization_identifiers\[0\]: organization_identifiers\[0\]\.id "reg-12345" is not a UUID/);
+    expect(report.warnings.join(" ")).toMatch(/Left out organization_identifiers\[0\]: it has no identifier_type, which is required; id "reg-12345" is not a UUID/);
   });
 
   it("refuses a file that is not a feed, with a sentence rather than an error", async () => {
