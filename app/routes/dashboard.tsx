@@ -27,6 +27,16 @@ export default function Dashboard() {
         <li>
           <Link to="/">Find services</Link>
         </li>
+        {user.role === "coordinator" && (
+          <>
+            <li>
+              <Link to="/coordinator/import">Import services from an Open Referral feed</Link>
+            </li>
+            <li>
+              <Link to="/coordinator/export">Export the directory</Link>
+            </li>
+          </>
+        )}
       </ul>
       <h2>Your sessions</h2>
       <p>Signed in somewhere else and not sure you signed out? This ends every session, on every device, including this one.</p>

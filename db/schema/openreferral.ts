@@ -5,6 +5,8 @@ import { users } from "./accounts";
 
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
   dataType: () => "bytea",
+  // postgres.js sends Buffers as bytea; PGlite accepts them too.
+  toDriver: (value) => Buffer.from(value.buffer, value.byteOffset, value.byteLength),
 });
 
 export const openReferralImportState = pgEnum("open_referral_import_state", ["previewed", "applied", "discarded"]);
