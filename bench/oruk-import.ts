@@ -16,6 +16,8 @@ const { values } = parseArgs({
     mb: { type: "string", default: "100" },
     runs: { type: "string", default: "1" },
     child: { type: "string" },
+    // Caps the importing process's JavaScript heap: finishing under a small cap shows memory is bounded.
+    heap: { type: "string" },
   },
 });
 
@@ -27,14 +29,19 @@ async function childImport(file: string) {
   await migrateDatabase(handle);
   await seedReferenceData(handle.db);
   let peak = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 25);
+  let peakHeap = process.memoryUsage().heapUsed;
+  const sampler = setInterval(() => {
+    const usage = process.memoryUsage();
+    peak = Math.max(peak, usage.rss);
+    peakHeap = Math.max(peakHeap, usage.heapUsed);
+  }, 25);
   const started = performance.now();
   const report = await importFeed({ path: file }, { source: "bench", apply: true });
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
   await handle.close();
-  console.log(JSON.stringify({ seconds, records: report.records, services: report.counts.service.create, invalid: report.counts.invalid, peakRssMb: peak / 1048576, engine: handle.engine }));
+  console.log(JSON.stringify({ seconds, records: report.records, services: report.counts.service.create, invalid: report.counts.invalid, peakRssMb: peak / 1048576, peakHeapMb: peakHeap / 1048576, engine: handle.engine }));
 }
 
 const POSTCODES = readFileSync(path.resolve("geodata/dd_postcodes.csv"), "utf8")
@@ -116,7 +123,8 @@ function runChild(file: string) {
     rmSync(dataDir, { recursive: true, force: true });
     env.PGLITE_DATA_DIR = dataDir;
   }
-  const child = spawnSync(process.execPath, ["--import", "tsx", "bench/oruk-import.ts", "--child", file], { env, encoding: "utf8", maxBuffer: 1 << 24 });
+  const heap = values.heap ? [`--max-old-space-size=${values.heap}`] : [];
+  const child = spawnSync(process.execPath, [...heap, "--import", "tsx", "bench/oruk-import.ts", "--child", file], { env, encoding: "utf8", maxBuffer: 1 << 24 });
   if (dropDb) spawnSync("psql", [process.env.DATABASE_URL!, "-qc", `drop database if exists "${dropDb}" with (force)`]);
   else rmSync(dataDir, { recursive: true, force: true });
   if (child.status !== 0) throw new Error(`import failed: ${child.stderr}`);
@@ -128,25 +136,26 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function main() {
   if (values.child) return childImport(values.child);
   const runs = Number(values.runs);
-  const results: Record<string, { mb: number; services: number; seconds: number[]; rss: number[]; engine: string }> = {};
+  const results: Record<string, { mb: number; services: number; seconds: number[]; rss: number[]; heap: number[]; engine: string }> = {};
   for (const mb of [10, Number(values.mb)]) {
     const file = path.join(tmpdir(), `fort-bench-feed-${mb}mb.json`);
     const services = await writeFeed(file, mb);
     const size = statSync(file).size / 1048576;
-    results[mb] = { mb: size, services, seconds: [], rss: [], engine: "" };
+    results[mb] = { mb: size, services, seconds: [], rss: [], heap: [], engine: "" };
     for (let i = 0; i < runs; i += 1) {
       const r = runChild(file);
       if (r.services !== services || r.invalid) throw new Error(`expected ${services} new services, got ${JSON.stringify(r)}`);
       results[mb]!.seconds.push(r.seconds);
       results[mb]!.rss.push(r.peakRssMb);
+      results[mb]!.heap.push(r.peakHeapMb);
       results[mb]!.engine = r.engine;
     }
     rmSync(file, { force: true });
   }
-  console.log("feed MB | services | engine | median s | records/s | peak RSS MB");
+  console.log(`feed MB | services | engine | median s | records/s | peak RSS MB | peak JS heap MB${values.heap ? ` (heap capped at ${values.heap} MB)` : ""}`);
   for (const r of Object.values(results)) {
     console.log(
-      `${r.mb.toFixed(1)} | ${r.services} | ${r.engine} | ${median(r.seconds).toFixed(1)} | ${Math.round(r.services / median(r.seconds))} | ${median(r.rss).toFixed(0)}`,
+      `${r.mb.toFixed(1)} | ${r.services} | ${r.engine} | ${median(r.seconds).toFixed(1)} | ${Math.round(r.services / median(r.seconds))} | ${median(r.rss).toFixed(0)} | ${median(r.heap).toFixed(0)}`,
     );
   }
   const [small, large] = Object.values(results);

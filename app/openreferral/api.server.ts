@@ -188,9 +188,8 @@ export async function organization(id: string | undefined, url: URL) {
   const org = await getOrganisation(requireId(id, "organization"));
   if (!org) throw new ApiError(404, `There is no organization with published services and the id "${id}".`);
   const body: Json = orukOrganization(org, { full: true });
-  const ids = await publicServiceIdsOf(org.id);
   if (query.full_service) {
-    body.services = (await loadServiceTrees(ids, "public")).map((t) => orukService(t));
+    body.services = (await loadServiceTrees(await publicServiceIdsOf(org.id), "public")).map((t) => orukService(t));
   }
   return body;
 }

@@ -10,6 +10,7 @@ import { isUuid } from "./ids";
 import type { Json } from "./map";
 import {
   changedParts,
+  detached,
   draftFromTree,
   IdAllocator,
   locationChanged,
@@ -20,7 +21,7 @@ import {
   type LocationDraft,
   type OrganisationDraft,
   type ServiceDraft,
-} from "./records";
+} from "./records.server";
 import { checkRecord, type RecordKind } from "./validate.server";
 
 export type ImportAction = "create" | "update" | "unchanged" | "skip";
@@ -260,7 +261,7 @@ async function flush(run: Run, db: Database) {
     if (key && run.organisations.has(key)) return run.organisations.get(key)!;
     const existing = key ? organisationById.get(key) : undefined;
     if (existing) {
-      run.organisations.set(key, existing.id);
+      run.organisations.set(detached(key), existing.id);
       if (draft) {
         const changed = organisationChanged(draft, existing);
         if (changed) writes.organisations.update.push({ ...draft, id: existing.id });
@@ -278,7 +279,7 @@ async function flush(run: Run, db: Database) {
     if (!draft) return null;
     const sameName = organisationByName.get(draft.name.toLowerCase())?.id ?? run.organisationNames.get(draft.name.toLowerCase());
     if (sameName) {
-      run.organisations.set(key, sameName);
+      run.organisations.set(detached(key), sameName);
       run.item({
         entity: "organisation",
         position,
@@ -291,8 +292,8 @@ async function flush(run: Run, db: Database) {
     }
     const newId = isUuid(draft.id) ? draft.id.toLowerCase() : crypto.randomUUID();
     writes.organisations.create.push({ ...draft, id: newId, status: "pending" });
-    run.organisations.set(key, newId);
-    run.organisationNames.set(draft.name.toLowerCase(), newId);
+    run.organisations.set(detached(key), detached(newId));
+    run.organisationNames.set(detached(draft.name.toLowerCase()), detached(newId));
     run.item({ entity: "organisation", position, id: newId, name: draft.name, action: "create", reasons: ["New organisation; a coordinator approves it with its services."] });
     return newId;
   };
@@ -308,7 +309,7 @@ async function flush(run: Run, db: Database) {
       run.item({ ...base, action: "skip", reasons: ["This service appears earlier in the same file; only the first copy is used."] });
       continue;
     }
-    run.seenServices.add(draft.id);
+    run.seenServices.add(detached(draft.id));
     const organisationId = resolveOrganisation(draft.organisation, draft.organisationId, draft.position);
     if (!organisationId) {
       run.item({
@@ -348,7 +349,7 @@ async function flush(run: Run, db: Database) {
     if (action === "create" || action === "update") {
       for (const { location } of draft.locations) {
         if (run.locations.has(location.id)) continue;
-        run.locations.add(location.id);
+        run.locations.add(detached(location.id));
         const existing = locationById.get(location.id);
         if (!existing) {
           writes.locations.create.push({ ...location, organisationId });

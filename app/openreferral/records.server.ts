@@ -122,12 +122,20 @@ function time(value: unknown): string | null {
 
 const DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
 
+/**
+ * A copy of a string that does not share memory with the text it was cut from. Strings from the JSON
+ * parser can be slices of a whole 64 KB chunk of the file; keeping one id in a set would keep its chunk.
+ */
+export function detached(value: string): string {
+  return Buffer.from(value, "utf8").toString("utf8");
+}
+
 /** Picks one id per nested record: the feed's own when it is a UUID not used yet in this import. */
 export class IdAllocator {
   private readonly used = new Set<string>();
   take(candidate: unknown, fallback: () => string): string {
     const id = isUuid(candidate) && !this.used.has(candidate.toLowerCase()) ? candidate.toLowerCase() : fallback();
-    this.used.add(id);
+    this.used.add(detached(id));
     return id;
   }
 }
