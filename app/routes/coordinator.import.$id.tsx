@@ -146,7 +146,7 @@ export default function ImportPreview() {
       </dl>
 
       {state === "previewed" && !r.refusal && changes > 0 && (
-        <Form method="post" className="fort-button-group">
+        <Form method="post" className="ds_button-group">
           <button type="submit" name="intent" value="confirm" className="ds_button" disabled={navigation.state === "submitting"}>
             Import {plural(r.counts.service.create + r.counts.service.update, "service")}
           </button>{" "}
@@ -175,7 +175,7 @@ export default function ImportPreview() {
       )}
 
       <h2>Record by record</h2>
-      <table className="ds_table fort-import-table">
+      <table className="ds_table">
         <caption className="visually-hidden">What happens to each record in the file</caption>
         <thead>
           <tr>

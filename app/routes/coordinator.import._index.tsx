@@ -97,7 +97,7 @@ export default function ImportStart() {
               key={fields.feed.key}
               multiple
               accept=".json,.ndjson,.jsonl,.csv,.zip,application/json,text/csv,application/zip"
-              className={`ds_file-upload${feedError ? " ds_input--error" : ""}`}
+              className={feedError ? "ds_input--error" : undefined}
             />
           </div>
           <TextField
