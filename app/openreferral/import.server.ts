@@ -263,15 +263,23 @@ async function flush(run: Run, db: Database) {
     if (existing) {
       run.organisations.set(detached(key), existing.id);
       if (draft) {
-        const changed = organisationChanged(draft, existing);
-        if (changed) writes.organisations.update.push({ ...draft, id: existing.id });
+        // Organisation names are unique in FORT: a rename onto another organisation's name keeps the old name.
+        const nameTaken = [organisationByName.get(draft.name.toLowerCase())?.id, run.organisationNames.get(draft.name.toLowerCase())].some(
+          (id) => id !== undefined && id !== existing.id,
+        );
+        const update = nameTaken ? { ...draft, name: existing.name } : draft;
+        const changed = organisationChanged(update, existing);
+        if (changed) writes.organisations.update.push({ ...update, id: existing.id });
         run.item({
           entity: "organisation",
           position,
           id: existing.id,
           name: draft.name,
           action: changed ? "update" : "unchanged",
-          reasons: [changed ? "Already in FORT with the same id; its details will be updated." : "Already in FORT with the same id and the same details."],
+          reasons: [
+            changed ? "Already in FORT with the same id; its details will be updated." : "Already in FORT with the same id and the same details.",
+            ...(nameTaken ? [`Another organisation in FORT is already called “${draft.name}”, so this one keeps its name “${existing.name}”.`] : []),
+          ],
         });
       }
       return existing.id;
@@ -364,7 +372,16 @@ async function flush(run: Run, db: Database) {
     }
   }
 
-  if (run.options.apply) await write(run, db, writes);
+  if (!run.options.apply) return;
+  try {
+    await write(run, db, writes);
+  } catch (error) {
+    const first = batch[0]!.position;
+    const last = batch[batch.length - 1]!.position;
+    throw new FeedError(
+      `FORT could not save the records from ${first} to ${last} (${error instanceof Error ? error.message : String(error)}). Nothing from them was saved; records before them were imported and are awaiting approval. Fix the file and import it again: records already imported will show as unchanged.`,
+    );
+  }
 }
 
 function chunks<T>(items: T[], size = 500): T[][] {

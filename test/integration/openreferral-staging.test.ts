@@ -57,6 +57,30 @@ describe("reading the forms a feed comes in", () => {
   });
 });
 
+describe("conflicts with what FORT already holds", () => {
+  it("does not rename an organisation onto another organisation's name", async () => {
+    const db = await getDb();
+    const [a, b] = await db.select({ id: s.organisations.id, name: s.organisations.name }).from(s.organisations).orderBy(s.organisations.name).limit(2);
+    const feed = service(8, { organization: { id: a!.id, name: b!.name, description: "Renamed by a feed." } });
+    const report = await importFeed({ files: [{ name: "feed.json", bytes: bytes(JSON.stringify(feed)) }] }, { source: "t", apply: true });
+    expect(report.refusal).toBeNull();
+    expect(report.items.find((i) => i.entity === "organisation")!.reasons.join(" ")).toMatch(/keeps its name/);
+    const [after] = await db.select({ name: s.organisations.name, description: s.organisations.description }).from(s.organisations).where(eq(s.organisations.id, a!.id));
+    expect(after).toEqual({ name: a!.name, description: "Renamed by a feed." });
+  });
+
+  it("says which records could not be saved, instead of failing with an error, and saves none of them", async () => {
+    const db = await getDb();
+    const [taken] = await db.select({ id: s.contacts.id }).from(s.contacts).limit(1);
+    const feed = service(9, { contacts: [{ id: taken!.id, name: "Duplicate id" }] });
+    const report = await importFeed({ files: [{ name: "feed.json", bytes: bytes(JSON.stringify(feed)) }] }, { source: "t", apply: true });
+    expect(report.applied).toBe(false);
+    expect(report.refusal).toMatch(/could not save the records from the document to the document/);
+    const saved = await db.select({ id: s.services.id }).from(s.services).where(eq(s.services.id, feed.id));
+    expect(saved).toEqual([]);
+  });
+});
+
 describe("an import from the browser", () => {
   it("is previewed, then applied once on confirmation, and records who did it", async () => {
     const user = await coordinator();
