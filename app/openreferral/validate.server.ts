@@ -80,14 +80,6 @@ export function describeError(record: unknown, error: ErrorObject): string {
   }
 }
 
-/** The problems with a record under the ORUK 3.0 schema for its kind; empty when it is valid. */
-export function validateRecord(kind: RecordKind, record: unknown): string[] {
-  const validate = load()[kind];
-  if (validate(record)) return [];
-  const messages = (validate.errors ?? []).map((e) => describeError(record, e));
-  return [...new Set(messages)];
-}
-
 /** The deepest element of a nested list an error sits in, e.g. "/organization/organization_identifiers/0". */
 function nestedElement(pointer: string): string | null {
   const match = /^(.*\/[a-z_]+\/\d+)(?:\/[^/]*[a-z_][^/]*)*$/.exec(pointer);

@@ -103,6 +103,9 @@ export default function ImportPreview() {
             {plural(r.counts.service.create + r.counts.service.update, "service")} {r.counts.service.create + r.counts.service.update === 1 ? "is" : "are"} now
             awaiting approval. They become public once a coordinator approves them.
           </p>
+          <p className="ds_inset-text__text">
+            <Link to="/coordinator/approvals">Go to the approval queue</Link>
+          </p>
         </div>
       )}
 
