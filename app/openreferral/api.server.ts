@@ -13,7 +13,7 @@ import {
   type Paging,
   type ServiceAtLocationFilters,
 } from "./directory.server";
-import { ApiError } from "./http.server";
+import { ApiError, NdjsonBody } from "./http.server";
 import { isUuid, taxonomyId } from "./ids";
 import {
   FORT_TAXONOMIES,
@@ -49,7 +49,7 @@ const common = {
   page: wholeNumber("page", 1, 1_000_000).optional(),
   per_page: wholeNumber("per_page", 1, MAX_PER_PAGE).optional(),
   search: z.string().trim().max(200, "search must be 200 characters or fewer").optional(),
-  format: z.enum(["json"], { message: "format must be json: FORT does not offer other formats here" }).optional(),
+  format: z.enum(["json", "ndjson"], { message: "format must be json or ndjson" }).optional(),
 };
 
 const serviceFilters = {
@@ -106,13 +106,26 @@ export async function apiDetails() {
   return { version: ORUK_VERSION, profile: ORUK_PROFILE_URL, openapi_url: ORUK_OPENAPI_URL };
 }
 
+function jsonOnly(query: { format?: string }, endpoint: string) {
+  if (query.format === "ndjson") throw new ApiError(400, `format=ndjson is offered on /services only, not on ${endpoint}.`);
+}
+
+/** Every matching service, one per line, read a page at a time. */
+async function* allServices(filters: Parameters<typeof listServices>[0], full: boolean) {
+  for (let n = 1; ; n += 1) {
+    const { rows } = await listServices(filters, { page: n, perPage: 500 });
+    if (full) yield* (await loadServiceTrees(rows.map((r) => r.service.id), "public")).map((t) => orukService(t));
+    else yield* rows.map((r) => orukServiceSummary(r.service, r.organisation));
+    if (rows.length < 500) return;
+  }
+}
+
 export async function services(url: URL) {
   const query = parse(url, { ...common, ...serviceFilters });
   const p = paging(query);
-  const { total, rows } = await listServices(
-    { search: query.search || undefined, taxonomyTermId: query.taxonomy_term_id, taxonomyId: query.taxonomy_id, organizationId: query.organization_id, modifiedAfter: query.modified_after },
-    p,
-  );
+  const filters = { search: query.search || undefined, taxonomyTermId: query.taxonomy_term_id, taxonomyId: query.taxonomy_id, organizationId: query.organization_id, modifiedAfter: query.modified_after };
+  if (query.format === "ndjson") return new NdjsonBody(allServices(filters, query.full ?? false));
+  const { total, rows } = await listServices(filters, p);
   if (query.full) {
     const trees = await loadServiceTrees(rows.map((r) => r.service.id), "public");
     return page(trees.map((t) => orukService(t)), total, p);
@@ -148,6 +161,7 @@ export async function serviceAtLocations(url: URL) {
       .refine((m) => m > 0 && m <= 200_000, "proximity must be between 1 and 200000 metres")
       .optional(),
   });
+  jsonOnly(query, "/service_at_locations");
   if (query.proximity !== undefined && !query.postcode) throw new ApiError(400, "proximity needs a postcode to measure from.");
   let near: ServiceAtLocationFilters["near"];
   if (query.postcode) {
@@ -178,6 +192,7 @@ export async function serviceAtLocation(id: string | undefined) {
 
 export async function organizations(url: URL) {
   const query = parse(url, { ...common, full_service: booleanParam("full_service").optional(), full: booleanParam("full").optional() });
+  jsonOnly(query, "/organizations");
   const p = paging(query);
   const { total, rows } = await listOrganisations({ search: query.search || undefined }, p);
   return page(rows.map((o) => orukOrganization(o, { full: query.full })), total, p);
@@ -196,6 +211,7 @@ export async function organization(id: string | undefined, url: URL) {
 
 export async function taxonomies(url: URL) {
   const query = parse(url, common);
+  jsonOnly(query, "/taxonomies");
   const p = paging(query);
   const search = query.search?.toLowerCase();
   const matching = FORT_TAXONOMIES.filter((t) => !search || t.name.toLowerCase().includes(search));
@@ -217,6 +233,7 @@ export async function taxonomyTerms(url: URL) {
     parent_id: uuidParam("parent_id").optional(),
     top_only: booleanParam("top_only").optional(),
   });
+  jsonOnly(query, "/taxonomy_terms");
   const p = paging(query);
   const search = query.search?.toLowerCase();
   const matching = (await allTerms()).filter(

@@ -17,6 +17,27 @@ export class ApiError extends Error {
   }
 }
 
+/** An answer streamed as newline-delimited JSON (`format=ndjson`): every result, without pages. */
+export class NdjsonBody {
+  constructor(readonly records: AsyncGenerator<unknown>) {}
+}
+
+function ndjsonResponse(request: Request, body: NdjsonBody): Response {
+  const encoder = new TextEncoder();
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { value, done } = await body.records.next();
+      if (done) controller.close();
+      else controller.enqueue(encoder.encode(`${JSON.stringify(value)}\n`));
+    },
+    async cancel() {
+      await body.records.return(undefined);
+    },
+  });
+  const headers = { ...CORS, "Content-Type": "application/x-ndjson; charset=utf-8", "Cache-Control": CACHE_CONTROL };
+  return new Response(request.method === "HEAD" ? null : stream, { status: 200, headers });
+}
+
 export const CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300";
 
 function etagMatches(header: string | null, etag: string) {
@@ -45,7 +66,8 @@ export function errorResponse(status: number, message: string): Response {
 /** Runs an endpoint: its JSON body with an ETag, or a JSON error. */
 export async function runEndpoint(request: Request, endpoint: (url: URL) => Promise<unknown>): Promise<Response> {
   try {
-    return jsonResponse(request, await endpoint(new URL(request.url)));
+    const body = await endpoint(new URL(request.url));
+    return body instanceof NdjsonBody ? ndjsonResponse(request, body) : jsonResponse(request, body);
   } catch (error) {
     if (error instanceof ApiError) return errorResponse(error.status, error.message);
     console.error(error);

@@ -159,7 +159,8 @@ describe("the Open Referral UK 3.0 API", () => {
       ["/services?taxonomy_term_id=safe", /taxonomy_term_id must be a UUID/],
       ["/services?organization_id=123", /organization_id must be a UUID/],
       ["/services?modified_after=yesterday", /modified_after must be a date and time/],
-      ["/services?format=xml", /format must be json/],
+      ["/services?format=xml", /format must be json or ndjson/],
+      ["/organizations?format=ndjson", /format=ndjson is offered on \/services only/],
       ["/service_at_locations?postcode=NOT A CODE", /postcode must be a UK postcode/],
       ["/service_at_locations?postcode=ZZ99%209ZZ", /does not know the postcode/],
       ["/service_at_locations?postcode=DD1%201AA&proximity=far", /proximity must be a distance in metres/],
@@ -172,6 +173,25 @@ describe("the Open Referral UK 3.0 API", () => {
       const body = await response.json();
       expect(body.message, path).toMatch(message);
     }
+  });
+
+  it("streams every service as newline-delimited JSON with format=ndjson, each line a valid service", async () => {
+    const response = await oruk("/api/oruk/services?format=ndjson&full=true");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Content-Type")).toContain("application/x-ndjson");
+    const lines = (await response.text()).trim().split("\n").map((line) => JSON.parse(line));
+    const all = await orukJson("/api/oruk/services?per_page=1000");
+    expect(lines.map((l) => l.id)).toEqual(all.contents.map((c: { id: string }) => c.id));
+    for (const line of lines.slice(0, 10)) expect(schemaErrors("service.json", line)).toEqual([]);
+  });
+
+  it("answers a page past the end with an empty page, and HEAD without a body", async () => {
+    const beyond = await orukJson("/api/oruk/services?page=999&per_page=10");
+    expect(beyond).toMatchObject({ size: 0, empty: true, contents: [], last_page: true, first_page: false });
+    const head = await oruk("/api/oruk/services", { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(head.headers.get("ETag")).toBeTruthy();
+    expect(await head.text()).toBe("");
   });
 
   it("answers unknown ids and paths with a JSON 404", async () => {
