@@ -2,13 +2,18 @@
 // import page (preview with --dry-run; imported services await approval), but streamed from disk, so
 // feeds of any size load in bounded memory.
 //   npm run oruk:import -- feed.json [--dry-run] [--source "https://…"] [--verbose]
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { FeedError } from "../app/openreferral/feed.server";
+import { harvestServices } from "../app/openreferral/harvest.server";
 import { databaseHandle, migrateDatabase } from "../app/db.server";
 import { importFeed, type ImportReport } from "../app/openreferral/import.server";
 import { seedReferenceData } from "../db/seed/reference-data";
 
-const USAGE = `Usage: npm run oruk:import -- <feed.json | feed.ndjson | tabular.zip | folder of CSV files> [--dry-run] [--source TEXT] [--verbose]`;
+const USAGE = `Usage: npm run oruk:import -- <feed.json | feed.ndjson | tabular.zip | folder of CSV files | https://…/api> [--dry-run] [--source TEXT] [--verbose]
+  An http(s) address is read as another directory's Open Referral API: every page of /services, then each /services/{id}.`;
 
 function summary(report: ImportReport) {
   const line = (label: string, c: ImportReport["counts"]["service"]) =>
@@ -40,14 +45,31 @@ async function main() {
     console.error(USAGE);
     return args.values.help ? 0 : 2;
   }
+  let input = path.resolve(file);
+  let harvested: string | undefined;
+  if (/^https?:\/\//i.test(file)) {
+    harvested = await mkdtemp(path.join(tmpdir(), "fort-oruk-harvest-"));
+    input = path.join(harvested, "services.ndjson");
+    try {
+      const count = await harvestServices(file, input, { onProgress: (n) => process.stderr.write(`\r${n} services fetched…`) });
+      process.stderr.write(`\rFetched ${count} services from ${file}\n`);
+    } catch (error) {
+      await rm(harvested, { recursive: true, force: true });
+      if (error instanceof FeedError) {
+        console.error(`Not imported: ${error.message}`);
+        return 1;
+      }
+      throw error;
+    }
+  }
   const handle = await databaseHandle();
   try {
     await migrateDatabase(handle);
     await seedReferenceData(handle.db);
     const report = await importFeed(
-      { path: path.resolve(file) },
+      { path: input },
       {
-        source: args.values.source ?? path.basename(file),
+        source: args.values.source ?? (harvested ? file : path.basename(file)),
         apply: !args.values["dry-run"],
         onProgress: (n) => process.stderr.write(`\r${n} records read…`),
       },
@@ -59,11 +81,12 @@ async function main() {
     console.log(summary(report));
     for (const warning of report.warnings) console.log(`Note: ${warning}`);
     const shown = args.values.verbose ? report.items : report.items.filter((i) => i.action === "skip").slice(0, 50);
-    for (const item of shown) console.log(`  ${item.action.padEnd(9)} ${item.entity} ${item.name ?? item.id ?? ""} (${item.position}): ${item.reasons.join(" ")}`);
+    for (const item of shown) console.log(`  ${item.action.padEnd(9)} ${item.entity} ${item.name ?? item.id ?? ""} (${item.position}): ${item.reasons.join("; ")}`);
     if (!args.values.verbose && report.items.some((i) => i.action === "skip")) console.log("Run with --verbose to list every record.");
     return report.refusal ? 1 : 0;
   } finally {
     await handle.close();
+    if (harvested) await rm(harvested, { recursive: true, force: true });
   }
 }
 

@@ -13,6 +13,7 @@ import {
   detached,
   draftFromTree,
   IdAllocator,
+  keepUnsaid,
   locationChanged,
   organisationChanged,
   organisationDraft,
@@ -329,6 +330,7 @@ async function flush(run: Run, db: Database) {
     }
     const reasons = [...draft.warnings];
     const current = treeById.get(draft.id);
+    keepUnsaid(draft, current);
     if (!current && publicationById.has(draft.id)) throw new Error(`Service ${draft.id} exists but could not be loaded`);
     let action: ImportAction = "create";
     if (current) {
@@ -436,7 +438,7 @@ async function write(run: Run, db: Database, writes: Writes) {
       };
     };
     for (const part of chunks(writes.services.create, 200)) {
-      await tx.insert(s.services).values(part.map((w) => ({ id: w.draft.id, lastCheckedOn: today, ...serviceValues(w) })) as never);
+      await tx.insert(s.services).values(part.map((w) => ({ id: w.draft.id, lastCheckedOn: today, summary: w.draft.defaultSummary, ...serviceValues(w) })) as never);
     }
     for (const w of writes.services.update) await tx.update(s.services).set(serviceValues(w) as never).where(eq(s.services.id, w.draft.id));
 
@@ -464,7 +466,7 @@ async function write(run: Run, db: Database, writes: Writes) {
     await insertAll(s.serviceAreas, all.flatMap((d) => d.areas.map((a) => ({ ...a, serviceId: d.id }))));
     await insertAll(s.contacts, all.flatMap((d) => d.contacts.map((c) => ({ ...c, serviceId: d.id }))));
     await insertAll(s.openingHours, all.flatMap((d) => d.hours.map((h) => ({ ...h, serviceId: d.id }))));
-    await insertAll(s.serviceLanguages, all.flatMap((d) => d.languages.map((l, ordinal) => ({ ...l, ordinal, serviceId: d.id }))));
+    await insertAll(s.serviceLanguages, all.flatMap((d) => (d.languages ?? []).map((l, ordinal) => ({ ...l, ordinal, serviceId: d.id }))));
   });
 }
 

@@ -156,7 +156,7 @@ export function orukServiceSummary(service: ServiceRow, organisation: Organisati
     url: service.url,
     email: service.email,
     status: STATUS_TO_ORUK[service.status],
-    fees: service.isFree ? undefined : service.costDescription ?? "There is a charge.",
+    fees: service.isFree ? undefined : service.costDescription,
     minimum_age: service.minAge,
     maximum_age: service.maxAge,
     assured_date: service.lastCheckedOn,
@@ -261,7 +261,11 @@ export function orukService(tree: ServiceTree, { extensions = false } = {}): Jso
       compact({ id: childId(sid, "language", l.code), service_id: sid, ...(extensions ? { name: l.name, code: l.code } : {}) }),
     ),
     organization: orukOrganization(tree.organisation, { full: true, extensions }),
-    cost_options: service.isFree ? [{ id: childId(sid, "cost-option", "free"), service_id: sid, option: "Free", amount: 0 }] : undefined,
+    cost_options: service.isFree
+      ? [{ id: childId(sid, "cost-option", "free"), service_id: sid, option: "Free", amount: 0 }]
+      : service.costDescription
+        ? undefined
+        : [{ id: childId(sid, "cost-option", "charge"), service_id: sid, option: "There is a charge" }],
     contacts: tree.contacts.map((c) =>
       compact({
         id: c.id,

@@ -35,7 +35,7 @@ export type Capacity = "accepting" | "waiting_list" | "not_accepting";
 export interface ServiceFields {
   name: string;
   description: string;
-  summary: string;
+  summary?: string;
   url: string | null;
   email: string | null;
   status: "active" | "inactive" | "temporarily_closed";
@@ -63,9 +63,13 @@ export interface ServiceDraft {
   /** "taxonomy:code" of FORT terms. */
   terms: string[];
   areas: { id: string; name: string; code: string | null }[];
-  contacts: { id: string; name: string; title: string | null; email: string | null; phone: string | null }[];
+  /** Email and phone are undefined when the feed does not carry them (the UK profile has neither). */
+  contacts: { id: string; name: string; title: string | null; email?: string | null; phone?: string | null }[];
   hours: { id: string; weekday: number; opensAt: string; closesAt: string; note: string | null }[];
-  languages: { code: string; name: string }[];
+  /** Undefined when the feed names no languages (ORUK language records carry only an id). */
+  languages: { code: string; name: string }[] | undefined;
+  /** The summary a new service gets when the feed has none: the description's first sentence. */
+  defaultSummary: string;
   warnings: string[];
 }
 
@@ -230,7 +234,7 @@ export function serviceDraft(
   const fields: ServiceFields = {
     name: String(record.name).trim(),
     description,
-    summary: text(extension.summary) ?? firstSentence(description),
+    summary: text(extension.summary) ?? undefined,
     url: text(record.url),
     email: text(record.email),
     status: STATUS[String(record.status)] ?? "active",
@@ -250,15 +254,20 @@ export function serviceDraft(
   }
   const costs = list(record.cost_options);
   const fees = text(record.fees);
-  const charged = costs.some((c) => typeof c.amount === "number" && c.amount > 0) || (fees !== null && !/^free\b/i.test(fees));
-  const free = !charged && (costs.some((c) => c.amount === 0) || (fees !== null && /^free\b/i.test(fees)));
+  // Only a plain "free" counts as free: "Free with a referral, £40 otherwise" describes a charge.
+  const saysFree = (text: unknown) => /^\s*(free|free of charge|no charge|none)\.?\s*$/i.test(String(text ?? ""));
+  const isFreeOption = (c: Json) => c.amount === 0 || saysFree(c.option);
+  const charged =
+    costs.some((c) => (typeof c.amount === "number" && c.amount > 0) || (c.amount === undefined && !isFreeOption(c))) ||
+    (fees !== null && !saysFree(fees));
+  const free = !charged && (costs.some(isFreeOption) || saysFree(fees));
   if (FORT_EXTENSION in record && typeof extension.is_free === "boolean") {
     fields.isFree = extension.is_free;
     fields.costDescription = text(extension.cost_description);
   } else if (charged || free) {
     fields.isFree = free;
-    fields.costDescription =
-      FORT_EXTENSION in record ? text(extension.cost_description) : charged ? fees ?? text(costs.find((c) => c.amount)?.amount_description) : null;
+    // A free service's cost note is not in the standard's fields, so FORT keeps its own.
+    if (charged) fields.costDescription = fees ?? text(costs.find((c) => typeof c.amount === "number" && c.amount > 0)?.amount_description);
   }
   if (fields.minAge !== null && fields.maxAge !== null && fields.minAge > fields.maxAge) {
     warnings.push(`The minimum age (${fields.minAge}) is above the maximum age (${fields.maxAge}), so FORT left the ages out.`);
@@ -300,8 +309,8 @@ export function serviceDraft(
     id: context.ids.take(c.id, () => childId(id, "contact", i)),
     name: text(c.name) ?? text(c.title) ?? "Contact",
     title: text(c.name) ? text(c.title) : null,
-    email: text(c.email),
-    phone: text(list(c.phones)[0]?.number),
+    email: "email" in c ? text(c.email) : undefined,
+    phone: "phones" in c ? text(list(c.phones)[0]?.number) : undefined,
   }));
 
   const hours: ServiceDraft["hours"] = [];
@@ -334,6 +343,7 @@ export function serviceDraft(
     if (!code || languages.some((l) => l.code === code)) continue;
     languages.push({ code, name: name ?? code });
   }
+  const languagesSaid = languages.length > 0 || (Array.isArray(record.languages) && record.languages.length === 0);
 
   const lastModified = typeof record.last_modified === "string" && !Number.isNaN(Date.parse(record.last_modified)) ? new Date(record.last_modified) : null;
   return {
@@ -348,13 +358,27 @@ export function serviceDraft(
     areas,
     contacts,
     hours,
-    languages,
+    languages: languagesSaid ? languages : undefined,
+    defaultSummary: firstSentence(description),
     warnings,
   };
 }
 
+/**
+ * Fills in what the feed did not say from FORT's current copy (contact emails and phones, languages),
+ * so an update from a feed without them does not erase them.
+ */
+export function keepUnsaid(draft: ServiceDraft, current: ServiceTree | undefined) {
+  for (const contact of draft.contacts) {
+    const known = current?.contacts.find((c) => c.id === contact.id) ?? current?.contacts.find((c) => c.name === contact.name);
+    if (contact.email === undefined) contact.email = known?.email ?? null;
+    if (contact.phone === undefined) contact.phone = known?.phone ?? null;
+  }
+  draft.languages ??= current?.languages.map((l) => ({ code: l.code, name: l.name })) ?? [];
+}
+
 /** FORT's current copy of a service in the same shape, to compare with a draft. */
-export function draftFromTree(tree: ServiceTree): Omit<ServiceDraft, "position" | "warnings"> {
+export function draftFromTree(tree: ServiceTree): Omit<ServiceDraft, "position" | "warnings" | "defaultSummary"> {
   const { service } = tree;
   return {
     id: service.id,
@@ -436,7 +460,7 @@ export function changedParts(draft: ServiceDraft, current: ReturnType<typeof dra
   compare("areas", draft.areas, current.areas);
   compare("contacts", draft.contacts, current.contacts);
   compare("hours", draft.hours, current.hours);
-  if (stable(draft.languages.map((l) => l.code).sort()) !== stable(current.languages.map((l) => l.code).sort())) changes.add(LABELS.languages!);
+  if (stable((draft.languages ?? []).map((l) => l.code).sort()) !== stable((current.languages ?? []).map((l) => l.code).sort())) changes.add(LABELS.languages!);
   if (stable(draft.terms) !== stable(current.terms)) changes.add(LABELS.terms!);
   const locationIds = (l: ServiceDraft["locations"]) => l.map((x) => x.location.id).sort();
   if (stable(locationIds(draft.locations)) !== stable(locationIds(current.locations))) changes.add(LABELS.locations!);
