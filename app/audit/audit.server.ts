@@ -18,7 +18,8 @@ export type AuditAction =
   | "organisation_approved"
   | "service_submitted"
   | "service_approved"
-  | "service_capacity_changed";
+  | "service_capacity_changed"
+  | "open_referral_import_applied";
 
 export interface AuditEntry {
   actorId: string | null;

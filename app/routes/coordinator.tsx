@@ -13,6 +13,8 @@ const LINKS = [
   ["/coordinator/stale", "Stale records"],
   ["/coordinator/users", "People"],
   ["/coordinator/audit", "Audit log"],
+  ["/coordinator/import", "Import"],
+  ["/coordinator/export", "Export"],
 ] as const;
 
 export default function CoordinatorLayout() {

@@ -54,6 +54,12 @@ export default function Dashboard() {
             <li>
               <Link to="/coordinator/audit">Audit log</Link>
             </li>
+            <li>
+              <Link to="/coordinator/import">Import services from an Open Referral feed</Link>
+            </li>
+            <li>
+              <Link to="/coordinator/export">Export the directory</Link>
+            </li>
           </>
         )}
       </ul>

@@ -5,7 +5,8 @@ import { config } from "../config.server";
  * Every action calls this first; the route-manifest test checks that none forgets.
  */
 export function requireSameOrigin(request: Request) {
-  if (request.method === "GET" || request.method === "HEAD") return;
+  // OPTIONS is a CORS preflight: it changes nothing and carries no credentials.
+  if (request.method === "GET" || request.method === "HEAD" || request.method === "OPTIONS") return;
   const origin = request.headers.get("Origin") ?? refererOrigin(request.headers.get("Referer"));
   const allowed = new Set([new URL(request.url).origin, new URL(config().APP_URL).origin]);
   if (!origin || !allowed.has(origin)) {

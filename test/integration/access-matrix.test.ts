@@ -30,6 +30,11 @@ const COORDINATOR: Rule = { coordinator: "allow", default: "deny" };
 const PROVIDER: Rule = { provider: "allow", providerAdmin: "allow", default: "deny" };
 const PROVIDER_ADMIN: Rule = { providerAdmin: "allow", default: "deny" };
 
+const NO_SUCH_ID = () => ({ id: "00000000-0000-4000-8000-000000000000" });
+// The Open Referral API is open data: anyone reads it; it is read-only (POST gets 405).
+const OPEN_API: Access = { get: "allow", post: "allow" };
+const OPEN_API_ITEM: Access = { params: NO_SUCH_ID, get: "missing", post: "allow" };
+
 export const ACCESS: Record<string, Access> = {
   root: { get: "allow" },
   "routes/_index": { get: "allow" },
@@ -63,6 +68,22 @@ export const ACCESS: Record<string, Access> = {
     post: { provider: "allow", providerAdmin: "missing", default: "deny" },
   },
   "routes/provider.organisation": { get: PROVIDER_ADMIN, post: PROVIDER_ADMIN },
+  "routes/api.oruk._index": OPEN_API,
+  "routes/api.oruk.$": { params: () => ({ "*": "no-such-endpoint" }), get: "missing", post: "allow" },
+  "routes/api.oruk.services._index": OPEN_API,
+  "routes/api.oruk.services.$id": OPEN_API_ITEM,
+  "routes/api.oruk.organizations._index": OPEN_API,
+  "routes/api.oruk.organizations.$id": OPEN_API_ITEM,
+  "routes/api.oruk.service_at_locations._index": OPEN_API,
+  "routes/api.oruk.service_at_locations.$id": OPEN_API_ITEM,
+  "routes/api.oruk.taxonomies._index": OPEN_API,
+  "routes/api.oruk.taxonomies.$id": OPEN_API_ITEM,
+  "routes/api.oruk.taxonomy_terms._index": OPEN_API,
+  "routes/api.oruk.taxonomy_terms.$id": OPEN_API_ITEM,
+  "routes/coordinator.import._index": { get: COORDINATOR, post: COORDINATOR },
+  "routes/coordinator.import.$id": { params: NO_SUCH_ID, get: { coordinator: "missing", default: "deny" }, post: COORDINATOR },
+  "routes/coordinator.export._index": { get: COORDINATOR },
+  "routes/coordinator.export.download": { get: COORDINATOR },
 };
 
 const WHO: Record<Exclude<Who, "public">, string> = {
@@ -142,7 +163,9 @@ describe.each(ids)("%s", (id) => {
   it("lets the right people in and keeps everyone else out", async () => {
     const mod = await import(/* @vite-ignore */ path.resolve("app", file));
     const params = access.params?.(fixtures) ?? {};
-    const url = `http://localhost:3000/${fullPath(id).replace(/:(\w+)/g, (_, name: string) => params[name] ?? name)}`;
+    const url = `http://localhost:3000/${fullPath(id)
+      .replace(/:(\w+)/g, (_, name: string) => params[name] ?? name)
+      .replace(/\*$/, params["*"] ?? "")}`;
     const results: string[] = [];
     const wanted: string[] = [];
     for (const who of ["public", "coordinator", "referrer", "provider", "providerAdmin"] as Who[]) {

@@ -1,0 +1,239 @@
+import { parseWithZod } from "@conform-to/zod/v3";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, isRouteErrorResponse, useActionData, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
+import { requireRole } from "~/auth/permissions.server";
+import { importDecisionSchema } from "~/openreferral/forms";
+import type { ImportAction, ImportReport } from "~/openreferral/import.server";
+import { ImportStateError, applyStagedImport, discardStagedImport, getStagedImport } from "~/openreferral/staging.server";
+import { requireSameOrigin } from "~/security/request.server";
+
+/** How many records the page lists; the counts always cover the whole file. */
+const ITEMS_SHOWN = 500;
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireRole(request, "coordinator");
+  const staged = await getStagedImport(user, params.id);
+  if (!staged) throw new Response("We could not find that import. It may belong to another coordinator, or the link may be wrong.", { status: 404 });
+  const report = staged.result ?? staged.preview;
+  return {
+    id: staged.id,
+    fileName: staged.fileName,
+    source: staged.source,
+    state: staged.state,
+    report: { ...report, items: report.items.slice(0, ITEMS_SHOWN), itemsLeftOut: report.itemsLeftOut + Math.max(0, report.items.length - ITEMS_SHOWN) },
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  requireSameOrigin(request);
+  const user = await requireRole(request, "coordinator");
+  const submission = parseWithZod(await request.formData(), { schema: importDecisionSchema });
+  if (submission.status !== "success") return data({ message: "Choose whether to import or cancel." }, { status: 400 });
+  const staged = await getStagedImport(user, params.id);
+  if (!staged) throw new Response("We could not find that import.", { status: 404 });
+  try {
+    if (submission.value.intent === "confirm") await applyStagedImport(user, staged.id);
+    else await discardStagedImport(user, staged.id);
+  } catch (error) {
+    if (error instanceof ImportStateError) return data({ message: error.message }, { status: 409 });
+    throw error;
+  }
+  throw redirect(submission.value.intent === "confirm" ? `/coordinator/import/${staged.id}` : "/coordinator/import");
+}
+
+const ACTION_TAGS: Record<ImportAction, { label: string; preview: string; className: string }> = {
+  create: { label: "Created", preview: "Will be created", className: "ds_tag ds_tag--green" },
+  update: { label: "Updated", preview: "Will be updated", className: "ds_tag ds_tag--blue" },
+  unchanged: { label: "No change", preview: "No change", className: "ds_tag ds_tag--grey" },
+  skip: { label: "Skipped", preview: "Will be skipped", className: "ds_tag ds_tag--red" },
+};
+
+function plural(n: number, word: string) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+function CountsRow({ label, counts, applied }: { label: string; counts: Record<ImportAction, number>; applied: boolean }) {
+  return (
+    <div className="ds_summary-list__item">
+      <dt className="ds_summary-list__key">{label}</dt>
+      <dd className="ds_summary-list__value">
+        {counts.create} {applied ? "created" : "new"}, {counts.update} {applied ? "updated" : "to update"}, {counts.unchanged} unchanged, {counts.skip}{" "}
+        skipped
+      </dd>
+    </div>
+  );
+}
+
+export default function ImportPreview() {
+  const { fileName, source, state, report } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const applied = state === "applied";
+  const r = report as ImportReport;
+  const changes = r.counts.service.create + r.counts.service.update + r.counts.organisation.create + r.counts.organisation.update;
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="ds_breadcrumbs">
+        <ol className="ds_breadcrumbs__list">
+          <li className="ds_breadcrumbs__item">
+            <Link className="ds_breadcrumbs__link" to="/coordinator/import">
+              Import services
+            </Link>
+          </li>
+        </ol>
+      </nav>
+      <header className="ds_page-header">
+        <span className="ds_page-header__label ds_content-label">{fileName}</span>
+        <h1 className="ds_page-header__title">{applied ? "Import complete" : state === "discarded" ? "Import cancelled" : "Check what this import will do"}</h1>
+      </header>
+
+      {actionData?.message && (
+        <div className="ds_error-summary" role="alert" aria-labelledby="decision-error-title" tabIndex={-1}>
+          <h2 className="ds_error-summary__title" id="decision-error-title">
+            There is a problem
+          </h2>
+          <p>{actionData.message}</p>
+        </div>
+      )}
+
+      {applied && (
+        <div className="ds_inset-text" role="status">
+          <p className="ds_inset-text__text">
+            {plural(r.counts.service.create + r.counts.service.update, "service")} {r.counts.service.create + r.counts.service.update === 1 ? "is" : "are"} now
+            awaiting approval. They become public once a coordinator approves them.
+          </p>
+          <p className="ds_inset-text__text">
+            <Link to="/coordinator/approvals">Go to the approval queue</Link>
+          </p>
+        </div>
+      )}
+
+      {r.refusal ? (
+        <div className="ds_error-summary" role="alert" aria-labelledby="refusal-title">
+          <h2 className="ds_error-summary__title" id="refusal-title">
+            This file cannot be imported
+          </h2>
+          <p>{r.refusal}</p>
+        </div>
+      ) : (
+        !applied &&
+        state === "previewed" && (
+          <p className="ds_lead">
+            Nothing has changed yet. {changes > 0 ? "Check the list, then import or cancel." : "There is nothing new or changed in this file."}
+          </p>
+        )
+      )}
+
+      <dl className="ds_summary-list">
+        <div className="ds_summary-list__item">
+          <dt className="ds_summary-list__key">Source recorded</dt>
+          <dd className="ds_summary-list__value">{source}</dd>
+        </div>
+        <div className="ds_summary-list__item">
+          <dt className="ds_summary-list__key">Records read</dt>
+          <dd className="ds_summary-list__value">
+            {r.records}
+            {r.format ? ` (${r.format === "tabular" ? "tabular CSV" : r.format === "ndjson" ? "newline-delimited JSON" : "JSON"})` : ""}
+          </dd>
+        </div>
+        <CountsRow label="Services" counts={r.counts.service} applied={applied} />
+        <CountsRow label="Organisations" counts={r.counts.organisation} applied={applied} />
+        <CountsRow label="Locations" counts={r.counts.location} applied={applied} />
+        {r.counts.invalid > 0 && (
+          <div className="ds_summary-list__item">
+            <dt className="ds_summary-list__key">Not meeting the standard</dt>
+            <dd className="ds_summary-list__value">{plural(r.counts.invalid, "record")}</dd>
+          </div>
+        )}
+      </dl>
+
+      {state === "previewed" && !r.refusal && changes > 0 && (
+        <Form method="post" className="ds_button-group">
+          <button type="submit" name="intent" value="confirm" className="ds_button" disabled={navigation.state === "submitting"}>
+            Import {plural(r.counts.service.create + r.counts.service.update, "service")}
+          </button>{" "}
+          <button type="submit" name="intent" value="cancel" className="ds_button ds_button--secondary" disabled={navigation.state === "submitting"}>
+            Cancel
+          </button>
+        </Form>
+      )}
+      {state === "previewed" && (r.refusal || changes === 0) && (
+        <Form method="post">
+          <button type="submit" name="intent" value="cancel" className="ds_button ds_button--secondary">
+            Discard this file
+          </button>
+        </Form>
+      )}
+
+      {r.warnings.length > 0 && (
+        <>
+          <h2>Things to know</h2>
+          <ul>
+            {r.warnings.map((w) => (
+              <li key={w}>{w}</li>
+            ))}
+          </ul>
+        </>
+      )}
+
+      <h2>Record by record</h2>
+      <table className="ds_table">
+        <caption className="visually-hidden">What happens to each record in the file</caption>
+        <thead>
+          <tr>
+            <th scope="col">Record</th>
+            <th scope="col">{applied ? "What happened" : "What will happen"}</th>
+            <th scope="col">Why</th>
+          </tr>
+        </thead>
+        <tbody>
+          {r.items.map((item, i) => (
+            <tr key={`${item.position}-${item.entity}-${i}`}>
+              <td>
+                <strong>{item.name ?? "(no name)"}</strong>
+                <br />
+                <span className="ds_hint-text">
+                  {item.entity === "record" ? "Record" : item.entity === "organisation" ? "Organisation" : "Service"}, {item.position}
+                </span>
+              </td>
+              <td>
+                <strong className={ACTION_TAGS[item.action].className}>{applied ? ACTION_TAGS[item.action].label : ACTION_TAGS[item.action].preview}</strong>
+              </td>
+              <td>
+                {item.reasons.length === 1 ? (
+                  item.reasons[0]
+                ) : (
+                  <ul>
+                    {item.reasons.map((reason) => (
+                      <li key={reason}>{reason}</li>
+                    ))}
+                  </ul>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {r.itemsLeftOut > 0 && <p>And {plural(r.itemsLeftOut, "more record")}, counted above but not listed.</p>}
+      <p>
+        <Link to="/coordinator/import">Import another file</Link>
+      </p>
+    </>
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.state === "applied" ? "Import complete" : "Check the import"} – FORT` }];
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  return (
+    <>
+      <h1>{isRouteErrorResponse(error) && error.status === 404 ? "Import not found" : "Sorry, there is a problem"}</h1>
+      <p>{isRouteErrorResponse(error) && typeof error.data === "string" ? error.data : "Please try again later."}</p>
+      <p>
+        <Link to="/coordinator/import">Back to imports</Link>
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,37 @@
+// Open Referral UK imports: an uploaded feed is staged here and previewed; nothing in the directory
+// changes until a coordinator confirms it (see docs/decisions/0007-open-referral-api-and-import.md).
+import { customType, index, integer, pgEnum, pgTable, text, timestamp, uuid, jsonb } from "drizzle-orm/pg-core";
+import { users } from "./accounts";
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => "bytea",
+  // postgres.js sends Buffers as bytea; PGlite accepts them too.
+  toDriver: (value) => Buffer.from(value.buffer, value.byteOffset, value.byteLength),
+});
+
+export const openReferralImportState = pgEnum("open_referral_import_state", ["previewed", "applied", "discarded"]);
+
+export const openReferralImports = pgTable(
+  "open_referral_imports",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    createdBy: uuid("created_by")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** What the coordinator uploaded: file names, joined for a multi-file CSV upload. */
+    fileName: text("file_name").notNull(),
+    /** Recorded on every imported service (services.source). */
+    source: text("source").notNull(),
+    format: text("format").notNull(),
+    /** The uploaded bytes exactly as received (a JSON feed, or a zip of the tabular CSV files). */
+    content: bytea("content").notNull(),
+    byteSize: integer("byte_size").notNull(),
+    /** The preview shown when the file was staged (ImportReport), and the result once applied. */
+    preview: jsonb("preview").notNull(),
+    result: jsonb("result"),
+    state: openReferralImportState("state").notNull().default("previewed"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    decidedAt: timestamp("decided_at", { withTimezone: true }),
+  },
+  (t) => [index("open_referral_imports_created_by_idx").on(t.createdBy, t.createdAt)],
+);

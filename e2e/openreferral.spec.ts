@@ -1,0 +1,97 @@
+import path from "node:path";
+import { DEMO, expect, expectAccessible, signIn, test } from "./fixtures";
+
+const FEED = path.resolve(process.cwd(), "e2e/fixtures/oruk-feed.json");
+const FAIL_FIXTURE = path.resolve(process.cwd(), "../shared/standards/openreferral/uk/oruk-validator-mocks/V3.0-UK-Fail/service_full.json");
+const NEW_SERVICE_ID = "7d3e9a10-0000-4000-8000-000000000001";
+
+test("a coordinator imports a feed: preview first, nothing public until approved", async ({ page, request }) => {
+  await signIn(page, DEMO.coordinator);
+  await page.getByRole("link", { name: "Import services from an Open Referral feed" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Import services from an Open Referral feed" })).toBeVisible();
+  await expectAccessible(page);
+
+  // Sending the form without a file says what to do next to the field.
+  await page.getByRole("button", { name: "Check the file" }).click();
+  await expect(page.getByRole("alert")).toContainText("Choose the feed file to import");
+
+  await page.getByLabel("Feed file").setInputFiles(FEED);
+  await page.getByLabel("Where the data comes from (optional)").fill("Broughty Ferry families directory");
+  await page.getByRole("button", { name: "Check the file" }).click();
+
+  await expect(page.getByRole("heading", { level: 1, name: "Check what this import will do" })).toBeVisible();
+  await expect(page.getByText("Nothing has changed yet.")).toBeVisible();
+  const table = page.getByRole("table", { name: "What happens to each record in the file" });
+  await expect(table.getByRole("row", { name: /Broughty Ferry Baby and Toddler Group.*Will be created/ })).toBeVisible();
+  await expect(table.getByRole("row", { name: /Broughty Ferry Families Together.*Will be created/ })).toBeVisible();
+  await expectAccessible(page);
+  // The preview changed nothing.
+  expect((await request.get(`/api/oruk/services/${NEW_SERVICE_ID}`)).status()).toBe(404);
+
+  await page.getByRole("button", { name: "Import 2 services" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Import complete" })).toBeVisible();
+  await expect(page.getByRole("status")).toContainText("2 services are now awaiting approval");
+  await expect(table.getByRole("row", { name: /Broughty Ferry Homework Club.*Created/ })).toBeVisible();
+  await expectAccessible(page);
+
+  // Awaiting approval: not in the public directory or the open API yet.
+  expect((await request.get(`/api/oruk/services/${NEW_SERVICE_ID}`)).status()).toBe(404);
+  expect((await request.get(`/services/${NEW_SERVICE_ID}`)).status()).toBe(404);
+
+  // The same file again: matched by id, nothing to change.
+  await page.goto("/coordinator/import");
+  await expect(page.getByRole("row", { name: /oruk-feed\.json.*Imported/ })).toBeVisible();
+  await page.getByLabel("Feed file").setInputFiles(FEED);
+  await page.getByRole("button", { name: "Check the file" }).click();
+  await expect(table.getByRole("row", { name: /Broughty Ferry Baby and Toddler Group.*No change/ })).toBeVisible();
+  await expect(page.getByText("There is nothing new or changed in this file.")).toBeVisible();
+});
+
+test("a feed that breaks the standard is refused with the reasons", async ({ page }) => {
+  await signIn(page, DEMO.coordinator);
+  await page.goto("/coordinator/import");
+  await page.getByLabel("Feed file").setInputFiles(FAIL_FIXTURE);
+  await page.getByRole("button", { name: "Check the file" }).click();
+  await expect(page.getByRole("heading", { name: "This file cannot be imported" })).toBeVisible();
+  await expect(page.getByText(/url "example\/counselling" is not a full web address/)).toBeVisible();
+  await expect(page.getByRole("button", { name: /^Import/ })).toHaveCount(0);
+  await page.getByRole("button", { name: "Discard this file" }).click();
+  await expect(page).toHaveURL(/\/coordinator\/import$/);
+  await expectAccessible(page);
+});
+
+test("only coordinators can import", async ({ page }) => {
+  await signIn(page, DEMO.providerOne);
+  const response = await page.goto("/coordinator/import");
+  expect(response?.status()).toBe(403);
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+  test("the upload and the preview still work", async ({ page }) => {
+    await signIn(page, DEMO.coordinator);
+    await page.goto("/coordinator/import");
+    await page.getByLabel("Feed file").setInputFiles(FEED);
+    await page.getByRole("button", { name: "Check the file" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: /Check what this import will do/ })).toBeVisible();
+    // Already imported by the first journey, so there is nothing to confirm: only discarding is offered.
+    await page.getByRole("button", { name: /^(Cancel|Discard this file)$/ }).click();
+    await expect(page.getByRole("row", { name: /oruk-feed\.json.*Cancelled/ }).first()).toBeVisible();
+  });
+});
+
+test("the directory is exported as a feed and published through the open API", async ({ page, request }) => {
+  const api = await request.get("/api/oruk/services?per_page=5", { headers: { Origin: "https://other-directory.example.org" } });
+  expect(api.status()).toBe(200);
+  expect(api.headers()["access-control-allow-origin"]).toBe("*");
+  const body = await api.json();
+  expect(body.contents).toHaveLength(5);
+
+  await signIn(page, DEMO.coordinator);
+  await page.goto("/coordinator/export");
+  await expectAccessible(page);
+  const download = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Download" }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^fort-directory-\d{4}-\d{2}-\d{2}\.json$/);
+});
