@@ -7,6 +7,8 @@ import type { GeocodedPlace } from "../geo/geocoder";
 import { findArea } from "../geo/areas.server";
 import { type BoundingBox, type DirectoryFilters, type Sort } from "./filters";
 import type { Capacity, ShanarriCode } from "./taxonomy";
+import type { MapCluster, MapSpot, MapView } from "./map";
+export type { MapCluster, MapSpot, MapView } from "./map";
 import { SERVICE_TRIGRAM_TEXT_SQL } from "../../db/schema/search";
 
 const VISIBLE = sql`s.publication = 'published' and s.status <> 'inactive'`;
@@ -216,34 +218,6 @@ export async function resultBounds(filters: DirectoryFilters): Promise<BoundingB
 export const CELL_PIXELS = 64;
 /** Services listed in one spot's card; more than this and the card says how many more. */
 export const SPOT_SERVICE_LIMIT = 10;
-
-export interface MapCluster {
-  lat: number;
-  lng: number;
-  count: number;
-  bounds: BoundingBox;
-}
-
-export interface MapSpotService {
-  id: string;
-  name: string;
-  organisation: string;
-  capacity: Capacity;
-}
-
-export interface MapSpot {
-  lat: number;
-  lng: number;
-  count: number;
-  services: MapSpotService[];
-}
-
-export interface MapView {
-  zoom: number;
-  total: number;
-  clusters: MapCluster[];
-  points: MapSpot[];
-}
 
 export function buildMapCellsQuery(filters: DirectoryFilters, bbox: BoundingBox, zoom: number): SQL {
   const cells = (2 ** zoom * 256) / CELL_PIXELS;

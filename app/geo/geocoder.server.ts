@@ -17,19 +17,23 @@ export class PostcodesIoGeocoder implements Geocoder {
   async lookup(query: string): Promise<GeocodedPlace | null> {
     const parsed = parsePlaceQuery(query);
     if (!parsed) return null;
-    const path =
-      parsed.kind === "postcode" ? `postcodes/${encodeURIComponent(parsed.postcode)}` : parsed.kind === "district" ? `outcodes/${encodeURIComponent(parsed.outcode)}` : null;
-    if (path) {
+    const request =
+      parsed.kind === "postcode"
+        ? { path: `postcodes/${encodeURIComponent(parsed.postcode)}`, label: parsed.postcode, kind: "postcode" as const }
+        : parsed.kind === "district"
+          ? { path: `outcodes/${encodeURIComponent(parsed.outcode)}`, label: parsed.outcode, kind: "district" as const }
+          : null;
+    if (request) {
       try {
-        const response = await fetch(new URL(path, this.baseUrl.endsWith("/") ? this.baseUrl : `${this.baseUrl}/`), {
+        const response = await fetch(new URL(request.path, this.baseUrl.endsWith("/") ? this.baseUrl : `${this.baseUrl}/`), {
           signal: AbortSignal.timeout(TIMEOUT_MS),
         });
         if (response.ok) {
           const body = (await response.json()) as { result?: { latitude?: number; longitude?: number } };
           if (typeof body.result?.latitude === "number" && typeof body.result.longitude === "number") {
             return {
-              label: parsed.kind === "postcode" ? parsed.postcode : parsed.outcode,
-              kind: parsed.kind,
+              label: request.label,
+              kind: request.kind,
               latitude: body.result.latitude,
               longitude: body.result.longitude,
             };
