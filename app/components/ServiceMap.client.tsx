@@ -195,9 +195,8 @@ function SpotMarker({ spot, highlighted }: { spot: MapSpot; highlighted: boolean
       L.divIcon({
         className: `fort-marker${highlighted ? " fort-marker--highlighted" : ""}`,
         html: spot.count > 1 ? `<span aria-hidden="true">${spot.count}</span>` : "",
-        iconSize: [28, 28],
-        iconAnchor: [14, 28],
-        popupAnchor: [0, -26],
+        iconSize: [24, 24],
+        popupAnchor: [0, -12],
       }),
     [highlighted, spot.count],
   );
