@@ -183,6 +183,7 @@ export function DirectoryFilters({
             </div>
 
             <Select id="sort" label="Sort by" value={values.sort} error={errors.sort} onChange={applyNow}>
+              <option value="">Recommended: nearest first near a place, else best match</option>
               {sorts.map((s) => (
                 <option key={s} value={s}>
                   {SORT_LABELS[s]}

@@ -37,6 +37,7 @@ interface Props {
 
 const UK: BoundingBox = [-8.2, 49.9, 1.8, 60.9];
 const MAX_ZOOM = 18;
+const PLACE_ZOOM = 13;
 
 const toLatLngBounds = ([west, south, east, north]: BoundingBox) => L.latLngBounds([south, west], [north, east]);
 const fromLatLngBounds = (b: L.LatLngBounds): BoundingBox => [
@@ -48,11 +49,16 @@ const fromLatLngBounds = (b: L.LatLngBounds): BoundingBox => [
 
 export default function ServiceMap(props: Props) {
   const [tilesFailed, setTilesFailed] = useState(false);
-  const initial = props.bbox ?? props.focus.bounds ?? UK;
+  // Open on the area in the URL, else around the place searched near, else on all the results.
+  const initial = props.bbox
+    ? { bounds: toLatLngBounds(props.bbox) }
+    : props.focus.centre
+      ? { center: L.latLng(props.focus.centre.latitude, props.focus.centre.longitude), zoom: PLACE_ZOOM }
+      : { bounds: toLatLngBounds(props.focus.bounds ?? UK), boundsOptions: { padding: [24, 24] as [number, number], maxZoom: 15 } };
   return (
     <div className="fort-map">
       <MapContainer
-        bounds={toLatLngBounds(initial)}
+        {...initial}
         maxZoom={MAX_ZOOM}
         className="fort-map__canvas"
         scrollWheelZoom
@@ -68,7 +74,7 @@ export default function ServiceMap(props: Props) {
   );
 }
 
-function MapContents({ filterQuery, bbox, focus, highlighted, onAreaChange }: Props) {
+function MapContents({ filterQuery, focus, highlighted, onAreaChange }: Props) {
   const map = useMap();
   const [view, setView] = useState<MapView | null>(null);
   const [failed, setFailed] = useState(false);
@@ -108,19 +114,20 @@ function MapContents({ filterQuery, bbox, focus, highlighted, onAreaChange }: Pr
     [filterQuery, map],
   );
 
-  // Refit when the search itself changes (not when only the map area does).
-  const focusKey = useRef<string | null>(null);
+  // Refit when the search itself changes (not when only the map area does). The map opened on the right view.
+  const focusKey = useRef(focus.key);
   useEffect(() => {
     if (focusKey.current === focus.key) return;
-    const first = focusKey.current === null;
     focusKey.current = focus.key;
-    map.invalidateSize();
-    if (first && bbox) return; // the map opened on the area in the URL
+    // Without animation Leaflet fires moveend synchronously, so this move is not mistaken for the person's.
     programmaticMove.current = true;
-    setTimeout(() => (programmaticMove.current = false), 1500);
-    if (focus.centre) map.setView([focus.centre.latitude, focus.centre.longitude], 13);
-    else if (focus.bounds) map.fitBounds(toLatLngBounds(focus.bounds), { padding: [24, 24], maxZoom: 15 });
-  }, [focus, bbox, map]);
+    try {
+      if (focus.centre) map.setView([focus.centre.latitude, focus.centre.longitude], PLACE_ZOOM, { animate: false });
+      else if (focus.bounds) map.fitBounds(toLatLngBounds(focus.bounds), { padding: [24, 24], maxZoom: 15, animate: false });
+    } finally {
+      programmaticMove.current = false;
+    }
+  }, [focus, map]);
 
   useEffect(() => {
     load();
@@ -130,10 +137,7 @@ function MapContents({ filterQuery, bbox, focus, highlighted, onAreaChange }: Pr
   useMapEvents({
     moveend() {
       load();
-      if (programmaticMove.current) {
-        programmaticMove.current = false;
-        return;
-      }
+      if (programmaticMove.current) return;
       clearTimeout(areaTimer.current);
       areaTimer.current = setTimeout(() => onAreaChange(fromLatLngBounds(map.getBounds())), 300);
     },

@@ -123,7 +123,7 @@ export default function ServiceDirectory() {
           </ul>
         </div>
       )}
-      <DirectoryFilters values={{ ...values, sort: values.sort || sort }} errors={errors} areas={areas} sorts={sorts} />
+      <DirectoryFilters values={values} errors={errors} areas={areas} sorts={sorts} />
 
       <div className="fort-directory">
         <section className="fort-directory__list" aria-labelledby="results-heading" aria-busy={busy}>
