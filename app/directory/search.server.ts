@@ -21,14 +21,14 @@ export function serviceConditions(filters: DirectoryFilters): SQL[] {
     const q = filters.q.toLowerCase();
     const query = sql`websearch_to_tsquery('english', ${q})`;
     // Words match stemmed ("parents" finds "parenting"); trigram word similarity forgives typos ("parentng").
-    conditions.push(sql`(
-      s.search_document @@ ${query}
-      or ${q} <% ${TRIGRAM_TEXT}
-      or s.organisation_id in (select o.id from organisations o where to_tsvector('english', o.name) @@ ${query} or ${q} <% lower(o.name))
-      or s.id in (
-        select stt.service_id from service_taxonomy_terms stt join taxonomy_terms tt on tt.id = stt.taxonomy_term_id
+    // Each branch is answered by its own index (GIN on the document, GIN trigram on name and summary).
+    conditions.push(sql`s.id in (
+      select id from services where search_document @@ ${query}
+      union select id from services where ${q} <% ${sql.raw(SERVICE_TRIGRAM_TEXT_SQL)}
+      union select sv.id from services sv join organisations o on o.id = sv.organisation_id
+        where to_tsvector('english', o.name) @@ ${query} or ${q} <% lower(o.name)
+      union select stt.service_id from service_taxonomy_terms stt join taxonomy_terms tt on tt.id = stt.taxonomy_term_id
         where to_tsvector('english', tt.name) @@ ${query} or ${q} <% lower(tt.name)
-      )
     )`);
   }
   if (filters.need.length > 0) {
@@ -107,7 +107,8 @@ export function buildServiceListQuery({ filters, place, bbox, sort, page, pageSi
         from service_at_locations sal join locations l on l.id = sal.location_id where sal.service_id = s.id)`
     : sql`null::float8`;
   const q = filters.q?.toLowerCase();
-  const rank = q
+  // Ranking costs a similarity per matching row, so it is only worked out when it decides the order.
+  const rank = q && sort === "relevance"
     ? sql`ts_rank(s.search_document, websearch_to_tsquery('english', ${q})) + word_similarity(${q}, ${TRIGRAM_TEXT})`
     : sql`0`;
   const order = {

@@ -1,7 +1,7 @@
 // The map's data: for a bounding box, zoom and the directory filters, the points or server-side clusters in view.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { mapQuerySchema, searchParamsToObject } from "~/directory/filters";
-import { mapView } from "~/directory/search.server";
+import { cachedMapView } from "~/directory/map-cache.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const parsed = mapQuerySchema.safeParse(searchParamsToObject(new URL(request.url).searchParams));
@@ -16,7 +16,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     );
   }
   const { bbox, zoom, ...filters } = parsed.data;
-  const view = await mapView(filters, bbox, zoom);
+  const view = await cachedMapView(filters, bbox, zoom);
   // Public, published data only: a short shared cache smooths bursts of identical map requests.
   return Response.json(view, { headers: { "Cache-Control": "public, max-age=30" } });
 }
