@@ -166,13 +166,23 @@ test.describe("with JavaScript", () => {
     await expect(page.locator(".fort-marker--highlighted").first()).toBeVisible();
   });
 
-  test("markers can be reached and opened with the keyboard", async ({ page }) => {
-    await page.goto("/?near=Lochee");
-    const marker = page.locator(".fort-marker, .fort-cluster").first();
+  test("clusters and markers can be reached and opened with the keyboard", async ({ page }) => {
+    await page.goto("/");
+    const cluster = page.locator(".fort-cluster").first();
+    await expect(cluster).toBeVisible();
+    await expect(cluster).toHaveAttribute("role", "button");
+    await expect(cluster).toHaveAttribute("title", /\d+ services in this area/);
+    await cluster.focus();
+    await page.keyboard.press("Enter");
+    await expect(page).toHaveURL(/bbox=/);
+
+    await page.goto("/?near=DD2+3DY");
+    const marker = page.locator(".fort-marker").first();
     await expect(marker).toBeVisible();
-    await marker.focus();
-    await expect(marker).toHaveAttribute("role", "button");
     await expect(marker).toHaveAttribute("title", /.+/);
+    await marker.focus();
+    await page.keyboard.press("Enter");
+    await expect(page.locator(".leaflet-popup .fort-map-card").getByRole("link").first()).toBeVisible();
   });
 
   test("when tiles cannot load the page says so and still works", async ({ page }) => {

@@ -163,6 +163,12 @@ function MapContents({ filterQuery, focus, highlighted, onAreaChange }: Props) {
 
 function ClusterMarker({ cluster, highlighted }: { cluster: MapCluster; highlighted: boolean }) {
   const map = useMap();
+  const expand = () => {
+    const bounds = toLatLngBounds(cluster.bounds);
+    const target = map.getBoundsZoom(bounds, false, L.point(48, 48));
+    if (target > map.getZoom()) map.fitBounds(bounds, { padding: [48, 48], maxZoom: MAX_ZOOM });
+    else map.setView([cluster.lat, cluster.lng], Math.min(MAX_ZOOM, map.getZoom() + 2));
+  };
   const size = cluster.count < 10 ? 34 : cluster.count < 100 ? 40 : cluster.count < 1000 ? 48 : 56;
   const icon = useMemo(
     () =>
@@ -182,11 +188,13 @@ function ClusterMarker({ cluster, highlighted }: { cluster: MapCluster; highligh
       keyboard
       zIndexOffset={highlighted ? 1000 : 0}
       eventHandlers={{
-        click: () => {
-          const bounds = toLatLngBounds(cluster.bounds);
-          const target = map.getBoundsZoom(bounds, false, L.point(48, 48));
-          if (target > map.getZoom()) map.fitBounds(bounds, { padding: [48, 48], maxZoom: MAX_ZOOM });
-          else map.setView([cluster.lat, cluster.lng], Math.min(MAX_ZOOM, map.getZoom() + 2));
+        click: expand,
+        // Leaflet opens popups from the keyboard but does nothing for a plain marker: Enter or Space expands it too.
+        keypress: (event: L.LeafletKeyboardEvent) => {
+          if (event.originalEvent.key === "Enter" || event.originalEvent.key === " ") {
+            event.originalEvent.preventDefault();
+            expand();
+          }
         },
       }}
     />

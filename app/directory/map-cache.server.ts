@@ -1,17 +1,15 @@
 // A short-lived, in-process cache of map views. The map is FORT's front door: many people open the same areas at the
 // same zooms, and identical requests arriving together share one database query. Views hold public, published
 // data only; a change shows on the map within MAP_CACHE_SECONDS (30 s by default, 0 turns the cache off).
+import { config } from "../config.server";
 import type { BoundingBox, DirectoryFilters } from "./filters";
 import type { MapView } from "./map";
-import { CELL_PIXELS, mapView } from "./search.server";
+import { CELL_PIXELS, mapView, resultBounds } from "./search.server";
 
 const MAX_ENTRIES = 1000;
 const entries = new Map<string, { expires: number; view: Promise<MapView> }>();
 
-function ttlMilliseconds(): number {
-  const seconds = Number(process.env.MAP_CACHE_SECONDS ?? 30);
-  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;
-}
+const ttlMilliseconds = () => config().MAP_CACHE_SECONDS * 1000;
 
 const mercatorY = (lat: number) => (1 - Math.log(Math.tan((lat * Math.PI) / 180) + 1 / Math.cos((lat * Math.PI) / 180)) / Math.PI) / 2;
 const latitudeOf = (y: number) => (Math.atan(Math.sinh(Math.PI * (1 - 2 * y))) * 180) / Math.PI;
@@ -56,7 +54,26 @@ export function cachedMapView(filters: DirectoryFilters, bbox: BoundingBox, zoom
   return view;
 }
 
+const boundsEntries = new Map<string, { expires: number; bounds: Promise<BoundingBox | null> }>();
+
+/** The area covering a search's results (for fitting the map), cached like map views. */
+export function cachedResultBounds(filters: DirectoryFilters): Promise<BoundingBox | null> {
+  const ttl = ttlMilliseconds();
+  if (ttl === 0) return resultBounds(filters);
+  const { near: _near, ...relevant } = filters;
+  const key = JSON.stringify(relevant);
+  const now = Date.now();
+  const hit = boundsEntries.get(key);
+  if (hit && hit.expires > now) return hit.bounds;
+  const bounds = resultBounds(filters);
+  boundsEntries.set(key, { expires: now + ttl, bounds });
+  bounds.catch(() => boundsEntries.delete(key));
+  while (boundsEntries.size > MAX_ENTRIES) boundsEntries.delete(boundsEntries.keys().next().value!);
+  return bounds;
+}
+
 /** For code that changes what the public map shows, so it shows at once in this process. */
 export function clearMapCache() {
   entries.clear();
+  boundsEntries.clear();
 }

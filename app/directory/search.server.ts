@@ -94,7 +94,7 @@ export interface ServiceSearchOptions {
 
 export const SEARCH_PAGE_SIZE = 20;
 
-export function buildServiceListQuery({ filters, place, bbox, sort, page, pageSize = SEARCH_PAGE_SIZE }: ServiceSearchOptions): SQL {
+function listConditions(filters: DirectoryFilters, bbox: BoundingBox | undefined): SQL[] {
   const conditions = serviceConditions(filters);
   if (bbox) {
     conditions.push(sql`exists (
@@ -102,6 +102,21 @@ export function buildServiceListQuery({ filters, place, bbox, sort, page, pageSi
       where sal.service_id = s.id and ${inBox(bbox)}
     )`);
   }
+  return conditions;
+}
+
+/**
+ * Counting stops at COUNT_LIMIT: nobody pages through more, and an exact count of 100,000 rows on every page view
+ * would cost more than the page itself.
+ */
+export const COUNT_LIMIT = 1000;
+
+export function buildServiceCountQuery(filters: DirectoryFilters, bbox: BoundingBox | undefined): SQL {
+  return sql`select count(*) as total from (select 1 from services s where ${and(listConditions(filters, bbox))} limit ${COUNT_LIMIT + 1}) matching`;
+}
+
+export function buildServiceListQuery({ filters, place, bbox, sort, page, pageSize = SEARCH_PAGE_SIZE }: ServiceSearchOptions): SQL {
+  const conditions = listConditions(filters, bbox);
   const distance = place
     ? sql`(select min(earth_distance(ll_to_earth(l.latitude, l.longitude), ll_to_earth(${place.latitude}, ${place.longitude})))
         from service_at_locations sal join locations l on l.id = sal.location_id where sal.service_id = s.id)`
@@ -122,7 +137,7 @@ export function buildServiceListQuery({ filters, place, bbox, sort, page, pageSi
       array(select tt.code from service_taxonomy_terms stt join taxonomy_terms tt on tt.id = stt.taxonomy_term_id
             where stt.service_id = s.id and tt.taxonomy = 'shanarri' order by tt.code) as shanarri,
       s.min_age, s.max_age, s.capacity, s.typical_wait_weeks, s.status, s.accepts_self_referrals, s.accepts_professional_referrals,
-      ${distance} as distance_metres, ${rank} as rank, count(*) over () as total
+      ${distance} as distance_metres, ${rank} as rank
     from services s join organisations o on o.id = s.organisation_id
     where ${and(conditions)}
     order by ${order}
@@ -143,7 +158,6 @@ interface ListRow extends Record<string, unknown> {
   accepts_self_referrals: boolean;
   accepts_professional_referrals: boolean;
   distance_metres: number | string | null;
-  total: number | string;
 }
 
 async function rows<T>(query: SQL): Promise<T[]> {
@@ -154,20 +168,13 @@ async function rows<T>(query: SQL): Promise<T[]> {
 
 export async function searchServices(options: ServiceSearchOptions) {
   const pageSize = options.pageSize ?? SEARCH_PAGE_SIZE;
-  let list = await rows<ListRow>(buildServiceListQuery({ ...options, pageSize }));
-  let page = options.page;
-  if (list.length === 0 && page > 1) {
-    // A page past the end (an old link, fewer results now): show the last page rather than nothing.
-    const count = await rows<{ total: number | string }>(
-      sql`select count(*) as total from services s where ${and(serviceConditions(options.filters))}`,
-    );
-    const lastPage = Math.max(1, Math.ceil(Number(count[0]?.total ?? 0) / pageSize));
-    if (lastPage < page) {
-      page = lastPage;
-      list = await rows<ListRow>(buildServiceListQuery({ ...options, page, pageSize }));
-    }
-  }
-  const total = Number(list[0]?.total ?? 0);
+  const [counted] = await rows<{ total: number | string }>(buildServiceCountQuery(options.filters, options.bbox));
+  const total = Math.min(Number(counted?.total ?? 0), COUNT_LIMIT + 1);
+  const totalIsLowerBound = total > COUNT_LIMIT;
+  const pageCount = Math.max(1, Math.ceil(Math.min(total, COUNT_LIMIT) / pageSize));
+  // A page past the end (an old link, fewer results now) shows the last page rather than nothing.
+  const page = Math.min(options.page, pageCount);
+  const list = await rows<ListRow>(buildServiceListQuery({ ...options, page, pageSize }));
   const points = await locationPoints(list.map((r) => r.id));
   const items: ServiceSearchItem[] = list.map((r) => ({
     id: r.id,
@@ -185,7 +192,7 @@ export async function searchServices(options: ServiceSearchOptions) {
     distanceMetres: r.distance_metres === null ? null : Number(r.distance_metres),
     points: points.get(r.id) ?? [],
   }));
-  return { items, total, page, pageCount: Math.max(1, Math.ceil(total / pageSize)) };
+  return { items, total: Math.min(total, COUNT_LIMIT), totalIsLowerBound, page, pageCount };
 }
 
 async function locationPoints(serviceIds: string[]): Promise<Map<string, [number, number][]>> {
@@ -302,7 +309,7 @@ export async function servicesByIds(ids: string[]) {
       array(select tt.code from service_taxonomy_terms stt join taxonomy_terms tt on tt.id = stt.taxonomy_term_id
             where stt.service_id = s.id and tt.taxonomy = 'shanarri' order by tt.code) as shanarri,
       s.min_age, s.max_age, s.capacity, s.typical_wait_weeks, s.status, s.accepts_self_referrals, s.accepts_professional_referrals,
-      null as distance_metres, 0 as total
+      null as distance_metres
     from services s join organisations o on o.id = s.organisation_id
     where ${VISIBLE} and s.id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`);
   const byId = new Map(list.map((r) => [r.id, r]));

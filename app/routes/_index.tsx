@@ -20,7 +20,8 @@ import {
 } from "~/directory/filters";
 import { formatAgeRange } from "~/directory/format";
 import { mapSettings } from "~/directory/map-settings.server";
-import { resultBounds, searchServices } from "~/directory/search.server";
+import { cachedResultBounds } from "~/directory/map-cache.server";
+import { searchServices } from "~/directory/search.server";
 import { listAreas } from "~/geo/areas.server";
 import { getGeocoder } from "~/geo/geocoder.server";
 
@@ -71,7 +72,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const sort = effectiveSort(search, place !== null);
   const [results, bounds] = await Promise.all([
     searchServices({ filters, place, bbox: search.bbox, sort, page: search.page ?? 1 }),
-    resultBounds(filters),
+    cachedResultBounds(filters),
   ]);
   return { ...base, errors, search, place, sort, results, bounds };
 }
@@ -136,7 +137,8 @@ export default function ServiceDirectory() {
           {results && search ? (
             <>
               <p role="status" className="fort-results-count">
-                {results.total} service{results.total === 1 ? "" : "s"}
+                {results.totalIsLowerBound ? `More than ${results.total.toLocaleString("en-GB")}` : results.total} service
+                {results.total === 1 && !results.totalIsLowerBound ? "" : "s"}
                 {place ? ` near ${place.label}` : ""}
                 {results.pageCount > 1 ? `, page ${results.page} of ${results.pageCount}` : ""}
               </p>
