@@ -76,6 +76,9 @@ test.describe("without JavaScript", () => {
 
 test.describe("with JavaScript", () => {
   test("the map shows the results; panning it narrows the list to what is in view", async ({ page }) => {
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    page.on("console", (message) => message.type() === "error" && errors.push(message.text()));
     await page.goto("/");
     await expect(mapRegion(page)).toBeVisible();
     await expect(page.locator(".fort-cluster, .fort-marker").first()).toBeVisible();
@@ -95,6 +98,7 @@ test.describe("with JavaScript", () => {
     await page.getByRole("link", { name: "Show services in all areas" }).click();
     await expect.poll(() => count(page)).toBe(before);
     await expectAccessible(page);
+    expect(errors).toEqual([]);
   });
 
   test("a filtered search near a place, with its map, has no serious accessibility problems", async ({ page }) => {

@@ -1,7 +1,7 @@
 // The directory's search form: a plain GET form, so every filter works before (or without) JavaScript.
 import { Form, Link, useSubmit } from "@remix-run/react";
 import { useEffect, useRef } from "react";
-import { SORT_LABELS, SORTS, type Sort } from "~/directory/filters";
+import { SORT_LABELS, type Sort } from "~/directory/filters";
 import { CATEGORIES, SHANARRI } from "~/directory/taxonomy";
 
 export interface FilterValues {
@@ -244,4 +244,3 @@ function Select({
   );
 }
 
-export const ALL_SORTS = SORTS;

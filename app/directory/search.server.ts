@@ -144,6 +144,38 @@ export function buildServiceListQuery({ filters, place, bbox, sort, page, pageSi
     limit ${pageSize} offset ${(page - 1) * pageSize}`;
 }
 
+/**
+ * Nearest first, walking the locations' GiST index outwards from the place (cube's `<->` distance) and stopping as
+ * soon as enough services pass the filters, instead of measuring the distance to every service. A service with
+ * several locations appears once per location in this walk; the caller keeps its nearest.
+ */
+export function buildNearestServicesQuery(filters: DirectoryFilters, bbox: BoundingBox | undefined, place: GeocodedPlace, limit: number): SQL {
+  const here = sql`ll_to_earth(${place.latitude}, ${place.longitude})`;
+  return sql`
+    select s.id, s.name, s.summary, o.name as organisation_name,
+      array(select tt.code from service_taxonomy_terms stt join taxonomy_terms tt on tt.id = stt.taxonomy_term_id
+            where stt.service_id = s.id and tt.taxonomy = 'shanarri' order by tt.code) as shanarri,
+      s.min_age, s.max_age, s.capacity, s.typical_wait_weeks, s.status, s.accepts_self_referrals, s.accepts_professional_referrals,
+      earth_distance(ll_to_earth(l.latitude, l.longitude), ${here}) as distance_metres
+    from locations l
+    join service_at_locations sal on sal.location_id = l.id
+    join services s on s.id = sal.service_id
+    join organisations o on o.id = s.organisation_id
+    where ${and(listConditions(filters, bbox))}
+    order by ll_to_earth(l.latitude, l.longitude) <-> ${here}, s.id
+    limit ${limit}`;
+}
+
+async function nearestServices(options: ServiceSearchOptions & { place: GeocodedPlace }, page: number, pageSize: number): Promise<ListRow[]> {
+  const wanted = page * pageSize;
+  for (let limit = wanted * 2 + 10; ; limit *= 4) {
+    const found = await rows<ListRow>(buildNearestServicesQuery(options.filters, options.bbox, options.place, limit));
+    const seen = new Set<string>();
+    const unique = found.filter((r) => !seen.has(r.id) && seen.add(r.id));
+    if (unique.length >= wanted || found.length < limit) return unique.slice((page - 1) * pageSize, wanted);
+  }
+}
+
 interface ListRow extends Record<string, unknown> {
   id: string;
   name: string;
@@ -174,7 +206,11 @@ export async function searchServices(options: ServiceSearchOptions) {
   const pageCount = Math.max(1, Math.ceil(Math.min(total, COUNT_LIMIT) / pageSize));
   // A page past the end (an old link, fewer results now) shows the last page rather than nothing.
   const page = Math.min(options.page, pageCount);
-  const list = await rows<ListRow>(buildServiceListQuery({ ...options, page, pageSize }));
+  const { place } = options;
+  const list =
+    options.sort === "distance" && place
+      ? await nearestServices({ ...options, place }, page, pageSize)
+      : await rows<ListRow>(buildServiceListQuery({ ...options, page, pageSize }));
   const points = await locationPoints(list.map((r) => r.id));
   const items: ServiceSearchItem[] = list.map((r) => ({
     id: r.id,

@@ -111,6 +111,19 @@ describe("searching near a place", () => {
     expect(distances[0]!).toBeLessThan(3000);
   });
 
+  it("pages nearest first without repeating a service that has several locations", async () => {
+    const place = (await geocoder.lookup("DD2 3DY"))!;
+    const all = await search({}, { place, sort: "distance", pageSize: 200 });
+    expect(new Set(all.items.map((i) => i.id)).size).toBe(all.items.length);
+    const paged = [];
+    for (let page = 1; page <= 3; page++) paged.push(...(await search({}, { place, sort: "distance", pageSize: 5, page })).items);
+    expect(paged.map((i) => i.id)).toEqual(all.items.slice(0, 15).map((i) => i.id));
+    // "Growing Together" meets in Lochee and Whitfield: it is listed once, at its nearer (Lochee) distance.
+    const growing = all.items.filter((i) => i.name === "Growing Together Parenting Course");
+    expect(growing).toHaveLength(1);
+    expect(growing[0]!.distanceMetres!).toBeLessThan(200);
+  });
+
   it("puts Lochee's services first near Lochee", async () => {
     const place = (await geocoder.lookup("Lochee"))!;
     const { items } = await search({}, { place, sort: "distance" });
