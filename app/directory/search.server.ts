@@ -147,7 +147,8 @@ export function buildServiceListQuery({ filters, place, bbox, sort, page, pageSi
 /**
  * Nearest first, walking the locations' GiST index outwards from the place (cube's `<->` distance) and stopping as
  * soon as enough services pass the filters, instead of measuring the distance to every service. A service with
- * several locations appears once per location in this walk; the caller keeps its nearest.
+ * several locations appears once per location in this walk; the caller keeps its nearest. (No tie-breaking second
+ * sort key: it would stop PostgreSQL from reading the index in order.)
  */
 export function buildNearestServicesQuery(filters: DirectoryFilters, bbox: BoundingBox | undefined, place: GeocodedPlace, limit: number): SQL {
   const here = sql`ll_to_earth(${place.latitude}, ${place.longitude})`;
@@ -162,7 +163,7 @@ export function buildNearestServicesQuery(filters: DirectoryFilters, bbox: Bound
     join services s on s.id = sal.service_id
     join organisations o on o.id = s.organisation_id
     where ${and(listConditions(filters, bbox))}
-    order by ll_to_earth(l.latitude, l.longitude) <-> ${here}, s.id
+    order by ll_to_earth(l.latitude, l.longitude) <-> ${here}
     limit ${limit}`;
 }
 
