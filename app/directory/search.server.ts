@@ -171,6 +171,8 @@ async function nearestServices(options: ServiceSearchOptions & { place: Geocoded
   const wanted = page * pageSize;
   for (let limit = wanted * 2 + 10; ; limit *= 4) {
     const found = await rows<ListRow>(buildNearestServicesQuery(options.filters, options.bbox, options.place, limit));
+    // Services at the same spot tie; order them by id so that pages are stable.
+    found.sort((a, b) => Number(a.distance_metres) - Number(b.distance_metres) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const seen = new Set<string>();
     const unique = found.filter((r) => !seen.has(r.id) && seen.add(r.id));
     if (unique.length >= wanted || found.length < limit) return unique.slice((page - 1) * pageSize, wanted);
