@@ -35,6 +35,14 @@ const configSchema = z.object({
   MAP_TILE_ATTRIBUTION: z
     .string()
     .default('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'),
+  MAP_CACHE_SECONDS: z.coerce
+    .number({ invalid_type_error: "must be a whole number of seconds from 0 (no cache) to 3600" })
+    .int("must be a whole number of seconds from 0 (no cache) to 3600")
+    .min(0, "must be a whole number of seconds from 0 (no cache) to 3600")
+    .max(3600, "must be a whole number of seconds from 0 (no cache) to 3600")
+    .default(30),
+  // A postcodes.io-compatible place look-up; without it FORT uses the open data in geodata/.
+  GEOCODER_URL: url(["http:", "https:"], "https://api.postcodes.io").optional(),
   SMTP_URL: url(["smtp:", "smtps:"], "smtp://user:password@mail.example.org:587").optional(),
   MAIL_FROM: z.string().includes("@", { message: "must be an email address, optionally with a name (FORT <fort@example.org>)" }).default("FORT <fort@localhost>"),
   APP_URL: url(["http:", "https:"], "https://fort.example.org").optional(),

@@ -1,49 +1,238 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
-import { CapacityTag, ShanarriTags } from "~/components/ServiceTags";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Link, useLoaderData, useNavigate, useNavigation } from "@remix-run/react";
+import leafletCss from "leaflet/dist/leaflet.css?url";
+import { lazy, Suspense, useCallback, useMemo, useState } from "react";
+import { ClientOnly } from "~/components/ClientOnly";
+import { DirectoryFilters, type FilterErrors, type FilterValues } from "~/components/DirectoryFilters";
 import { Pagination } from "~/components/Pagination";
+import { CapacityTag, ShanarriTags } from "~/components/ServiceTags";
+import { ShortlistButton, ShortlistLink } from "~/components/ShortlistButton";
+import type { HighlightedService } from "~/components/ServiceMap.client";
+import {
+  type BoundingBox,
+  directorySearchSchema,
+  effectiveSort,
+  formatDistance,
+  searchParamsToObject,
+  SORTS,
+  toSearchParams,
+} from "~/directory/filters";
 import { formatAgeRange } from "~/directory/format";
-import { listPublishedServices } from "~/directory/services.server";
+import { mapSettings } from "~/directory/map-settings.server";
+import { cachedResultBounds } from "~/directory/map-cache.server";
+import { searchServices } from "~/directory/search.server";
+import { listAreas } from "~/geo/areas.server";
+import { getGeocoder } from "~/geo/geocoder.server";
 
-const querySchema = z.object({ page: z.coerce.number().int().min(1).max(10_000).catch(1) });
+const ServiceMap = lazy(() => import("~/components/ServiceMap.client"));
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: leafletCss }];
+
+function formValues(raw: Record<string, string | string[]>): FilterValues {
+  const one = (key: string) => {
+    const v = raw[key];
+    return typeof v === "string" ? v : "";
+  };
+  const need = raw.need;
+  return {
+    q: one("q"),
+    near: one("near"),
+    need: Array.isArray(need) ? need : need ? [need] : [],
+    category: one("category"),
+    age: one("age"),
+    area: one("area"),
+    referral: one("referral"),
+    accepting: ["on", "true", "1", "yes"].includes(one("accepting")),
+    sort: one("sort"),
+  };
+}
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { page } = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  return listPublishedServices({ page });
+  const raw = searchParamsToObject(new URL(request.url).searchParams);
+  const areas = listAreas().map(({ code, name }) => ({ code, name }));
+  const parsed = directorySearchSchema.safeParse(raw);
+  const base = { areas, map: mapSettings(), values: formValues(raw) };
+  if (!parsed.success) {
+    const errors: FilterErrors = {};
+    for (const issue of parsed.error.issues) {
+      const field = String(issue.path[0]) as keyof FilterErrors;
+      errors[field] ??= issue.message;
+    }
+    return data({ ...base, errors, search: null, place: null, sort: "name" as const, results: null, bounds: null }, { status: 400 });
+  }
+  const search = parsed.data;
+  const { q, need, category, age, area, referral, accepting, near } = search;
+  const filters = { q, need, category, age, area, referral, accepting, near };
+  const place = near ? await getGeocoder().lookup(near) : null;
+  const errors: FilterErrors = {};
+  if (near && !place) {
+    errors.near = `We could not find “${near}”. Try a full postcode such as DD4 6QA, a postcode district such as DD4, or the name of an area such as Lochee.`;
+  }
+  const sort = effectiveSort(search, place !== null);
+  const [results, bounds] = await Promise.all([
+    searchServices({ filters, place, bbox: search.bbox, sort, page: search.page ?? 1 }),
+    cachedResultBounds(filters),
+  ]);
+  return { ...base, errors, search, place, sort, results, bounds };
 }
 
 export default function ServiceDirectory() {
-  const { items, total, page, pageCount } = useLoaderData<typeof loader>();
+  const { values, errors, areas, map, search, place, sort, results, bounds } = useLoaderData<typeof loader>();
+  const navigate = useNavigate();
+  const navigation = useNavigation();
+  const [highlighted, setHighlighted] = useState<HighlightedService | null>(null);
+
+  const filterQuery = useMemo(() => {
+    if (!search) return "";
+    const params = toSearchParams({ ...search, sort: undefined, page: undefined, bbox: undefined });
+    return params.toString();
+  }, [search]);
+
+  const onAreaChange = useCallback(
+    (bbox: BoundingBox) => {
+      if (!search) return;
+      const params = toSearchParams({ ...search, sort: search.sort, page: undefined, bbox });
+      navigate(`/?${params}`, { replace: true, preventScrollReset: true });
+    },
+    [navigate, search],
+  );
+
+  const sorts = SORTS.filter((s) => (s === "distance" ? !!place : s === "relevance" ? !!search?.q : true));
+  const hrefFor = (page: number) => `/?${toSearchParams({ ...search!, page })}`;
+  const everywhere = search ? `/?${toSearchParams({ ...search, bbox: undefined, page: undefined })}` : "/";
+  const errorList = Object.entries(errors).filter(([, message]) => message) as [string, string][];
+  const busy = navigation.state === "loading" && navigation.location.pathname === "/";
+
   return (
     <>
       <header className="ds_page-header">
         <h1 className="ds_page-header__title">Find family support</h1>
       </header>
       <p className="ds_lead">Services for children, young people and families, from local charities and community groups.</p>
-      <p role="status">
-        {total} service{total === 1 ? "" : "s"}
-        {pageCount > 1 ? `, page ${page} of ${pageCount}` : ""}
-      </p>
-      <ol className="fort-results" aria-label="Services">
-        {items.map((service) => (
-          <li key={service.id} className="fort-result">
-            <h2 className="ds_h3">
-              <Link to={`/services/${service.id}`}>{service.name}</Link>
+      {errorList.length > 0 && (
+        <div className="ds_error-summary" aria-labelledby="error-summary-title" role="alert">
+          <h2 className="ds_error-summary__title" id="error-summary-title">
+            There is a problem with your search
+          </h2>
+          <ul className="ds_error-summary__list">
+            {errorList.map(([field, message]) => (
+              <li key={field}>
+                <a href={`#${field === "need" ? "need-safe" : field}`}>{message}</a>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <DirectoryFilters values={values} errors={errors} areas={areas} sorts={sorts} />
+
+      <div className="fort-directory">
+        <section className="fort-directory__list" aria-labelledby="results-heading" aria-busy={busy}>
+          <div className="fort-directory__list-header">
+            <h2 id="results-heading" className="ds_h3">
+              Services
             </h2>
-            <p className="fort-result__org">{service.organisationName}</p>
-            <p>{service.summary}</p>
-            <ShanarriTags codes={service.shanarri} />
-            <p className="fort-result__facts">
-              Ages: {formatAgeRange(service.minAge, service.maxAge)} · <CapacityTag capacity={service.capacity} typicalWaitWeeks={service.typicalWaitWeeks} />
-              {service.status === "temporarily_closed" && <strong className="ds_tag ds_tag--grey fort-status">Temporarily closed</strong>}
-            </p>
-          </li>
-        ))}
-      </ol>
-      <Pagination page={page} pageCount={pageCount} hrefFor={(p) => `/?page=${p}`} />
+            <ShortlistLink />
+          </div>
+          {results && search ? (
+            <>
+              <p role="status" className="fort-results-count">
+                {results.totalIsLowerBound ? `More than ${results.total.toLocaleString("en-GB")}` : results.total} service
+                {results.total === 1 && !results.totalIsLowerBound ? "" : "s"}
+                {place ? ` near ${place.label}` : ""}
+                {results.pageCount > 1 ? `, page ${results.page} of ${results.pageCount}` : ""}
+              </p>
+              {search.bbox && (
+                <p className="fort-area-notice">
+                  Showing services in the area on the map. <Link to={everywhere}>Show services in all areas</Link>
+                </p>
+              )}
+              {results.total === 0 && (
+                <div className="fort-no-results">
+                  <p>No services match your search.</p>
+                  <p>
+                    Try fewer filters, check the spelling, or <Link to="/">see every service</Link>.
+                  </p>
+                </div>
+              )}
+              <ol className="fort-results" aria-label="Services">
+                {results.items.map((service) => (
+                  <li
+                    key={service.id}
+                    className={`fort-result${highlighted?.id === service.id ? " fort-result--highlighted" : ""}`}
+                    onMouseEnter={() => setHighlighted({ id: service.id, points: service.points })}
+                    onMouseLeave={() => setHighlighted(null)}
+                    onFocus={() => setHighlighted({ id: service.id, points: service.points })}
+                    onBlur={() => setHighlighted(null)}
+                    data-service-id={service.id}
+                  >
+                    <h3 className="ds_h3">
+                      <Link to={`/services/${service.id}`}>{service.name}</Link>
+                    </h3>
+                    <p className="fort-result__org">{service.organisationName}</p>
+                    {service.distanceMetres !== null && (
+                      <p className="fort-result__distance">
+                        <strong>{formatDistance(service.distanceMetres)}</strong> away
+                      </p>
+                    )}
+                    <p>{service.summary}</p>
+                    <ShanarriTags codes={service.shanarri} />
+                    <p className="fort-result__facts">
+                      Ages: {formatAgeRange(service.minAge, service.maxAge)} ·{" "}
+                      <CapacityTag capacity={service.capacity} typicalWaitWeeks={service.typicalWaitWeeks} />
+                      {service.acceptsSelfReferrals && <span className="fort-result__self"> · Families can refer themselves</span>}
+                      {service.status === "temporarily_closed" && <strong className="ds_tag ds_tag--grey fort-status">Temporarily closed</strong>}
+                    </p>
+                    <ShortlistButton serviceId={service.id} serviceName={service.name} />
+                  </li>
+                ))}
+              </ol>
+              <Pagination page={results.page} pageCount={results.pageCount} hrefFor={hrefFor} />
+              <p className="fort-sort-note">Sorted by {sortDescription(sort)}.</p>
+            </>
+          ) : (
+            <p>Correct the search above to see services.</p>
+          )}
+        </section>
+        <div className="fort-directory__map">
+          <ClientOnly fallback={<MapPlaceholder />}>
+            {() => (
+              <Suspense fallback={<MapPlaceholder />}>
+                <ServiceMap
+                  tileUrl={map.tileUrl}
+                  attribution={map.attribution}
+                  filterQuery={filterQuery}
+                  bbox={search?.bbox ?? null}
+                  focus={{ bounds, centre: place, key: `${filterQuery}` }}
+                  highlighted={highlighted}
+                  onAreaChange={onAreaChange}
+                />
+              </Suspense>
+            )}
+          </ClientOnly>
+        </div>
+      </div>
     </>
   );
 }
 
-export const meta: MetaFunction = () => [{ title: "Find family support – FORT" }];
+function sortDescription(sort: string) {
+  return { distance: "distance, nearest first", relevance: "best match", name: "name", "recently-checked": "when last checked, most recent first" }[sort] ?? sort;
+}
+
+function MapPlaceholder() {
+  return (
+    <div className="fort-map fort-map--placeholder">
+      <p>The map needs JavaScript. Every service is in the list.</p>
+    </div>
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => {
+  const place = data?.place ? ` near ${data.place.label}` : "";
+  const q = data?.search?.q ? ` for “${data.search.q}”` : "";
+  return [
+    { title: `Find family support${q}${place} – FORT` },
+    { name: "description", content: "Find family-support services near you: parenting, young carers, play, wellbeing and more." },
+  ];
+};

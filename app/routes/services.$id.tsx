@@ -1,18 +1,38 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, isRouteErrorResponse, useLoaderData, useRouteError } from "@remix-run/react";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, isRouteErrorResponse, useLoaderData, useRouteError, useRouteLoaderData } from "@remix-run/react";
+import leafletCss from "leaflet/dist/leaflet.css?url";
+import { lazy, Suspense } from "react";
+import { ClientOnly } from "~/components/ClientOnly";
 import { CapacityTag, ShanarriTags } from "~/components/ServiceTags";
+import { ShortlistButton } from "~/components/ShortlistButton";
+import { clock } from "~/clock.server";
+import { config } from "~/config.server";
 import { WEEKDAYS, formatAgeRange, formatDate, formatTime } from "~/directory/format";
+import { mapSettings } from "~/directory/map-settings.server";
+import { openingStatus } from "~/directory/opening-hours";
 import { getPublishedService } from "~/directory/services.server";
 import { CATEGORIES } from "~/directory/taxonomy";
+import type { loader as rootLoader } from "~/root";
+
+const LocationMap = lazy(() => import("~/components/LocationMap.client"));
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: leafletCss }];
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const service = await getPublishedService(params.id ?? "");
   if (!service) throw new Response("We could not find that service. It may have been removed or the link may be wrong.", { status: 404 });
-  return { service };
+  return {
+    service,
+    openNow: openingStatus(service.hours, clock.now()),
+    map: mapSettings(),
+    pageUrl: `${config().APP_URL}/services/${service.id}`,
+  };
 }
 
 export default function ServicePage() {
-  const { service } = useLoaderData<typeof loader>();
+  const { service, openNow, map, pageUrl } = useLoaderData<typeof loader>();
+  const user = useRouteLoaderData<typeof rootLoader>("root")?.user;
+  const canRefer = user?.role === "referrer" && service.acceptsProfessionalReferrals;
   const routes = [
     service.acceptsProfessionalReferrals && "Referral by a professional (for example a health visitor, teacher or GP)",
     service.acceptsSelfReferrals && "Families can refer themselves",
@@ -38,6 +58,22 @@ export default function ServicePage() {
         {service.status === "temporarily_closed" && <strong className="ds_tag ds_tag--grey fort-status">Temporarily closed</strong>}
       </p>
       <ShanarriTags codes={service.shanarri} />
+      {openNow && <p className="fort-open-now">{openNow.text}</p>}
+      {(service.acceptsSelfReferrals || canRefer) && (
+        <div className="fort-referral-actions fort-no-print">
+          {service.acceptsSelfReferrals && (
+            <Link to={`/services/${service.id}/self-referral`} className="ds_button">
+              Refer yourself
+            </Link>
+          )}
+          {canRefer && (
+            <Link to={`/referrals/new?service=${service.id}`} className={`ds_button${service.acceptsSelfReferrals ? " ds_button--secondary" : ""}`}>
+              Make a referral
+            </Link>
+          )}
+        </div>
+      )}
+      <ShortlistButton serviceId={service.id} serviceName={service.name} />
 
       <h2>What it offers</h2>
       <p>{service.description}</p>
@@ -58,6 +94,16 @@ export default function ServicePage() {
           <li key={String(r)}>{r}</li>
         ))}
       </ul>
+      {service.acceptsProfessionalReferrals && !user && (
+        <p className="fort-no-print">
+          Professionals: <Link to="/sign-in">sign in</Link> to make a referral.
+        </p>
+      )}
+      <dl className="ds_summary-list">
+        <SummaryRow label="Capacity">
+          <CapacityTag capacity={service.capacity} typicalWaitWeeks={service.typicalWaitWeeks} />
+        </SummaryRow>
+      </dl>
       <dl className="ds_summary-list">
         <SummaryRow label="Cost">{service.isFree ? "Free" : service.costDescription ?? "There is a charge"}</SummaryRow>
         <SummaryRow label="Languages">{service.languages.map((l) => l.name).join(", ") || "English"}</SummaryRow>
@@ -66,6 +112,7 @@ export default function ServicePage() {
       {service.hours.length > 0 && (
         <>
           <h2>Opening hours</h2>
+          {openNow && <p>{openNow.text}.</p>}
           <table className="ds_table">
             <caption className="visually-hidden">Opening hours</caption>
             <tbody>
@@ -104,6 +151,15 @@ export default function ServicePage() {
           )}
         </section>
       ))}
+      {service.locations.length > 0 && (
+        <ClientOnly>
+          {() => (
+            <Suspense fallback={null}>
+              <LocationMap locations={service.locations} tileUrl={map.tileUrl} attribution={map.attribution} />
+            </Suspense>
+          )}
+        </ClientOnly>
+      )}
 
       <h2>Contact</h2>
       <dl className="ds_summary-list">
@@ -137,14 +193,21 @@ function SummaryRow({ label, children }: { label: string; children: React.ReactN
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   if (!data) return [{ title: "Service not found – FORT" }];
-  const { service } = data;
+  const { service, pageUrl } = data;
   const description = service.summary || service.description.slice(0, 160);
   return [
     { title: `${service.name} – ${service.organisation.name} – FORT` },
     { name: "description", content: description },
-    { property: "og:title", content: service.name },
+    { tagName: "link", rel: "canonical", href: pageUrl },
+    { property: "og:title", content: `${service.name} – ${service.organisation.name}` },
     { property: "og:description", content: description },
     { property: "og:type", content: "website" },
+    { property: "og:url", content: pageUrl },
+    { property: "og:site_name", content: "FORT" },
+    { property: "og:locale", content: "en_GB" },
+    { name: "twitter:card", content: "summary" },
+    { name: "twitter:title", content: service.name },
+    { name: "twitter:description", content: description },
   ];
 };
 

@@ -17,6 +17,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { SERVICE_TRIGRAM_TEXT_SQL, tsvector } from "./search";
 
 export const organisationStatus = pgEnum("organisation_status", ["pending", "approved", "suspended"]);
 export const serviceStatus = pgEnum("service_status", ["active", "inactive", "temporarily_closed"]);
@@ -73,11 +74,24 @@ export const services = pgTable(
     lastCheckedOn: date("last_checked_on", { mode: "string" }).notNull().default(sql`current_date`),
     // Where an imported record came from (Open Referral feed URL or file), for provenance.
     source: text("source"),
+    // Full-text search document, weighted name > summary > description; kept current by PostgreSQL itself.
+    searchDocument: tsvector("search_document")
+      .notNull()
+      .generatedAlwaysAs(
+        sql`setweight(to_tsvector('english'::regconfig, coalesce(name, '')), 'A') || setweight(to_tsvector('english'::regconfig, coalesce(summary, '')), 'B') || setweight(to_tsvector('english'::regconfig, coalesce(description, '')), 'C')`,
+      ),
     ...timestamps,
   },
   (t) => [
     index("services_organisation_idx").on(t.organisationId),
     index("services_publication_idx").on(t.publication, t.status),
+    index("services_search_document_idx").using("gin", t.searchDocument),
+    // The directory's default order, over public services only: the first page needs no sort of the whole table.
+    index("services_public_name_idx")
+      .on(t.name, t.id)
+      .where(sql`publication = 'published' and status <> 'inactive'`),
+    // Typo tolerance: trigram word similarity against name and summary (see app/directory/search.server.ts).
+    index("services_search_trigram_idx").using("gin", sql`${sql.raw(SERVICE_TRIGRAM_TEXT_SQL)} gin_trgm_ops`),
   ],
 );
 

@@ -5,3 +5,4 @@ export * from "./mail";
 export * from "./approvals";
 export * from "./jobs";
 export * from "./openreferral";
+export * from "./search";

@@ -68,6 +68,8 @@ export const ACCESS: Record<string, Access> = {
     post: { provider: "allow", providerAdmin: "missing", default: "deny" },
   },
   "routes/provider.organisation": { get: PROVIDER_ADMIN, post: PROVIDER_ADMIN },
+  "routes/api.map": { get: "allow" },
+  "routes/shortlist": { get: "allow" },
   "routes/api.oruk._index": OPEN_API,
   "routes/api.oruk.$": { params: () => ({ "*": "no-such-endpoint" }), get: "missing", post: "allow" },
   "routes/api.oruk.services._index": OPEN_API,

@@ -1,0 +1,246 @@
+// The directory's search form: a plain GET form, so every filter works before (or without) JavaScript.
+import { Form, Link, useSubmit } from "@remix-run/react";
+import { useEffect, useRef } from "react";
+import { SORT_LABELS, type Sort } from "~/directory/filters";
+import { CATEGORIES, SHANARRI } from "~/directory/taxonomy";
+
+export interface FilterValues {
+  q: string;
+  near: string;
+  need: string[];
+  category: string;
+  age: string;
+  area: string;
+  referral: string;
+  accepting: boolean;
+  sort: string;
+}
+
+export type FilterErrors = Partial<Record<keyof FilterValues, string>>;
+
+function ErrorMessage({ id, message }: { id: string; message?: string }) {
+  return message ? (
+    <p className="ds_question__error-message" id={id}>
+      {message}
+    </p>
+  ) : null;
+}
+
+export function DirectoryFilters({
+  values,
+  errors,
+  areas,
+  sorts,
+}: {
+  values: FilterValues;
+  errors: FilterErrors;
+  areas: { code: string; name: string }[];
+  sorts: Sort[];
+}) {
+  const filtered = values.need.length > 0 || !!values.category || !!values.age || !!values.area || !!values.referral || values.accepting;
+  const open = filtered || Object.keys(errors).some((k) => k !== "q" && k !== "near");
+  const submit = useSubmit();
+  const form = useRef<HTMLFormElement>(null);
+  // With JavaScript, choices apply as soon as they are made; typing still waits for "Search".
+  const applyNow = () => form.current && submit(form.current, { replace: true, preventScrollReset: true });
+  // After a navigation (back button, "Clear all filters", a map move) the fields show the search in the URL.
+  const valuesKey = JSON.stringify(values);
+  useEffect(() => {
+    const elements = form.current?.elements;
+    if (!elements) return;
+    for (const element of Array.from(elements)) {
+      if (element instanceof HTMLInputElement && element.type === "checkbox") {
+        element.checked = element.name === "need" ? values.need.includes(element.value) : element.name === "accepting" ? values.accepting : element.checked;
+      } else if ((element instanceof HTMLInputElement || element instanceof HTMLSelectElement) && element.name in values) {
+        const value = values[element.name as keyof FilterValues];
+        if (typeof value === "string" && element.value !== value) element.value = value;
+      }
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [valuesKey]);
+  const invalid = (field: keyof FilterValues) => (errors[field] ? { "aria-invalid": true, "aria-describedby": `${field}-error` } : {});
+
+  return (
+    <Form method="get" action="/" ref={form} className="fort-filters" role="search" aria-label="Find services" id="filters">
+      <div className="fort-filters__words">
+        <div className={`ds_question${errors.q ? " ds_question--error" : ""}`}>
+          <label className="ds_label" htmlFor="q">
+            What are you looking for?
+          </label>
+          <p className="ds_hint-text" id="q-hint">
+            For example parenting, young carers, play
+          </p>
+          <ErrorMessage id="q-error" message={errors.q} />
+          <input className="ds_input" type="search" id="q" name="q" defaultValue={values.q} aria-describedby="q-hint" {...invalid("q")} />
+        </div>
+        <div className={`ds_question${errors.near ? " ds_question--error" : ""}`}>
+          <label className="ds_label" htmlFor="near">
+            Near
+          </label>
+          <p className="ds_hint-text" id="near-hint">
+            A postcode (DD4 6QA), postcode district (DD4) or area (Lochee)
+          </p>
+          <ErrorMessage id="near-error" message={errors.near} />
+          <input
+            className={`ds_input${errors.near ? " ds_input--error" : ""}`}
+            type="text"
+            id="near"
+            name="near"
+            autoComplete="postal-code"
+            defaultValue={values.near}
+            aria-describedby={errors.near ? "near-hint near-error" : "near-hint"}
+            aria-invalid={errors.near ? true : undefined}
+          />
+        </div>
+        <button type="submit" className="ds_button fort-filters__submit">
+          Search
+        </button>
+      </div>
+
+      <details className="fort-filters__more" open={open}>
+        <summary>{filtered ? "Filters (in use)" : "More filters: needs, age, area, how to get support"}</summary>
+        <div className="fort-filters__grid">
+          <fieldset className={`fort-filters__needs${errors.need ? " ds_question--error" : ""}`} aria-describedby="need-hint">
+            <legend className="ds_label">Wellbeing needs</legend>
+            <p className="ds_hint-text" id="need-hint">
+              Services that support any of the needs you choose (SHANARRI)
+            </p>
+            <ErrorMessage id="need-error" message={errors.need} />
+            <div className="fort-filters__checkboxes">
+              {SHANARRI.map((s) => (
+                <div className="ds_checkbox ds_checkbox--small" key={s.code}>
+                  <input
+                    className="ds_checkbox__input"
+                    type="checkbox"
+                    id={`need-${s.code}`}
+                    name="need"
+                    value={s.code}
+                    defaultChecked={values.need.includes(s.code)}
+                    onChange={applyNow}
+                  />
+                  <label className="ds_checkbox__label" htmlFor={`need-${s.code}`}>
+                    {s.name}
+                  </label>
+                </div>
+              ))}
+            </div>
+          </fieldset>
+
+          <div className="fort-filters__selects">
+            <Select id="category" label="Kind of support" value={values.category} error={errors.category} onChange={applyNow}>
+              <option value="">Any kind of support</option>
+              {CATEGORIES.map((c) => (
+                <option key={c.code} value={c.code}>
+                  {c.name}
+                </option>
+              ))}
+            </Select>
+
+            <div className={`ds_question${errors.age ? " ds_question--error" : ""}`}>
+              <label className="ds_label" htmlFor="age">
+                Child's age in years
+              </label>
+              <ErrorMessage id="age-error" message={errors.age} />
+              <input
+                className={`ds_input ds_input--fixed-4${errors.age ? " ds_input--error" : ""}`}
+                type="text"
+                inputMode="numeric"
+                pattern="[0-9]*"
+                id="age"
+                name="age"
+                defaultValue={values.age}
+                {...invalid("age")}
+              />
+            </div>
+
+            <Select id="area" label="Area served" value={values.area} error={errors.area} onChange={applyNow}>
+              <option value="">Anywhere</option>
+              {areas.map((a) => (
+                <option key={a.code} value={a.code}>
+                  {a.name}
+                </option>
+              ))}
+            </Select>
+
+            <Select id="referral" label="How you get the support" value={values.referral} error={errors.referral} onChange={applyNow}>
+              <option value="">Any way</option>
+              <option value="self">Families can refer themselves</option>
+              <option value="professional">A professional refers the family</option>
+            </Select>
+
+            <div className="ds_checkbox ds_checkbox--small">
+              <input
+                className="ds_checkbox__input"
+                type="checkbox"
+                id="accepting"
+                name="accepting"
+                defaultChecked={values.accepting}
+                onChange={applyNow}
+              />
+              <label className="ds_checkbox__label" htmlFor="accepting">
+                Hide services not accepting referrals
+              </label>
+            </div>
+
+            <Select id="sort" label="Sort by" value={values.sort} error={errors.sort} onChange={applyNow}>
+              <option value="">Recommended: nearest first near a place, else best match</option>
+              {sorts.map((s) => (
+                <option key={s} value={s}>
+                  {SORT_LABELS[s]}
+                </option>
+              ))}
+            </Select>
+          </div>
+        </div>
+        <div className="fort-filters__actions">
+          <button type="submit" className="ds_button ds_button--secondary ds_button--small">
+            Apply filters
+          </button>
+          <Link to="/" className="fort-filters__clear">
+            Clear all filters
+          </Link>
+        </div>
+      </details>
+    </Form>
+  );
+}
+
+function Select({
+  id,
+  label,
+  value,
+  error,
+  onChange,
+  children,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  error?: string;
+  onChange: () => void;
+  children: React.ReactNode;
+}) {
+  return (
+    <div className={`ds_question${error ? " ds_question--error" : ""}`}>
+      <label className="ds_label" htmlFor={id}>
+        {label}
+      </label>
+      <ErrorMessage id={`${id}-error`} message={error} />
+      <div className="ds_select-wrapper">
+        <select
+          className={`ds_select${error ? " ds_input--error" : ""}`}
+          id={id}
+          name={id}
+          defaultValue={value}
+          onChange={onChange}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? `${id}-error` : undefined}
+        >
+          {children}
+        </select>
+        <span className="ds_select-arrow" aria-hidden="true" />
+      </div>
+    </div>
+  );
+}
+

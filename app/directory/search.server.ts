@@ -1,0 +1,376 @@
+// Searching the public directory: the list (paged, sorted) and the map (points or server-side clusters).
+// Both are built from the same filter conditions, and every query is limited to published, visible
+// services inside the SQL itself.
+import { type SQL, sql } from "drizzle-orm";
+import { getDb } from "../db.server";
+import type { GeocodedPlace } from "../geo/geocoder";
+import { findArea } from "../geo/areas.server";
+import { type BoundingBox, type DirectoryFilters, type Sort } from "./filters";
+import type { Capacity, ShanarriCode } from "./taxonomy";
+import type { MapCluster, MapSpot, MapView } from "./map";
+export type { MapCluster, MapSpot, MapView } from "./map";
+import { SERVICE_TRIGRAM_TEXT_SQL } from "../../db/schema/search";
+
+const VISIBLE = sql`s.publication = 'published' and s.status <> 'inactive'`;
+const TRIGRAM_TEXT = sql.raw(SERVICE_TRIGRAM_TEXT_SQL.replace(/\b(name|summary)\b/g, "s.$1"));
+
+/** Conditions on the service row `s` for every filter except the map area and distance. */
+export function serviceConditions(filters: DirectoryFilters): SQL[] {
+  const conditions: SQL[] = [VISIBLE];
+  if (filters.q) {
+    const q = filters.q.toLowerCase();
+    const query = sql`websearch_to_tsquery('english', ${q})`;
+    // Words match stemmed ("parents" finds "parenting"); trigram word similarity forgives typos ("parentng").
+    // Each branch is answered by its own index (GIN on the document, GIN trigram on name and summary).
+    conditions.push(sql`s.id in (
+      select id from services where search_document @@ ${query}
+      union select id from services where ${q} <% ${sql.raw(SERVICE_TRIGRAM_TEXT_SQL)}
+      union select sv.id from services sv join organisations o on o.id = sv.organisation_id
+        where to_tsvector('english', o.name) @@ ${query} or ${q} <% lower(o.name)
+      union select stt.service_id from service_taxonomy_terms stt join taxonomy_terms tt on tt.id = stt.taxonomy_term_id
+        where to_tsvector('english', tt.name) @@ ${query} or ${q} <% lower(tt.name)
+    )`);
+  }
+  if (filters.need.length > 0) {
+    conditions.push(sql`exists (
+      select 1 from service_taxonomy_terms stt join taxonomy_terms tt on tt.id = stt.taxonomy_term_id
+      where stt.service_id = s.id and tt.taxonomy = 'shanarri' and tt.code in (${sql.join(filters.need.map((n) => sql`${n}`), sql`, `)})
+    )`);
+  }
+  if (filters.category) {
+    conditions.push(sql`exists (
+      select 1 from service_taxonomy_terms stt join taxonomy_terms tt on tt.id = stt.taxonomy_term_id
+      where stt.service_id = s.id and tt.taxonomy = 'category' and tt.code = ${filters.category}
+    )`);
+  }
+  if (filters.age !== undefined) {
+    conditions.push(sql`(s.min_age is null or s.min_age <= ${filters.age}) and (s.max_age is null or s.max_age >= ${filters.age})`);
+  }
+  if (filters.area) {
+    const area = findArea(filters.area);
+    const codes = area ? [area.code, area.councilCode] : [filters.area];
+    conditions.push(sql`exists (
+      select 1 from service_areas sa where sa.service_id = s.id and sa.code in (${sql.join(codes.map((c) => sql`${c}`), sql`, `)})
+    )`);
+  }
+  if (filters.referral === "self") conditions.push(sql`s.accepts_self_referrals`);
+  if (filters.referral === "professional") conditions.push(sql`s.accepts_professional_referrals`);
+  if (filters.accepting) conditions.push(sql`s.capacity <> 'not_accepting'`);
+  return conditions;
+}
+
+const inBox = ([west, south, east, north]: BoundingBox) =>
+  sql`l.latitude between ${south} and ${north} and l.longitude between ${west} and ${east}`;
+
+const and = (conditions: SQL[]) => sql.join(conditions, sql` and `);
+
+export interface ServiceSearchItem {
+  id: string;
+  name: string;
+  summary: string;
+  organisationName: string;
+  shanarri: ShanarriCode[];
+  minAge: number | null;
+  maxAge: number | null;
+  capacity: Capacity;
+  typicalWaitWeeks: number | null;
+  status: "active" | "inactive" | "temporarily_closed";
+  acceptsSelfReferrals: boolean;
+  acceptsProfessionalReferrals: boolean;
+  /** Metres to the nearest of the service's locations, when searching near a place. */
+  distanceMetres: number | null;
+  /** [latitude, longitude] of each location, so the map can highlight the service. */
+  points: [number, number][];
+}
+
+export interface ServiceSearchOptions {
+  filters: DirectoryFilters;
+  place: GeocodedPlace | null;
+  bbox?: BoundingBox;
+  sort: Sort;
+  page: number;
+  pageSize?: number;
+}
+
+export const SEARCH_PAGE_SIZE = 20;
+
+function listConditions(filters: DirectoryFilters, bbox: BoundingBox | undefined): SQL[] {
+  const conditions = serviceConditions(filters);
+  if (bbox) {
+    conditions.push(sql`exists (
+      select 1 from service_at_locations sal join locations l on l.id = sal.location_id
+      where sal.service_id = s.id and ${inBox(bbox)}
+    )`);
+  }
+  return conditions;
+}
+
+/**
+ * Counting stops at COUNT_LIMIT: nobody pages through more, and an exact count of 100,000 rows on every page view
+ * would cost more than the page itself.
+ */
+export const COUNT_LIMIT = 1000;
+
+export function buildServiceCountQuery(filters: DirectoryFilters, bbox: BoundingBox | undefined): SQL {
+  return sql`select count(*) as total from (select 1 from services s where ${and(listConditions(filters, bbox))} limit ${COUNT_LIMIT + 1}) matching`;
+}
+
+export function buildServiceListQuery({ filters, place, bbox, sort, page, pageSize = SEARCH_PAGE_SIZE }: ServiceSearchOptions): SQL {
+  const conditions = listConditions(filters, bbox);
+  const distance = place
+    ? sql`(select min(earth_distance(ll_to_earth(l.latitude, l.longitude), ll_to_earth(${place.latitude}, ${place.longitude})))
+        from service_at_locations sal join locations l on l.id = sal.location_id where sal.service_id = s.id)`
+    : sql`null::float8`;
+  const q = filters.q?.toLowerCase();
+  // Ranking costs a similarity per matching row, so it is only worked out when it decides the order.
+  const rank = q && sort === "relevance"
+    ? sql`ts_rank(s.search_document, websearch_to_tsquery('english', ${q})) + word_similarity(${q}, ${TRIGRAM_TEXT})`
+    : sql`0`;
+  const order = {
+    distance: sql`distance_metres asc nulls last, s.name, s.id`,
+    relevance: sql`rank desc, s.name, s.id`,
+    name: sql`s.name, s.id`,
+    "recently-checked": sql`s.last_checked_on desc, s.name, s.id`,
+  }[sort];
+  return sql`
+    select s.id, s.name, s.summary, o.name as organisation_name,
+      array(select tt.code from service_taxonomy_terms stt join taxonomy_terms tt on tt.id = stt.taxonomy_term_id
+            where stt.service_id = s.id and tt.taxonomy = 'shanarri' order by tt.code) as shanarri,
+      s.min_age, s.max_age, s.capacity, s.typical_wait_weeks, s.status, s.accepts_self_referrals, s.accepts_professional_referrals,
+      ${distance} as distance_metres, ${rank} as rank
+    from services s join organisations o on o.id = s.organisation_id
+    where ${and(conditions)}
+    order by ${order}
+    limit ${pageSize} offset ${(page - 1) * pageSize}`;
+}
+
+/**
+ * Nearest first, walking the locations' GiST index outwards from the place (cube's `<->` distance) and stopping as
+ * soon as enough services pass the filters, instead of measuring the distance to every service. A service with
+ * several locations appears once per location in this walk; the caller keeps its nearest. (No tie-breaking second
+ * sort key: it would stop PostgreSQL from reading the index in order.)
+ */
+export function buildNearestServicesQuery(filters: DirectoryFilters, bbox: BoundingBox | undefined, place: GeocodedPlace, limit: number): SQL {
+  const here = sql`ll_to_earth(${place.latitude}, ${place.longitude})`;
+  return sql`
+    select s.id, s.name, s.summary, o.name as organisation_name,
+      array(select tt.code from service_taxonomy_terms stt join taxonomy_terms tt on tt.id = stt.taxonomy_term_id
+            where stt.service_id = s.id and tt.taxonomy = 'shanarri' order by tt.code) as shanarri,
+      s.min_age, s.max_age, s.capacity, s.typical_wait_weeks, s.status, s.accepts_self_referrals, s.accepts_professional_referrals,
+      earth_distance(ll_to_earth(l.latitude, l.longitude), ${here}) as distance_metres
+    from locations l
+    join service_at_locations sal on sal.location_id = l.id
+    join services s on s.id = sal.service_id
+    join organisations o on o.id = s.organisation_id
+    where ${and(listConditions(filters, bbox))}
+    order by ll_to_earth(l.latitude, l.longitude) <-> ${here}
+    limit ${limit}`;
+}
+
+async function nearestServices(options: ServiceSearchOptions & { place: GeocodedPlace }, page: number, pageSize: number): Promise<ListRow[]> {
+  const wanted = page * pageSize;
+  for (let limit = wanted * 2 + 10; ; limit *= 4) {
+    const found = await rows<ListRow>(buildNearestServicesQuery(options.filters, options.bbox, options.place, limit));
+    // Services at the same spot tie; order them by id so that pages are stable.
+    found.sort((a, b) => Number(a.distance_metres) - Number(b.distance_metres) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const seen = new Set<string>();
+    const unique = found.filter((r) => !seen.has(r.id) && seen.add(r.id));
+    if (unique.length >= wanted || found.length < limit) return unique.slice((page - 1) * pageSize, wanted);
+  }
+}
+
+interface ListRow extends Record<string, unknown> {
+  id: string;
+  name: string;
+  summary: string;
+  organisation_name: string;
+  shanarri: ShanarriCode[];
+  min_age: number | null;
+  max_age: number | null;
+  capacity: Capacity;
+  typical_wait_weeks: number | null;
+  status: ServiceSearchItem["status"];
+  accepts_self_referrals: boolean;
+  accepts_professional_referrals: boolean;
+  distance_metres: number | string | null;
+}
+
+async function rows<T>(query: SQL): Promise<T[]> {
+  const db = await getDb();
+  const result = (await db.execute(query)) as unknown as T[] | { rows: T[] };
+  return Array.isArray(result) ? result : result.rows;
+}
+
+export async function searchServices(options: ServiceSearchOptions) {
+  const pageSize = options.pageSize ?? SEARCH_PAGE_SIZE;
+  const [counted] = await rows<{ total: number | string }>(buildServiceCountQuery(options.filters, options.bbox));
+  const total = Math.min(Number(counted?.total ?? 0), COUNT_LIMIT + 1);
+  const totalIsLowerBound = total > COUNT_LIMIT;
+  const pageCount = Math.max(1, Math.ceil(Math.min(total, COUNT_LIMIT) / pageSize));
+  // A page past the end (an old link, fewer results now) shows the last page rather than nothing.
+  const page = Math.min(options.page, pageCount);
+  const { place } = options;
+  const list =
+    options.sort === "distance" && place
+      ? await nearestServices({ ...options, place }, page, pageSize)
+      : await rows<ListRow>(buildServiceListQuery({ ...options, page, pageSize }));
+  const points = await locationPoints(list.map((r) => r.id));
+  const items: ServiceSearchItem[] = list.map((r) => ({
+    id: r.id,
+    name: r.name,
+    summary: r.summary,
+    organisationName: r.organisation_name,
+    shanarri: r.shanarri,
+    minAge: r.min_age,
+    maxAge: r.max_age,
+    capacity: r.capacity,
+    typicalWaitWeeks: r.typical_wait_weeks,
+    status: r.status,
+    acceptsSelfReferrals: r.accepts_self_referrals,
+    acceptsProfessionalReferrals: r.accepts_professional_referrals,
+    distanceMetres: r.distance_metres === null ? null : Number(r.distance_metres),
+    points: points.get(r.id) ?? [],
+  }));
+  return { items, total: Math.min(total, COUNT_LIMIT), totalIsLowerBound, page, pageCount };
+}
+
+async function locationPoints(serviceIds: string[]): Promise<Map<string, [number, number][]>> {
+  const result = new Map<string, [number, number][]>();
+  if (serviceIds.length === 0) return result;
+  const list = await rows<{ service_id: string; latitude: number; longitude: number }>(sql`
+    select sal.service_id, l.latitude, l.longitude from service_at_locations sal join locations l on l.id = sal.location_id
+    where sal.service_id in (${sql.join(serviceIds.map((id) => sql`${id}`), sql`, `)})`);
+  for (const r of list) {
+    const entry = result.get(r.service_id) ?? [];
+    entry.push([Number(r.latitude), Number(r.longitude)]);
+    result.set(r.service_id, entry);
+  }
+  return result;
+}
+
+/** The area covering every matching location, for fitting the map to the results. */
+export async function resultBounds(filters: DirectoryFilters): Promise<BoundingBox | null> {
+  const [row] = await rows<{ west: number | null; south: number | null; east: number | null; north: number | null }>(sql`
+    select min(l.longitude) as west, min(l.latitude) as south, max(l.longitude) as east, max(l.latitude) as north
+    from services s join service_at_locations sal on sal.service_id = s.id join locations l on l.id = sal.location_id
+    where ${and(serviceConditions(filters))}`);
+  if (!row || row.west === null) return null;
+  return [Number(row.west), Number(row.south), Number(row.east), Number(row.north)];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The map: one row per grid cell of about CELL_PIXELS on screen. A cell whose services all stand on one spot is
+// sent as a point with its services; any other cell is a cluster with a count and the area it covers.
+
+export const CELL_PIXELS = 64;
+/** Services listed in one spot's card; more than this and the card says how many more. */
+export const SPOT_SERVICE_LIMIT = 10;
+
+export function buildMapCellsQuery(filters: DirectoryFilters, bbox: BoundingBox, zoom: number): SQL {
+  const cells = (2 ** zoom * 256) / CELL_PIXELS;
+  return sql`
+    with matching as (
+      select l.latitude as lat, l.longitude as lng, s.id as service_id,
+        floor((l.longitude + 180) / 360 * ${cells}) as cx,
+        floor((1 - ln(tan(radians(l.latitude)) + 1 / cos(radians(l.latitude))) / pi()) / 2 * ${cells}) as cy
+      from services s
+      join service_at_locations sal on sal.service_id = s.id
+      join locations l on l.id = sal.location_id
+      where ${inBox(bbox)} and ${and(serviceConditions(filters))}
+    )
+    select count(distinct service_id) as count, avg(lat) as lat, avg(lng) as lng,
+      min(lat) as south, max(lat) as north, min(lng) as west, max(lng) as east
+    from matching group by cx, cy`;
+}
+
+interface CellRow extends Record<string, unknown> {
+  count: number | string;
+  lat: number | string;
+  lng: number | string;
+  south: number;
+  north: number;
+  west: number;
+  east: number;
+}
+
+export async function mapView(filters: DirectoryFilters, bbox: BoundingBox, zoom: number): Promise<MapView> {
+  const cells = await rows<CellRow>(buildMapCellsQuery(filters, bbox, zoom));
+  const clusters: MapCluster[] = [];
+  const spots: CellRow[] = [];
+  let total = 0;
+  for (const cell of cells) {
+    const count = Number(cell.count);
+    total += count;
+    if (cell.south === cell.north && cell.west === cell.east) spots.push(cell);
+    else
+      clusters.push({
+        lat: round(Number(cell.lat)),
+        lng: round(Number(cell.lng)),
+        count,
+        bounds: [cell.west, cell.south, cell.east, cell.north].map(round) as BoundingBox,
+      });
+  }
+  return { zoom, total, clusters, points: await spotServices(filters, spots) };
+}
+
+const round = (n: number) => Math.round(n * 1e5) / 1e5;
+
+async function spotServices(filters: DirectoryFilters, spots: CellRow[]): Promise<MapSpot[]> {
+  if (spots.length === 0) return [];
+  const key = (lat: number, lng: number) => `${lat},${lng}`;
+  const wanted = new Set(spots.map((s) => key(s.south, s.west)));
+  const list = await rows<{ id: string; name: string; organisation: string; capacity: Capacity; lat: number; lng: number }>(sql`
+    select distinct s.id, s.name, o.name as organisation, s.capacity, l.latitude as lat, l.longitude as lng
+    from services s
+    join organisations o on o.id = s.organisation_id
+    join service_at_locations sal on sal.service_id = s.id
+    join locations l on l.id = sal.location_id
+    where l.latitude in (${sql.join([...new Set(spots.map((s) => s.south))].map((v) => sql`${v}`), sql`, `)})
+      and l.longitude in (${sql.join([...new Set(spots.map((s) => s.west))].map((v) => sql`${v}`), sql`, `)})
+      and ${and(serviceConditions(filters))}
+    order by s.name`);
+  const bySpot = new Map<string, MapSpot>();
+  for (const spot of spots) bySpot.set(key(spot.south, spot.west), { lat: spot.south, lng: spot.west, count: Number(spot.count), services: [] });
+  for (const r of list) {
+    const k = key(r.lat, r.lng);
+    if (!wanted.has(k)) continue;
+    const spot = bySpot.get(k)!;
+    if (spot.services.length < SPOT_SERVICE_LIMIT) spot.services.push({ id: r.id, name: r.name, organisation: r.organisation, capacity: r.capacity });
+  }
+  return [...bySpot.values()];
+}
+
+/** Published services by id, in the order given, for a shared shortlist. */
+export async function servicesByIds(ids: string[]) {
+  if (ids.length === 0) return [];
+  const list = await rows<ListRow>(sql`
+    select s.id, s.name, s.summary, o.name as organisation_name,
+      array(select tt.code from service_taxonomy_terms stt join taxonomy_terms tt on tt.id = stt.taxonomy_term_id
+            where stt.service_id = s.id and tt.taxonomy = 'shanarri' order by tt.code) as shanarri,
+      s.min_age, s.max_age, s.capacity, s.typical_wait_weeks, s.status, s.accepts_self_referrals, s.accepts_professional_referrals,
+      null as distance_metres
+    from services s join organisations o on o.id = s.organisation_id
+    where ${VISIBLE} and s.id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`);
+  const byId = new Map(list.map((r) => [r.id, r]));
+  return ids.flatMap((id) => {
+    const r = byId.get(id);
+    return r
+      ? [
+          {
+            id: r.id,
+            name: r.name,
+            summary: r.summary,
+            organisationName: r.organisation_name,
+            shanarri: r.shanarri,
+            minAge: r.min_age,
+            maxAge: r.max_age,
+            capacity: r.capacity,
+            typicalWaitWeeks: r.typical_wait_weeks,
+            status: r.status,
+            acceptsSelfReferrals: r.accepts_self_referrals,
+            acceptsProfessionalReferrals: r.accepts_professional_referrals,
+          },
+        ]
+      : [];
+  });
+}

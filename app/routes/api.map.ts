@@ -1,0 +1,22 @@
+// The map's data: for a bounding box, zoom and the directory filters, the points or server-side clusters in view.
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { mapQuerySchema, searchParamsToObject } from "~/directory/filters";
+import { cachedMapView } from "~/directory/map-cache.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const parsed = mapQuerySchema.safeParse(searchParamsToObject(new URL(request.url).searchParams));
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => ({
+      field: String(issue.path[0] ?? ""),
+      message: issue.code === "unrecognized_keys" ? `Unknown parameter${issue.keys.length > 1 ? "s" : ""}: ${issue.keys.join(", ")}` : issue.message,
+    }));
+    return Response.json(
+      { error: `The map query is not valid: ${issues.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)).join("; ")}.`, issues },
+      { status: 400, headers: { "Cache-Control": "no-store" } },
+    );
+  }
+  const { bbox, zoom, ...filters } = parsed.data;
+  const view = await cachedMapView(filters, bbox, zoom);
+  // Public, published data only: a short shared cache smooths bursts of identical map requests.
+  return Response.json(view, { headers: { "Cache-Control": "public, max-age=30" } });
+}

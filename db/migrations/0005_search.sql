@@ -1,0 +1,4 @@
+ALTER TABLE "services" ADD COLUMN "search_document" "tsvector" GENERATED ALWAYS AS (setweight(to_tsvector('english'::regconfig, coalesce(name, '')), 'A') || setweight(to_tsvector('english'::regconfig, coalesce(summary, '')), 'B') || setweight(to_tsvector('english'::regconfig, coalesce(description, '')), 'C')) STORED NOT NULL;--> statement-breakpoint
+CREATE INDEX "services_search_document_idx" ON "services" USING gin ("search_document");--> statement-breakpoint
+CREATE INDEX "services_public_name_idx" ON "services" USING btree ("name","id") WHERE publication = 'published' and status <> 'inactive';--> statement-breakpoint
+CREATE INDEX "services_search_trigram_idx" ON "services" USING gin ((lower(name || ' ' || summary)) gin_trgm_ops);
