@@ -226,6 +226,37 @@ export async function pendingServiceRevisions() {
     .orderBy(asc(s.serviceRevisions.submittedAt));
 }
 
+/** Services waiting for approval with no proposed revision: records brought in by an Open Referral import. */
+export async function importedServicesAwaitingApproval() {
+  const db = await getDb();
+  return db
+    .select({ id: s.services.id, name: s.services.name, organisationName: s.organisations.name, source: s.services.source, updatedAt: s.services.updatedAt })
+    .from(s.services)
+    .innerJoin(s.organisations, eq(s.organisations.id, s.services.organisationId))
+    .where(
+      and(
+        eq(s.services.publication, "awaiting_approval"),
+        sql`not exists (select 1 from ${s.serviceRevisions} r where r.service_id = ${s.services.id} and r.status = 'pending')`,
+      ),
+    )
+    .orderBy(asc(s.services.updatedAt));
+}
+
+/** Publishes an imported service as it is, or sends it back to draft. */
+export async function decideImportedService(coordinator: CurrentUser, serviceId: string, decision: "approve" | "reject", ip: string): Promise<DecisionResult> {
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const [service] = await tx
+      .update(s.services)
+      .set(decision === "approve" ? { publication: "published", lastCheckedOn: today(), updatedAt: clock.now() } : { publication: "draft", updatedAt: clock.now() })
+      .where(and(eq(s.services.id, serviceId), eq(s.services.publication, "awaiting_approval")))
+      .returning({ name: s.services.name });
+    if (!service) return { ok: false as const, message: "This service is no longer waiting for approval." };
+    await audit({ actorId: coordinator.id, action: "service_approved", subjectType: "service", subjectId: serviceId, ip, details: { decision, imported: true } }, tx);
+    return { ok: true as const, message: decision === "approve" ? `${service.name} is published.` : `${service.name} was set back to draft.` };
+  });
+}
+
 /** A pending revision beside the service's current record, for the coordinator's decision. */
 export async function revisionForReview(coordinator: CurrentUser, revisionId: string) {
   const db = await getDb();

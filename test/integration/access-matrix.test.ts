@@ -51,7 +51,7 @@ export const ACCESS: Record<string, Access> = {
   "routes/dashboard": { get: SIGNED_IN },
   "routes/coordinator": { get: COORDINATOR },
   "routes/coordinator._index": { get: COORDINATOR },
-  "routes/coordinator.approvals._index": { get: COORDINATOR },
+  "routes/coordinator.approvals._index": { get: COORDINATOR, post: COORDINATOR },
   "routes/coordinator.approvals.$id": { params: (f) => ({ id: f.pendingRevisionId }), get: COORDINATOR, post: COORDINATOR },
   "routes/coordinator.organisations": { get: COORDINATOR, post: COORDINATOR },
   "routes/coordinator.users": { get: COORDINATOR, post: COORDINATOR },

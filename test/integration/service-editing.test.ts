@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import * as s from "../../db/schema";
 import { getDb } from "~/db.server";
-import { decideRevision, getServiceForEditing, pendingServiceRevisions, proposeServiceChange, updateCapacity, createService, listManagedServices } from "~/directory/service-editing.server";
+import { decideImportedService, importedServicesAwaitingApproval, decideRevision, getServiceForEditing, pendingServiceRevisions, proposeServiceChange, updateCapacity, createService, listManagedServices } from "~/directory/service-editing.server";
 import { getPublishedService } from "~/directory/services.server";
 import { DEMO, signedIn } from "../helpers";
 
@@ -77,5 +77,21 @@ describe("providers editing their services", () => {
     expect(revision.isNew).toBe(true);
     await decideRevision(coordinator, revision.id, "approve", null, "4.4.4.4");
     expect((await getPublishedService(id))!.name).toBe("Brand New Dads' Walk");
+  });
+
+  it("lists imported services in the approval queue and publishes them as they are", async () => {
+    const { user: provider } = await signedIn(DEMO.providerOne);
+    const db = await getDb();
+    const [imported] = await db
+      .insert(s.services)
+      .values({ organisationId: provider.organisations[0]!.id, name: "Imported Toddler Group", publication: "awaiting_approval", source: "https://feed.example.org/api" })
+      .returning({ id: s.services.id });
+    const queue = await importedServicesAwaitingApproval();
+    expect(queue.map((q) => q.name)).toContain("Imported Toddler Group");
+    expect(await getPublishedService(imported!.id)).toBeNull();
+    const { user: coordinator } = await signedIn(DEMO.coordinator);
+    expect(await decideImportedService(coordinator, imported!.id, "approve", "4.4.4.4")).toMatchObject({ ok: true });
+    expect((await getPublishedService(imported!.id))!.name).toBe("Imported Toddler Group");
+    expect(await decideImportedService(coordinator, imported!.id, "approve", "4.4.4.4")).toMatchObject({ ok: false });
   });
 });
