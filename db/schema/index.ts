@@ -2,3 +2,4 @@ export * from "./directory";
 export * from "./accounts";
 export * from "./audit";
 export * from "./mail";
+export * from "./referrals";
