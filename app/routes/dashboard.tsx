@@ -27,6 +27,21 @@ export default function Dashboard() {
         <li>
           <Link to="/">Find services</Link>
         </li>
+        {user.role === "referrer" && (
+          <li>
+            <Link to="/referrals">Your referrals</Link>
+          </li>
+        )}
+        {user.role === "provider" && (
+          <li>
+            <Link to="/provider/referrals">Referral inbox</Link>
+          </li>
+        )}
+        {user.role === "coordinator" && (
+          <li>
+            <Link to="/coordinator/referrals">All referrals</Link>
+          </li>
+        )}
       </ul>
       <h2>Your sessions</h2>
       <p>Signed in somewhere else and not sure you signed out? This ends every session, on every device, including this one.</p>
