@@ -24,6 +24,7 @@ import {
   allowedActions,
   decide,
 } from "./state-machine";
+import { INBOX_TABS, type InboxTab } from "./inbox";
 import { overdueCutoff } from "./working-days";
 
 // ---------------------------------------------------------------- who is asking
@@ -709,13 +710,7 @@ function shortName(name: string) {
   return parts.length > 1 ? `${parts[0]} ${parts[parts.length - 1]![0]}.` : parts[0]!;
 }
 
-export const INBOX_TABS = {
-  new: { label: "New", states: ["sent"] },
-  awaiting: { label: "Awaiting information", states: ["info_requested"] },
-  active: { label: "Active", states: ["accepted", "in_progress"] },
-  closed: { label: "Closed", states: ["declined", "closed", "withdrawn"] },
-} as const satisfies Record<string, { label: string; states: readonly ReferralState[] }>;
-export type InboxTab = keyof typeof INBOX_TABS;
+
 
 export interface ListFilters {
   tab?: InboxTab;

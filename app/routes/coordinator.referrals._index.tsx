@@ -4,7 +4,8 @@ import { z } from "zod";
 import { requireRole } from "~/auth/permissions.server";
 import { config } from "~/config.server";
 import { ReferralTable } from "~/referrals/components";
-import { INBOX_TABS, coordinatorOverview, type InboxTab } from "~/referrals/referrals.server";
+import { INBOX_TABS, type InboxTab } from "~/referrals/inbox";
+import { coordinatorOverview } from "~/referrals/referrals.server";
 
 const querySchema = z.object({
   tab: z.enum(Object.keys(INBOX_TABS) as [InboxTab]).optional().catch(undefined),

@@ -4,7 +4,8 @@ import { z } from "zod";
 import { requireRole } from "~/auth/permissions.server";
 import { ReferralTable } from "~/referrals/components";
 import { URGENCY_LABELS } from "~/referrals/forms";
-import { INBOX_TABS, providerInbox, type InboxTab } from "~/referrals/referrals.server";
+import { INBOX_TABS, type InboxTab } from "~/referrals/inbox";
+import { providerInbox } from "~/referrals/referrals.server";
 
 const querySchema = z.object({
   tab: z.enum(Object.keys(INBOX_TABS) as [InboxTab]).catch("new"),
