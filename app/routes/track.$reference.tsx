@@ -91,14 +91,14 @@ export default function TrackRequest() {
         <h1 className="ds_page-header__title">Your request to {r.serviceName}</h1>
       </header>
       {isNew && (
-        <div className="ds_notification-panel" role="status">
-          <h2 className="ds_notification-panel__title">Request sent</h2>
-          <div className="ds_notification-panel__content">
+        <div className="ds_inset-text" role="status">
+          <h2>Request sent</h2>
+          <div className="ds_inset-text__text">
             <p>
               Your reference is <strong>{r.reference}</strong>. Save or bookmark this page's link: it is the only way to follow your request,
               and anyone with it can read this page.
             </p>
-            <p className="fort-secret-link">
+            <p className="fort-secret-link" style={{ overflowWrap: "anywhere" }}>
               <a href={link}>{link}</a>
             </p>
           </div>
