@@ -43,8 +43,7 @@ const needFields = Object.fromEntries(
   ]),
 ) as Record<`need_${ShanarriCode}`, z.ZodOptional<z.ZodBoolean>> & Record<`need_${ShanarriCode}_detail`, ReturnType<typeof optional>>;
 
-export const referralSchema = z
-  .object({
+const referralFields = z.object({
     draftId: z.string().uuid().optional(),
     serviceIds: z
       .array(z.string().uuid("Choose services from the list"), { required_error: "Choose at least one service to send the referral to" })
@@ -61,59 +60,62 @@ export const referralSchema = z
     parentRelationship: required("Say how they are related to the child, for example mother or kinship carer", 100),
     parentPhone: optional(30).refine((v) => !v || /^[0-9 +()-]{7,30}$/.test(v), "Enter a phone number using only numbers, spaces and +"),
     parentEmail: optional(254).refine((v) => !v || z.string().email().safeParse(v).success, "Enter an email address like name@example.org"),
-    contactPreference: z.enum(Object.keys(CONTACT_PREFERENCES) as [keyof typeof CONTACT_PREFERENCES], {
-      required_error: "Choose how the family would like to be contacted",
-      invalid_type_error: "Choose how the family would like to be contacted",
-    }),
+    contactPreference: z.enum(Object.keys(CONTACT_PREFERENCES) as [keyof typeof CONTACT_PREFERENCES], { errorMap: () => ({ message: "Choose how the family would like to be contacted" }) }),
     contactTimes: optional(200),
     ...needFields,
     tried: optional(2000),
     familyWants: required("Say what the family would like to happen", 2000),
-    urgency: z.enum(["routine", "soon", "urgent"], { required_error: "Choose how urgent this is", invalid_type_error: "Choose how urgent this is" }),
+    urgency: z.enum(["routine", "soon", "urgent"], { errorMap: () => ({ message: "Choose how urgent this is" }) }),
     language: optional(100),
     interpreterNeeded: z.boolean().optional(),
     accessibilityNeeds: optional(1000),
     consentGivenBy: required("Enter who gave consent, for example the child's mother"),
     consentDate: isoDate("Enter the date consent was given").refine((v) => v <= today(), "Consent cannot be dated in the future"),
-    consentMethod: z.enum(["verbal", "written"], { required_error: "Say how consent was given", invalid_type_error: "Say how consent was given" }),
+    consentMethod: z.enum(["verbal", "written"], { errorMap: () => ({ message: "Say how consent was given" }) }),
     consentLimits: optional(1000),
     childViews: optional(2000),
     consentConfirmed: z.boolean({ required_error: "Confirm that the family agreed to this referral being shared" }),
-  })
-  .superRefine((v, ctx) => {
-    const chosen = SHANARRI_CODES.filter((code) => v[needField(code)]);
+});
+
+// Checks across fields live in a second, lenient part of an intersection: zod skips an object's refinements
+// when any field fails, and people should see every problem at once, beside its field.
+const given = (v: unknown) => v !== undefined && v !== null && v !== "" && v !== false;
+const referralCrossChecks = z
+  .object({ contactPreference: z.unknown(), parentPhone: z.unknown(), parentEmail: z.unknown(), childDateOfBirth: z.unknown() })
+  .passthrough()
+  .superRefine((raw, ctx) => {
+    const v = raw as Record<string, unknown>;
+    const chosen = SHANARRI_CODES.filter((code) => given(v[needField(code)]));
     if (chosen.length === 0) {
       ctx.addIssue({ code: "custom", path: ["needs"], message: "Choose at least one wellbeing need (SHANARRI)" });
     }
     for (const code of chosen) {
-      if (!v[needDetailField(code)]) {
+      if (typeof v[needDetailField(code)] !== "string" || !(v[needDetailField(code)] as string).trim()) {
         const name = SHANARRI.find((s) => s.code === code)!.name;
         ctx.addIssue({ code: "custom", path: [needDetailField(code)], message: `Describe the need under ${name}` });
       }
     }
-    const contactNeeds = { phone: v.parentPhone, text: v.parentPhone, email: v.parentEmail }[v.contactPreference];
-    if (!contactNeeds) {
-      const field = v.contactPreference === "email" ? "parentEmail" : "parentPhone";
-      ctx.addIssue({ code: "custom", path: [field], message: v.contactPreference === "email" ? "Enter the email address to use" : "Enter the phone number to use" });
-    }
-    if (v.childDateOfBirth && v.childDateOfBirth < `${new Date().getUTCFullYear() - 26}-01-01`) {
+    const preference = v.contactPreference;
+    if (preference === "email" && !given(v.parentEmail)) ctx.addIssue({ code: "custom", path: ["parentEmail"], message: "Enter the email address to use" });
+    if ((preference === "phone" || preference === "text") && !given(v.parentPhone)) ctx.addIssue({ code: "custom", path: ["parentPhone"], message: "Enter the phone number to use" });
+    if (typeof v.childDateOfBirth === "string" && /^\d{4}-/.test(v.childDateOfBirth) && v.childDateOfBirth < `${new Date().getUTCFullYear() - 26}-01-01`) {
       ctx.addIssue({ code: "custom", path: ["childDateOfBirth"], message: "FORT is for children and young people up to 25; check the date of birth" });
     }
-  });
+  })
+  // Contributes checks only, no values, so the intersection's result is the first part's.
+  .transform(() => ({}));
 
-export type ReferralInput = z.infer<typeof referralSchema>;
+export const referralSchema = z.intersection(referralFields, referralCrossChecks);
+
+export type ReferralInput = z.infer<typeof referralFields>;
 
 export function needsOf(input: ReferralInput) {
   return SHANARRI_CODES.filter((code) => input[needField(code)]).map((code) => ({ code, description: input[needDetailField(code)] ?? "" }));
 }
 
-export const selfReferralSchema = z
-  .object({
+const selfReferralFields = z.object({
     parentName: required("Enter your name"),
-    contactPreference: z.enum(Object.keys(CONTACT_PREFERENCES) as [keyof typeof CONTACT_PREFERENCES], {
-      required_error: "Choose how you would like to be contacted",
-      invalid_type_error: "Choose how you would like to be contacted",
-    }),
+    contactPreference: z.enum(Object.keys(CONTACT_PREFERENCES) as [keyof typeof CONTACT_PREFERENCES], { errorMap: () => ({ message: "Choose how you would like to be contacted" }) }),
     parentPhone: optional(30).refine((v) => !v || /^[0-9 +()-]{7,30}$/.test(v), "Enter a phone number using only numbers, spaces and +"),
     parentEmail: optional(254).refine((v) => !v || z.string().email().safeParse(v).success, "Enter an email address like name@example.org"),
     contactTimes: optional(200),
@@ -128,14 +130,18 @@ export const selfReferralSchema = z
     consent: z.boolean({ required_error: "Tick the box to agree to the service holding these details" }),
     // Honeypot: hidden from people, filled in by bots.
     website: z.string().optional(),
-  })
-  .superRefine((v, ctx) => {
-    const given = { phone: v.parentPhone, text: v.parentPhone, email: v.parentEmail }[v.contactPreference];
-    if (!given) {
-      const field = v.contactPreference === "email" ? "parentEmail" : "parentPhone";
-      ctx.addIssue({ code: "custom", path: [field], message: v.contactPreference === "email" ? "Enter your email address" : "Enter your phone number" });
-    }
-  });
+});
+
+export const selfReferralSchema = z.intersection(
+  selfReferralFields,
+  z
+    .object({ contactPreference: z.unknown(), parentPhone: z.unknown(), parentEmail: z.unknown() })
+    .superRefine((v, ctx) => {
+      if (v.contactPreference === "email" && !given(v.parentEmail)) ctx.addIssue({ code: "custom", path: ["parentEmail"], message: "Enter your email address" });
+      if ((v.contactPreference === "phone" || v.contactPreference === "text") && !given(v.parentPhone)) ctx.addIssue({ code: "custom", path: ["parentPhone"], message: "Enter your phone number" });
+    })
+    .transform(() => ({})),
+);
 
 export const messageSchema = z.object({
   intent: z.literal("message"),
@@ -178,10 +184,7 @@ export function transitionSchema(action: Exclude<ReferralAction, "submit">, need
         .object({
           intent: z.literal(action),
           version,
-          reason: z.enum(Object.keys(DECLINE_REASONS) as [keyof typeof DECLINE_REASONS], {
-            required_error: "Choose why you are declining",
-            invalid_type_error: "Choose why you are declining",
-          }),
+          reason: z.enum(Object.keys(DECLINE_REASONS) as [keyof typeof DECLINE_REASONS], { errorMap: () => ({ message: "Choose why you are declining" }) }),
           reasonOther: optional(500),
           suggestedServiceId: z.string().uuid("Choose a service from the list").optional(),
           note,
@@ -194,19 +197,13 @@ export function transitionSchema(action: Exclude<ReferralAction, "submit">, need
         .object({
           intent: z.literal(action),
           version,
-          outcome: z.enum(Object.keys(CLOSE_OUTCOMES) as [keyof typeof CLOSE_OUTCOMES], {
-            required_error: "Choose the outcome",
-            invalid_type_error: "Choose the outcome",
-          }),
+          outcome: z.enum(Object.keys(CLOSE_OUTCOMES) as [keyof typeof CLOSE_OUTCOMES], { errorMap: () => ({ message: "Choose the outcome" }) }),
           outcomeOther: optional(500),
           note,
           ...Object.fromEntries(
             needCodes.map((code) => [
               `outcome_${code}`,
-              z.enum(Object.keys(NEED_OUTCOMES) as [keyof typeof NEED_OUTCOMES], {
-                required_error: `Choose the outcome for ${SHANARRI.find((s) => s.code === code)?.name ?? code}`,
-                invalid_type_error: `Choose the outcome for ${SHANARRI.find((s) => s.code === code)?.name ?? code}`,
-              }),
+              z.enum(Object.keys(NEED_OUTCOMES) as [keyof typeof NEED_OUTCOMES], { errorMap: () => ({ message: `Choose the outcome for ${SHANARRI.find((s) => s.code === code)?.name ?? code}` }) }),
             ]),
           ),
         })
