@@ -2,6 +2,7 @@
 // Any failure is one plain sentence and exit code 1, never a stack trace.
 import { ConfigError, config } from "./config.server";
 import { DatabaseUnavailableError, databaseHandle, migrateDatabase } from "./db.server";
+import { startMailWorker } from "./mail/mail.server";
 import { demoLogins, seedDemoData } from "../db/seed";
 import { seedReferenceData } from "../db/seed/reference-data";
 
@@ -34,6 +35,9 @@ export async function boot() {
   }
 
   const seeded = settings.SEED_DEMO_DATA === "true" ? await seedDemoData(handle.db) : (await seedReferenceData(handle.db), false);
+
+  // Referral notifications wait in the outbox until this worker delivers them (with retries).
+  startMailWorker();
 
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
