@@ -14,7 +14,17 @@ async function signedIn(browser: Browser, who: { email: string; password: string
   return page;
 }
 
-// The design system draws its own checkbox over the real one, so ticks go to the input directly (force).
+/** Ticks a design-system checkbox the way a person does, by its label (the real input sits under the drawn box). */
+async function tick(page: Page, label: string | RegExp, options: { exact?: boolean } = {}) {
+  const box = page.getByLabel(label, options);
+  if (!(await box.isChecked())) await page.locator(`label[for="${await box.getAttribute("id")}"]`).click();
+  await expect(box).toBeChecked();
+}
+
+/** Forms are usable before JS loads, but ticking a box while React hydrates can be undone; wait for it on form pages. */
+async function hydrated(page: Page) {
+  await page.waitForLoadState("networkidle");
+}
 
 /** The page's live connection is open, so what happens next must appear without a reload. */
 async function live(page: Page) {
@@ -37,11 +47,12 @@ test("a referral goes to two services and every step shows live on the other sid
   await expectAccessible(providerA);
 
   await referrer.goto("/referrals/new");
+  await hydrated(referrer);
   await expect(referrer.getByText("FORT is not for child protection")).toBeVisible();
   await expect(referrer.getByRole("link", { name: "local child protection procedure" })).toBeVisible();
   await expectAccessible(referrer);
-  await referrer.getByLabel(new RegExp(`^${SERVICE_A}`)).check({ force: true });
-  await referrer.getByLabel(new RegExp(`^${SERVICE_B.replace("'", ".")}`)).check({ force: true });
+  await tick(referrer, new RegExp(`^${SERVICE_A}`));
+  await tick(referrer, new RegExp(`^${SERVICE_B.replace("'", ".")}`));
   await referrer.getByLabel("Child's full name").fill(CHILD);
   await referrer.getByLabel("Date of birth").fill(`${new Date().getUTCFullYear() - 6}-01-15`);
   await referrer.getByLabel("Postcode where the child lives").fill("DD1 1AA");
@@ -49,13 +60,13 @@ test("a referral goes to two services and every step shows live on the other sid
   await referrer.getByLabel("Relationship to the child").fill("Mother");
   await referrer.getByLabel("Phone number").fill("01632 960001");
   await referrer.getByLabel("How they would like to be contacted").selectOption("phone");
-  await referrer.getByLabel("Nurtured", { exact: true }).check({ force: true });
+  await tick(referrer, "Nurtured", { exact: true });
   await referrer.getByLabel("Describe the nurtured need (if ticked)").fill("Mum is isolated since moving to the area and would like parenting support.");
   await referrer.getByLabel("What the family would like to happen").fill("A parenting group and someone to talk to.");
   await referrer.getByLabel("Who gave consent").fill("Jo Testparent (mother)");
   await referrer.getByLabel("Date consent was given").fill(new Date().toISOString().slice(0, 10));
   await referrer.getByLabel("How consent was given").selectOption("verbal");
-  await referrer.getByLabel(/The family agreed to this referral/).check({ force: true });
+  await tick(referrer, /The family agreed to this referral/);
   await referrer.getByRole("button", { name: "Send referral" }).click();
   await expect(referrer.getByRole("status").filter({ hasText: "Referral sent to 2 services" })).toBeVisible();
   await expectAccessible(referrer);
@@ -127,6 +138,7 @@ test("a referral goes to two services and every step shows live on the other sid
 test("bad input keeps everything typed and puts each error beside its field", async ({ page }) => {
   await signIn(page, DEMO.teacher);
   await page.goto("/referrals/new");
+  await hydrated(page);
   await page.getByLabel("Child's full name").fill("Sam Example");
   await page.getByLabel("Postcode where the child lives").fill("ZZ9 ZZZ");
   await page.getByLabel("What the family would like to happen").fill("Help with mornings");
@@ -137,6 +149,16 @@ test("bad input keeps everything typed and puts each error beside its field", as
   await expect(page.getByLabel("Child's full name")).toHaveValue("Sam Example");
   await expect(page.getByLabel("What the family would like to happen")).toHaveValue("Help with mornings");
   await expectAccessible(page);
+
+  // What was typed was saved as a draft without pressing anything, and can be picked up again.
+  const savedStatus = page.locator("[data-saved-at]");
+  const savedBefore = (await savedStatus.getAttribute("data-saved-at")) ?? "";
+  await page.getByLabel("School or nursery (if any)").fill("Baxter Park Primary");
+  await expect(savedStatus).not.toHaveAttribute("data-saved-at", savedBefore);
+  await expect(page.getByText(/^Draft saved at \d{2}:\d{2}$/)).toBeVisible();
+  await page.goto("/referrals");
+  await page.getByRole("link", { name: "Continue the draft for Sam Example" }).click();
+  await expect(page.getByLabel("School or nursery (if any)")).toHaveValue("Baxter Park Primary");
 });
 
 test.describe("without JavaScript", () => {
@@ -175,13 +197,14 @@ test("a family asks for help itself and follows its request with the secret link
   }
   expect(found).toBe(true);
   await page.getByRole("link", { name: "Ask this service for help for your family" }).click();
+  await hydrated(page);
   await expectAccessible(page);
   await page.getByLabel("Your name").fill("Alex Family");
   await page.getByLabel("How should they contact you").selectOption("email");
   await page.getByLabel("Email address").fill("alex@example.org");
   await page.getByLabel("Your child's age in years").fill("5");
   await page.getByLabel("What help would you like").fill("Ideas for bedtime battles.");
-  await page.getByLabel(/I agree to Tay Family Links holding these details/).check({ force: true });
+  await tick(page, /I agree to Tay Family Links holding these details/);
   await page.getByRole("button", { name: "Send request" }).click();
   await expect(page.getByRole("heading", { name: "Request sent" })).toBeVisible();
   const reference = (await page.getByText(/^FR-/).first().textContent())!.trim();
@@ -193,7 +216,7 @@ test("a family asks for help itself and follows its request with the secret link
   await expect(row).toContainText("Family request");
   await row.getByRole("link").click();
   await provider.getByLabel("Write a message").fill("Hello Alex, we will phone you on Monday.");
-  await provider.getByLabel("Let the family read this message on their tracking page").check({ force: true });
+  await tick(provider, "Let the family read this message on their tracking page");
   await provider.getByRole("button", { name: "Send message" }).click();
   await expect(provider.getByText("Done: Your message was sent.")).toBeVisible();
   await provider.getByRole("button", { name: "Accept" }).click();

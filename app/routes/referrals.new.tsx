@@ -2,7 +2,7 @@ import { getFormProps, useForm, type FieldMetadata } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v3";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, type ShouldRevalidateFunction, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import type { z } from "zod";
 import { requireRole } from "~/auth/permissions.server";
@@ -71,6 +71,10 @@ export async function action({ request }: ActionFunctionArgs) {
     throw error;
   }
 }
+
+// An autosave changes nothing on the page; reloading its data would reset the fields under the referrer's fingers.
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
+  formData?.get("intent") === "autosave" ? false : defaultShouldRevalidate;
 
 export default function NewReferral() {
   const { childProtectionUrl, services, defaultValue, draftSavedAt, saved } = useLoaderData<typeof loader>();
@@ -254,7 +258,7 @@ export default function NewReferral() {
               Save draft
             </button>
           </div>
-          <p role="status" aria-live="polite" className="ds_hint-text">
+          <p role="status" aria-live="polite" className="ds_hint-text" data-saved-at={savedAt ?? ""}>
             {autosave.state !== "idle" ? "Saving draft…" : savedAt ? `Draft saved at ${new Date(savedAt).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" })}` : ""}
           </p>
         </Form>
