@@ -237,3 +237,21 @@ test("a family asks for help itself and follows its request with the secret link
   const bare = await page.goto(`/track/${reference}`);
   expect(bare?.status()).toBe(404);
 });
+
+// Runs after the journeys above (serial), on the referrals they made.
+test("a coordinator sees every referral's state but no child's or family's details", async ({ page }) => {
+  await signIn(page, DEMO.coordinator);
+  await page.goto("/coordinator/referrals");
+  await expect(page.getByRole("heading", { level: 1, name: "All referrals" })).toBeVisible();
+  const table = page.getByTestId("Referrals");
+  await expect(table.getByRole("row").filter({ hasText: SERVICE_A }).first()).toBeVisible();
+  await expect(table).not.toContainText("Jamie");
+  await expectAccessible(page);
+  await table.getByRole("row").filter({ hasText: SERVICE_A }).first().getByRole("link").click();
+  await expect(page.getByRole("heading", { level: 2, name: "Personal details" })).toBeVisible();
+  await expect(page.getByText(CHILD)).toHaveCount(0);
+  await page.getByLabel("Why you need to see the personal details").fill("Checking a complaint about response times");
+  await page.getByRole("button", { name: "Open personal details" }).click();
+  await expect(page.getByRole("heading", { level: 2, name: "Child" })).toBeVisible();
+  await expectAccessible(page);
+});
