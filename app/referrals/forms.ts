@@ -191,6 +191,8 @@ export function transitionSchema(action: Exclude<ReferralAction, "submit">, need
         })
         .superRefine((v, ctx) => {
           if (v.reason === "other" && !v.reasonOther) ctx.addIssue({ code: "custom", path: ["reasonOther"], message: "Say why you are declining" });
+          if (v.reason === "better_met_elsewhere" && !v.suggestedServiceId)
+            ctx.addIssue({ code: "custom", path: ["suggestedServiceId"], message: "Suggest the service that would meet the need better" });
         });
     case "close":
       return z

@@ -510,6 +510,7 @@ const detailColumns = {
   closedAt: s.referrals.closedAt,
   declineReason: s.referrals.declineReason,
   suggestedServiceId: s.referrals.suggestedServiceId,
+  suggestedServiceName: sql<string | null>`(select name from ${s.services} where id = ${s.referrals.suggestedServiceId})`,
   closeOutcome: s.referrals.closeOutcome,
   needOutcomes: s.referrals.needOutcomes,
   needs: s.referrals.needs,

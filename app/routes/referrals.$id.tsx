@@ -176,6 +176,17 @@ export default function ReferralPage() {
           <UrgencyText urgency={r.urgency} />
         </SummaryRow>
         {r.declineReason && <SummaryRow label="Reason for declining">{describeDecline(r.declineReason)}</SummaryRow>}
+        {r.suggestedServiceId && r.suggestedServiceName && (
+          <SummaryRow label="Service suggested instead">
+            <Link to={`/services/${r.suggestedServiceId}`}>{r.suggestedServiceName}</Link>
+            {r.party === "referrer" && (
+              <>
+                {" "}
+                (<Link to={`/referrals/new?service=${r.suggestedServiceId}`}>refer to it</Link>)
+              </>
+            )}
+          </SummaryRow>
+        )}
         {r.closeOutcome && <SummaryRow label="Outcome">{describeOutcome(r.closeOutcome)}</SummaryRow>}
       </dl>
       {r.group.length > 0 && (

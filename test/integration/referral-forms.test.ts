@@ -139,6 +139,10 @@ describe("the referral page", () => {
     expect(status).toBe(400);
     expect(body.result.error.reasonOther[0]).toBe("Say why you are declining");
     expect(body.result.initialValue.reason).toBe("other");
+
+    const elsewhere = await call(referralAction, post(`/referrals/${ids[0]}`, [["intent", "decline"], ["version", "2"], ["reason", "better_met_elsewhere"]], providerOne), { id: ids[0]! });
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.body.result.error.suggestedServiceId[0]).toBe("Suggest the service that would meet the need better");
   });
 });
 

@@ -179,6 +179,14 @@ describe("changing state", () => {
     await expect(changeState(asUser(u.healthVisitor), toB, "withdraw", 3)).rejects.toThrow(ReferralRefused);
   });
 
+  it("shows the referrer the service suggested when a provider declines as better met elsewhere", async () => {
+    const { toA } = await sendToBoth();
+    const teen = await serviceId("Teen Talk for Parents");
+    await changeState(asUser(u.providerOne), toA, "decline", 2, { reason: "better_met_elsewhere", suggestedServiceId: teen });
+    const seen = await getReferral(u.healthVisitor, toA);
+    expect(seen).toMatchObject({ state: "declined", declineReason: "better_met_elsewhere", suggestedServiceName: "Teen Talk for Parents" });
+  });
+
   it("refuses a change made from a page that is out of date, naming who changed it and its state now", async () => {
     const { toA } = await sendToBoth();
     await changeState(asUser(u.providerOne), toA, "accept", 2);
