@@ -9,7 +9,7 @@ import { requireRole } from "~/auth/permissions.server";
 import { CheckboxField, ErrorSummary, SelectField, TextAreaField, TextField } from "~/components/forms";
 import { clock } from "~/clock.server";
 import { config } from "~/config.server";
-import { SHANARRI } from "~/directory/taxonomy";
+import { SHANARRI, SHANARRI_CODES } from "~/directory/taxonomy";
 import { checkServices, referableServices, suggestServices, type ServiceFit } from "~/referrals/eligibility.server";
 import { CONSENT_METHODS, CONTACT_PREFERENCES, URGENCY_LABELS, needDetailField, needField, needsOf, referralSchema } from "~/referrals/forms";
 import { ReferralRefused, getDraft, saveDraft, sendReferral } from "~/referrals/referrals.server";
@@ -53,6 +53,22 @@ export async function action({ request }: ActionFunctionArgs) {
   }
 
   const submission = parseWithZod(formData, { schema: referralSchema });
+  if (intent === "check") {
+    // Checks the chosen services against what is typed so far, without sending or complaining about other fields.
+    const payload = submission.payload as Record<string, unknown>;
+    const serviceIds = ([] as unknown[]).concat(payload.serviceIds ?? []).filter((v): v is string => typeof v === "string" && /^[0-9a-f-]{36}$/i.test(v));
+    const text = (name: string) => (typeof payload[name] === "string" ? (payload[name] as string) : undefined);
+    const dob = text("childDateOfBirth");
+    const child = {
+      dateOfBirth: dob && /^\d{4}-\d{2}-\d{2}$/.test(dob) ? dob : undefined,
+      postcode: text("childPostcode"),
+      needCodes: SHANARRI_CODES.filter((code) => payload[`need_${code}`]),
+    };
+    const fits = await checkServices(serviceIds, child, clock.now());
+    const suggestions = fits.some((f) => f.problems.length) ? await suggestServices(child, clock.now(), serviceIds) : [];
+    const result = { initialValue: submission.payload as Record<string, unknown>, error: serviceIds.length ? {} : { serviceIds: ["Choose at least one service to check"] } };
+    return data({ result: result as never as ReturnType<typeof submission.reply>, fits, suggestions, checked: true }, { status: 200 });
+  }
   if (submission.status !== "success") return data({ result: submission.reply(), fits: [] as ServiceFit[], suggestions: [] as ServiceFit[] }, { status: 400 });
   const input = submission.value;
   const child = { dateOfBirth: input.childDateOfBirth, postcode: input.childPostcode, needCodes: needsOf(input).map((n) => n.code) };
@@ -82,6 +98,7 @@ export default function NewReferral() {
   const lastResult = actionData && "result" in actionData ? actionData.result : undefined;
   const fits = actionData && "fits" in actionData ? actionData.fits : [];
   const suggestions = actionData && "suggestions" in actionData ? actionData.suggestions : [];
+  const checked = Boolean(actionData && "checked" in actionData && actionData.checked);
   const navigation = useNavigation();
   const [form, fields] = useForm<z.input<typeof referralSchema>>({
     lastResult,
@@ -154,6 +171,13 @@ export default function NewReferral() {
                 {fields.serviceIds.errors[0]}
               </p>
             )}
+            {checked && fits.length > 0 && fits.every((f) => f.problems.length === 0) && (
+              <div className="ds_inset-text fort-fit" role="status">
+                <p className="ds_inset-text__text">
+                  {fits.length === 1 ? "This service fits" : `All ${fits.length} services fit`} what you have entered so far. {fits.flatMap((f) => f.warnings.map((w) => `${f.name}: ${w}`)).join(" ")}
+                </p>
+              </div>
+            )}
             {fits.some((f) => f.problems.length || f.warnings.length) && (
               <div className="ds_inset-text fort-fit" aria-label="Whether the chosen services fit">
                 <ul className="ds_inset-text__text">
@@ -203,6 +227,20 @@ export default function NewReferral() {
           <TextField meta={fields.childDateOfBirth} label="Date of birth" type="date" hint="For example 2020-03-27" width="fixed-10" />
           <TextField meta={fields.childPostcode} label="Postcode where the child lives" width="fixed-10" autoComplete="off" />
           <TextField meta={fields.childSchool} label="School or nursery (if any)" />
+          <p>
+            <button type="submit" name="intent" value="check" className="ds_button ds_button--secondary ds_button--small" formNoValidate>
+              Check the chosen services fit this child
+            </button>
+          </p>
+          {checked && (
+            <p role="status">
+              {fits.some((f) => f.problems.length)
+                ? `${fits.filter((f) => f.problems.length).map((f) => f.name).join(" and ")} ${fits.filter((f) => f.problems.length).length === 1 ? "does" : "do"} not fit: see the reasons and other services under "Services to send it to".`
+                : fits.length
+                  ? "The chosen services fit what you have entered so far."
+                  : ""}
+            </p>
+          )}
 
           <h2>Parent or carer</h2>
           <TextField meta={fields.parentName} label="Parent or carer's name" autoComplete="off" />

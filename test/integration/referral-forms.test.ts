@@ -99,6 +99,19 @@ describe("the referral form", () => {
     expect(await count()).toBe(before);
   });
 
+  it("checks the chosen services against what is typed so far, on request, without sending", async () => {
+    const teen = await serviceId("Teen Talk for Parents");
+    const dob = `${new Date().getUTCFullYear() - 6}-02-01`;
+    const { status, body } = await call(
+      newReferralAction,
+      post("/referrals/new", [["serviceIds", teen], ["serviceIds", serviceA], ["childDateOfBirth", dob], ["childPostcode", "DD1 1AA"], ["childName", "Kept Name"], ["intent", "check"]], cookies.healthVisitor),
+    );
+    expect(status).toBe(200);
+    expect(body.fits.find((f: any) => f.serviceId === teen).problems[0]).toMatch(/this service is for ages 11 to 18/);
+    expect(body.fits.find((f: any) => f.serviceId === serviceA).problems).toEqual([]);
+    expect(body.result.initialValue.childName).toBe("Kept Name");
+  });
+
   it("saves a draft as typed, even when it is not valid yet", async () => {
     const { status, body } = await call(newReferralAction, post("/referrals/new", [["childName", "Half Done"], ["childPostcode", "DD"], ["intent", "autosave"]], cookies.healthVisitor));
     expect(status).toBe(200);
