@@ -115,16 +115,17 @@ test("a referral goes to two services and every step shows live on the other sid
   await expect(providerA.getByText("Done: Closed.")).toBeVisible();
   await expect(referrer.getByText("Needs met").first()).toBeVisible();
 
-  // Provider B declines: no capacity.
+  // The referrer watches the dashboard while provider B declines: no capacity.
+  await referrer.goto("/referrals");
+  await live(referrer);
+  await expect(referrer.getByTestId("Closed")).toContainText("Needs met");
   await rowB.getByRole("link").click();
   await providerB.locator("summary", { hasText: "Decline" }).click();
   await providerB.getByLabel("Reason for declining").selectOption("no_capacity");
   await providerB.getByRole("button", { name: "Decline" }).click();
   await expect(providerB.getByText("Done: Declined.")).toBeVisible();
 
-  // The referrer's dashboard shows both outcomes.
-  await referrer.goto("/referrals");
-  await expect(referrer.getByTestId("Closed")).toContainText("Needs met");
+  // The referrer's dashboard shows both outcomes, the decline arriving without a reload.
   await expect(referrer.getByTestId("Declined")).toContainText("No capacity / waiting list full");
   await expectAccessible(referrer);
 

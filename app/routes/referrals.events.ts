@@ -1,11 +1,13 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireUser } from "~/auth/session.server";
+import { getUser } from "~/auth/session.server";
 import { subscribe } from "~/referrals/live.server";
 import { eventConcerns } from "~/referrals/referrals.server";
 
 // Server-sent events: one "referral" event (ids only) whenever a referral this user may see changes.
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
+  // A status, not a sign-in redirect: EventSource gives up on an error status instead of retrying forever.
+  const user = await getUser(request);
+  if (!user) return new Response("Sign in to receive updates.", { status: 401 });
   const encoder = new TextEncoder();
   let cleanup = () => {};
   const stream = new ReadableStream<Uint8Array>({
