@@ -123,7 +123,11 @@ function link(path: string) {
 
 // ---------------------------------------------------------------- drafts
 
-export async function saveDraft(user: CurrentUser, values: Record<string, string | string[]>, draftId?: string): Promise<string> {
+/**
+ * Saves the form as typed. An autosave naming a draft that no longer exists (it was just sent) creates nothing,
+ * so a late autosave cannot resurrect a sent referral as a draft.
+ */
+export async function saveDraft(user: CurrentUser, values: Record<string, string | string[]>, draftId?: string, options: { recreate?: boolean } = {}): Promise<string | null> {
   const db = await getDb();
   // Only form values are kept; intent and the draft id itself are not part of the draft.
   const { intent: _intent, draftId: _draftId, ...kept } = values;
@@ -134,6 +138,7 @@ export async function saveDraft(user: CurrentUser, values: Record<string, string
       .where(and(eq(s.referralDrafts.id, draftId), eq(s.referralDrafts.ownerId, user.id)))
       .returning({ id: s.referralDrafts.id });
     if (updated) return updated.id;
+    if (options.recreate === false) return null;
   }
   const [created] = await db.insert(s.referralDrafts).values({ ownerId: user.id, values: kept }).returning({ id: s.referralDrafts.id });
   return created!.id;

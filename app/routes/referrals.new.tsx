@@ -44,8 +44,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const draftId = typeof formData.get("draftId") === "string" ? String(formData.get("draftId")) : undefined;
 
   if (intent === "autosave") {
-    const id = await saveDraft(user, formValues(formData), draftId || undefined);
-    return { autosaved: { draftId: id, at: clock.now().toISOString() } };
+    const id = await saveDraft(user, formValues(formData), draftId || undefined, { recreate: false });
+    return { autosaved: id ? { draftId: id, at: clock.now().toISOString() } : null };
   }
   if (intent === "save") {
     const id = await saveDraft(user, formValues(formData), draftId || undefined);
@@ -158,7 +158,7 @@ export default function NewReferral() {
           </div>
         )}
         <ErrorSummary errors={summary} />
-        <Form method="post" {...getFormProps(form)} ref={formRef} onChange={scheduleAutosave} noValidate>
+        <Form method="post" {...getFormProps(form)} ref={formRef} onChange={scheduleAutosave} onSubmitCapture={() => clearTimeout(timer.current)} noValidate>
           <input type="hidden" name="draftId" value={draftId} />
 
           <fieldset id="services-fieldset" className={`ds_question${fields.serviceIds.errors ? " ds_question--error" : ""}`} aria-describedby="services-hint">

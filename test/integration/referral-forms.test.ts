@@ -120,6 +120,17 @@ describe("the referral form", () => {
     expect(draft!.values).toMatchObject({ childName: "Half Done", childPostcode: "DD" });
   });
 
+  it("does not bring a sent referral back as a draft when a late autosave arrives", async () => {
+    const saved = await call(newReferralAction, post("/referrals/new", [["childName", "Sent Soon"], ["intent", "autosave"]], cookies.healthVisitor));
+    const draftId = saved.body.autosaved.draftId as string;
+    await sendReferral(u.healthVisitor, validInput([serviceA], { draftId }));
+    const late = await call(newReferralAction, post("/referrals/new", [["childName", "Sent Soon"], ["draftId", draftId], ["intent", "autosave"]], cookies.healthVisitor));
+    expect(late.body.autosaved).toBeNull();
+    const db = await getDb();
+    const drafts = await db.select().from(s.referralDrafts).where(sql`${s.referralDrafts.values}->>'childName' = 'Sent Soon'`);
+    expect(drafts).toEqual([]);
+  });
+
   it("is refused from another site, and to anyone but a referrer", async () => {
     const typed = typedFields();
     const fromElsewhere = post("/referrals/new", typed, cookies.healthVisitor, { Origin: "https://evil.example" });
