@@ -247,6 +247,7 @@ test("a coordinator sees every referral's state but no child's or family's detai
   const table = page.getByTestId("Referrals");
   await expect(table.getByRole("row").filter({ hasText: SERVICE_A }).first()).toBeVisible();
   await expect(table).not.toContainText("Jamie");
+  await expect(page.getByRole("term").filter({ hasText: "Median time to first response" })).toBeVisible();
   await expectAccessible(page);
   await table.getByRole("row").filter({ hasText: SERVICE_A }).first().getByRole("link").click();
   await expect(page.getByRole("heading", { level: 2, name: "Personal details" })).toBeVisible();

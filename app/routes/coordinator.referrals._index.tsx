@@ -4,6 +4,8 @@ import { z } from "zod";
 import { requireRole } from "~/auth/permissions.server";
 import { config } from "~/config.server";
 import { ReferralTable } from "~/referrals/components";
+import { REFERRAL_STATES, STATE_LABELS } from "~/referrals/state-machine";
+import { workingDaysSince } from "~/referrals/working-days";
 import { INBOX_TABS, type InboxTab } from "~/referrals/inbox";
 import { coordinatorOverview } from "~/referrals/referrals.server";
 
@@ -17,11 +19,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "coordinator");
   const query = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const items = await coordinatorOverview(user, { tab: query.tab, overdueOnly: query.overdue === "on", sort: "oldest" });
-  return { items, query, overdueDays: config().REFERRAL_OVERDUE_WORKING_DAYS };
+  const responded = items.filter((i) => i.sentAt && i.firstResponseAt).map((i) => workingDaysSince(new Date(i.sentAt!), new Date(i.firstResponseAt!)));
+  responded.sort((a, b) => a - b);
+  const figures = {
+    byState: REFERRAL_STATES.filter((st) => st !== "draft").map((state) => ({ state, count: items.filter((i) => i.state === state).length })),
+    medianWorkingDaysToFirstResponse: responded.length ? responded[Math.floor((responded.length - 1) / 2)]! : null,
+  };
+  return { items, query, figures, overdueDays: config().REFERRAL_OVERDUE_WORKING_DAYS };
 }
 
 export default function CoordinatorReferrals() {
-  const { items, query, overdueDays } = useLoaderData<typeof loader>();
+  const { items, query, figures, overdueDays } = useLoaderData<typeof loader>();
   const overdue = items.filter((i) => i.overdue);
   return (
     <>
@@ -58,6 +66,21 @@ export default function CoordinatorReferrals() {
           Apply
         </button>
       </Form>
+      <h2>Figures</h2>
+      <dl className="ds_summary-list" aria-label="Figures">
+        {figures.byState.map((f) => (
+          <div className="ds_summary-list__item" key={f.state}>
+            <dt className="ds_summary-list__key">{STATE_LABELS[f.state]}</dt>
+            <dd className="ds_summary-list__value">{f.count}</dd>
+          </div>
+        ))}
+        <div className="ds_summary-list__item">
+          <dt className="ds_summary-list__key">Median time to first response</dt>
+          <dd className="ds_summary-list__value">
+            {figures.medianWorkingDaysToFirstResponse === null ? "No responses yet" : `${figures.medianWorkingDaysToFirstResponse} working day${figures.medianWorkingDaysToFirstResponse === 1 ? "" : "s"}`}
+          </dd>
+        </div>
+      </dl>
       <h2>Overdue ({overdue.length})</h2>
       <ReferralTable items={overdue} caption="Overdue referrals" show={{ service: true, organisation: true }} />
       <h2>Referrals ({items.length})</h2>
