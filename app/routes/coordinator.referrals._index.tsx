@@ -39,7 +39,7 @@ export default function CoordinatorReferrals() {
       <p>
         Every referral's state, without personal details. A referral is overdue when a service has not responded within {overdueDays} working days.
       </p>
-      <Form method="get" aria-label="Filter">
+      <Form method="get" aria-label="Filter" className="fort-filters">
         <div className="ds_question">
           <label className="ds_label" htmlFor="filter-tab">
             State

@@ -41,11 +41,11 @@ export default function ProviderInbox() {
           <p className="ds_inset-text__text">The referral was forwarded. It has left your inbox; its history went with it.</p>
         </div>
       )}
-      <nav className="ds_tabs" aria-label="Referrals by state">
-        <ul className="ds_tabs__list">
+      <nav aria-label="Referrals by state">
+        <ul className="fort-tabs">
           {(Object.keys(INBOX_TABS) as InboxTab[]).map((tab) => (
-            <li key={tab} className={`ds_tabs__tab${query.tab === tab ? " ds_current" : ""}`}>
-              <Link className="ds_tabs__tab-link" to={hrefFor(tab)} aria-current={query.tab === tab ? "page" : undefined}>
+            <li key={tab}>
+              <Link to={hrefFor(tab)} aria-current={query.tab === tab ? "page" : undefined}>
                 {INBOX_TABS[tab].label} ({counts[tab] ?? 0})
               </Link>
             </li>
