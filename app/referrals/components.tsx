@@ -170,7 +170,7 @@ export function ReferralTable({ items, caption, show }: { items: ListedReferral[
         <tbody>
           {items.map((r) => (
             <tr key={r.id} className={r.changed ? "fort-new" : undefined}>
-              <td>
+              <td className="fort-nowrap">
                 <Link to={`/referrals/${r.id}`}>{r.reference}</Link>
                 {r.changed && <span className="ds_tag ds_tag--blue fort-status">New</span>}
               </td>
