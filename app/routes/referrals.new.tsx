@@ -118,7 +118,6 @@ export default function NewReferral() {
   useEffect(() => {
     if (autosaved?.draftId) setDraftId(autosaved.draftId);
   }, [autosaved?.draftId]);
-  useEffect(() => () => clearTimeout(timer.current), []);
   const scheduleAutosave = () => {
     clearTimeout(timer.current);
     timer.current = setTimeout(() => {
@@ -128,6 +127,21 @@ export default function NewReferral() {
       autosave.submit(body, { method: "post" });
     }, 1200);
   };
+  // Native listeners: they see every edit, including those React's onChange skips after conform re-renders a field.
+  const schedule = useRef(scheduleAutosave);
+  schedule.current = scheduleAutosave;
+  useEffect(() => {
+    const form = formRef.current;
+    if (!form) return;
+    const onEdit = () => schedule.current();
+    form.addEventListener("input", onEdit);
+    form.addEventListener("change", onEdit);
+    return () => {
+      form.removeEventListener("input", onEdit);
+      form.removeEventListener("change", onEdit);
+      clearTimeout(timer.current);
+    };
+  }, []);
   const savedAt = autosaved?.at ?? (draftSavedAt ? String(draftSavedAt) : null);
 
   const chosen = new Set(Array.isArray(defaultValue.serviceIds) ? defaultValue.serviceIds : []);
@@ -158,7 +172,7 @@ export default function NewReferral() {
           </div>
         )}
         <ErrorSummary errors={summary} />
-        <Form method="post" {...getFormProps(form)} ref={formRef} onChange={scheduleAutosave} onSubmitCapture={() => clearTimeout(timer.current)} noValidate>
+        <Form method="post" {...getFormProps(form)} ref={formRef} onSubmitCapture={() => clearTimeout(timer.current)} noValidate>
           <input type="hidden" name="draftId" value={draftId} />
 
           <fieldset id="services-fieldset" className={`ds_question${fields.serviceIds.errors ? " ds_question--error" : ""}`} aria-describedby="services-hint">
