@@ -249,7 +249,7 @@ test.describe("the service page", () => {
     await expect(page.getByRole("heading", { level: 1, name: "Growing Together Parenting Course" })).toBeVisible();
     const id = page.url().split("/").pop()!;
     await expect(page.getByText(/^(Open now, until \d{1,2}:\d\d|Closed now\. Opens (today|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) \d{1,2}:\d\d)$/)).toBeVisible();
-    await expect(page.getByRole("link", { name: "Refer yourself" })).toHaveAttribute("href", `/services/${id}/self-referral`);
+    await expect(page.getByRole("link", { name: "Ask this service for help for your family" })).toHaveAttribute("href", `/services/${id}/self-referral`);
     await expect(page.getByRole("link", { name: "Make a referral" })).toHaveCount(0);
     await expect(page.getByRole("region", { name: /Map showing/ })).toBeVisible();
     await expect(page.locator('meta[property="og:url"]')).toHaveAttribute("content", new RegExp(`/services/${id}$`));
@@ -268,7 +268,7 @@ test.describe("the service page", () => {
     await page.goto("/?q=Carers+in+School+Link");
     await results(page).getByRole("link", { name: "Carers in School Link" }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Carers in School Link" })).toBeVisible();
-    await expect(page.getByRole("link", { name: "Refer yourself" })).toHaveCount(0);
+    await expect(page.getByRole("link", { name: "Ask this service for help for your family" })).toHaveCount(0);
     await expect(page.getByRole("link", { name: "sign in", exact: true })).toBeVisible();
   });
 });

@@ -63,7 +63,7 @@ export default function ServicePage() {
         <div className="fort-referral-actions fort-no-print">
           {service.acceptsSelfReferrals && (
             <Link to={`/services/${service.id}/self-referral`} className="ds_button">
-              Refer yourself
+              Ask this service for help for your family
             </Link>
           )}
           {canRefer && (

@@ -6,3 +6,4 @@ export * from "./approvals";
 export * from "./jobs";
 export * from "./openreferral";
 export * from "./search";
+export * from "./referrals";

@@ -7,6 +7,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as s from "../../db/schema";
 import { getDb } from "~/db.server";
 import { getServiceForEditing, proposeServiceChange } from "~/directory/service-editing.server";
+import { sendReferral } from "~/referrals/referrals.server";
+import { SERVICE_A, serviceId, validInput } from "./referrals-helpers";
 import { DEMO, signedIn } from "../helpers";
 
 type Who = "public" | "coordinator" | "referrer" | "provider" | "providerAdmin";
@@ -14,6 +16,7 @@ type Outcome = "allow" | "deny" | "missing";
 type Rule = Outcome | Partial<Record<Who, Outcome>> & { default?: Outcome };
 
 interface Fixtures {
+  referralId: string;
   publishedServiceId: string;
   otherOrganisationServiceId: string;
   pendingRevisionId: string;
@@ -28,6 +31,7 @@ interface Access {
 const SIGNED_IN: Rule = { public: "deny", default: "allow" };
 const COORDINATOR: Rule = { coordinator: "allow", default: "deny" };
 const PROVIDER: Rule = { provider: "allow", providerAdmin: "allow", default: "deny" };
+const REFERRER: Rule = { referrer: "allow", default: "deny" };
 const PROVIDER_ADMIN: Rule = { providerAdmin: "allow", default: "deny" };
 
 const NO_SUCH_ID = () => ({ id: "00000000-0000-4000-8000-000000000000" });
@@ -69,6 +73,21 @@ export const ACCESS: Record<string, Access> = {
   },
   "routes/provider.organisation": { get: PROVIDER_ADMIN, post: PROVIDER_ADMIN },
   "routes/api.map": { get: "allow" },
+  "routes/referrals._index": { get: REFERRER },
+  "routes/referrals.new": { get: REFERRER, post: REFERRER },
+  "routes/referrals.events": { get: SIGNED_IN },
+  // Only the referrer (and team) and the receiving organisation see a referral; anyone else is told it does not exist.
+  "routes/referrals.$id": {
+    params: (f) => ({ id: f.referralId }),
+    // Coordinators see its status (personal details only with a recorded reason).
+    get: { public: "deny", referrer: "allow", providerAdmin: "allow", coordinator: "allow", default: "missing" },
+    post: { public: "deny", referrer: "allow", providerAdmin: "allow", coordinator: "allow", default: "missing" },
+  },
+  "routes/provider.referrals._index": { get: PROVIDER },
+  "routes/coordinator.referrals._index": { get: COORDINATOR },
+  "routes/services.$id_.self-referral": { params: (f) => ({ id: f.publishedServiceId }), get: "allow", post: "allow" },
+  "routes/services.$id_.self-referral.sent": { params: (f) => ({ id: f.publishedServiceId }) },
+  "routes/track.$reference": { params: () => ({ reference: "FORT-NOPE" }), get: "missing", post: "missing" },
   "routes/shortlist": { get: "allow" },
   "routes/api.oruk._index": OPEN_API,
   "routes/api.oruk.$": { params: () => ({ "*": "no-such-endpoint" }), get: "missing", post: "allow" },
@@ -146,7 +165,10 @@ beforeAll(async () => {
   const form = (await getServiceForEditing(two, theirs!.id))!.current;
   await proposeServiceChange(two, theirs!.id, { ...form, summary: `${form.summary} (updated)` }, "5.5.5.5");
   const [revision] = await db.select({ id: s.serviceRevisions.id }).from(s.serviceRevisions).where(eq(s.serviceRevisions.status, "pending")).limit(1);
-  fixtures = { publishedServiceId: published!.id, otherOrganisationServiceId: theirs!.id, pendingRevisionId: revision!.id };
+  // Sent by the health visitor (the "referrer" below) to provider.one's organisation ("providerAdmin").
+  const { user: healthVisitor } = await signedIn(DEMO.healthVisitor);
+  const sent = await sendReferral(healthVisitor, validInput([await serviceId(SERVICE_A)]));
+  fixtures = { referralId: sent.ids[0]!, publishedServiceId: published!.id, otherOrganisationServiceId: theirs!.id, pendingRevisionId: revision!.id };
 });
 
 describe("the route manifest", () => {

@@ -49,4 +49,11 @@ describe("configuration from the environment", () => {
     expect(tileOrigin(parseConfig({ MAP_TILE_URL: "https://{s}.tile.example.org/{z}/{x}/{y}.png" }))).toBe("https://*.tile.example.org");
     expect(tileOrigin(parseConfig({}))).toBe("https://tile.openstreetmap.org");
   });
+
+  it("flags referrals overdue after 5 working days unless REFERRAL_OVERDUE_WORKING_DAYS says otherwise", () => {
+    expect(parseConfig({}).REFERRAL_OVERDUE_WORKING_DAYS).toBe(5);
+    expect(parseConfig({ REFERRAL_OVERDUE_WORKING_DAYS: "3" }).REFERRAL_OVERDUE_WORKING_DAYS).toBe(3);
+    expect(errorFor({ REFERRAL_OVERDUE_WORKING_DAYS: "soon" })).toBe('REFERRAL_OVERDUE_WORKING_DAYS must be a whole number of working days between 1 and 60 (got "soon").');
+    expect(errorFor({ REFERRAL_OVERDUE_WORKING_DAYS: "0" })).toMatch(/^REFERRAL_OVERDUE_WORKING_DAYS must be a whole number/);
+  });
 });
