@@ -153,8 +153,11 @@ test.describe("with JavaScript", () => {
     await expect(card).toBeVisible();
     const link = card.getByRole("link").first();
     const name = (await link.textContent())!;
+    await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
     await link.click();
     await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+    // Followed inside the app, not by reloading the page.
+    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
   });
 
   test("hovering or focusing a service in the list highlights it on the map", async ({ page }) => {
