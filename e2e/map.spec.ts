@@ -255,6 +255,8 @@ test.describe("the service page", () => {
     await expect(page.getByRole("link", { name: "Refer yourself" })).toHaveAttribute("href", `/services/${id}/self-referral`);
     await expect(page.getByRole("link", { name: "Make a referral" })).toHaveCount(0);
     await expect(page.getByRole("region", { name: /Map showing/ })).toBeVisible();
+    await page.getByRole("button", { name: /Add to shortlist/ }).click();
+    await expect(page.getByRole("link", { name: "Your shortlist (1)" })).toHaveAttribute("href", `/shortlist?ids=${id}`);
     await expect(page.locator('meta[property="og:url"]')).toHaveAttribute("content", new RegExp(`/services/${id}$`));
     await expectAccessible(page);
 
