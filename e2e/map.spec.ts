@@ -153,8 +153,11 @@ test.describe("with JavaScript", () => {
     await expect(card).toBeVisible();
     const link = card.getByRole("link").first();
     const name = (await link.textContent())!;
+    await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
     await link.click();
     await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+    // Followed inside the app, not by reloading the page.
+    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
   });
 
   test("hovering or focusing a service in the list highlights it on the map", async ({ page }) => {
@@ -252,6 +255,8 @@ test.describe("the service page", () => {
     await expect(page.getByRole("link", { name: "Ask this service for help for your family" })).toHaveAttribute("href", `/services/${id}/self-referral`);
     await expect(page.getByRole("link", { name: "Make a referral" })).toHaveCount(0);
     await expect(page.getByRole("region", { name: /Map showing/ })).toBeVisible();
+    await page.getByRole("button", { name: /Add to shortlist/ }).click();
+    await expect(page.getByRole("link", { name: "Your shortlist (1)" })).toHaveAttribute("href", `/shortlist?ids=${id}`);
     await expect(page.locator('meta[property="og:url"]')).toHaveAttribute("content", new RegExp(`/services/${id}$`));
     await expectAccessible(page);
 

@@ -1,9 +1,9 @@
 // The directory's map (browser only; see docs/decisions/0004). It draws what /api/map returns for the
 // current view and filters: single places as markers with a summary card, crowded areas as clusters.
 import L from "leaflet";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { MapContainer, Marker, Popup, TileLayer, useMap, useMapEvents } from "react-leaflet";
-import { Link } from "@remix-run/react";
+import { useNavigate } from "@remix-run/react";
 import type { BoundingBox } from "~/directory/filters";
 import { formatCapacity } from "~/directory/format";
 import type { MapCluster, MapSpot, MapView } from "~/directory/map";
@@ -132,7 +132,13 @@ function MapContents({ filterQuery, focus, highlighted, onAreaChange }: Props) {
   useEffect(() => {
     load();
   }, [load]);
-  useEffect(() => () => request.current?.abort(), []);
+  useEffect(
+    () => () => {
+      request.current?.abort();
+      clearTimeout(areaTimer.current);
+    },
+    [],
+  );
 
   useMapEvents({
     moveend() {
@@ -213,6 +219,21 @@ function SpotMarker({ spot, highlighted }: { spot: MapSpot; highlighted: boolean
     [highlighted, spot.count],
   );
   const names = spot.services.map((s) => s.name).join(", ");
+  // Leaflet stops clicks inside a popup from reaching the document, where React listens, so links in the card are
+  // followed here, as in-app navigations (a plain page load would lose the map's state).
+  const navigate = useNavigate();
+  const card = useCallback(
+    (node: HTMLDivElement | null) => {
+      node?.addEventListener("click", (event) => {
+        const link = (event.target as Element).closest("a");
+        const href = link?.getAttribute("href");
+        if (!href?.startsWith("/") || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+        event.preventDefault();
+        navigate(href);
+      });
+    },
+    [navigate],
+  );
   return (
     <Marker
       position={[spot.lat, spot.lng]}
@@ -222,11 +243,11 @@ function SpotMarker({ spot, highlighted }: { spot: MapSpot; highlighted: boolean
       zIndexOffset={highlighted ? 1000 : 0}
     >
       <Popup>
-        <div className="fort-map-card">
+        <div className="fort-map-card" ref={card}>
           {spot.services.map((service) => (
             <div key={service.id} className="fort-map-card__service" data-service-id={service.id}>
               <p className="fort-map-card__name">
-                <Link to={`/services/${service.id}`}>{service.name}</Link>
+                <a href={`/services/${service.id}`}>{service.name}</a>
               </p>
               <p className="fort-map-card__org">{service.organisation}</p>
               <p className="fort-map-card__capacity">{formatCapacity(service.capacity, null)}</p>

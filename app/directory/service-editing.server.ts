@@ -9,6 +9,7 @@ import { clock } from "../clock.server";
 import { type Database, getDb } from "../db.server";
 import { queueMail } from "../mail/mail.server";
 import { config } from "../config.server";
+import { clearMapCache } from "./map-cache.server";
 import type { ServiceForm } from "./service-form";
 import type { CategoryCode, ShanarriCode } from "./taxonomy";
 
@@ -201,6 +202,8 @@ export async function updateCapacity(user: CurrentUser, serviceId: string, capac
       .returning({ id: s.services.id });
     if (!updated) return false;
     await audit({ actorId: user.id, action: "service_capacity_changed", subjectType: "service", subjectId: serviceId, ip, details: { capacity, typicalWaitWeeks } }, tx);
+    // The map's short-lived cache would otherwise show the old capacity for up to its lifetime.
+    clearMapCache();
     return true;
   });
 }
@@ -252,6 +255,7 @@ export async function decideImportedService(coordinator: CurrentUser, serviceId:
       .where(and(eq(s.services.id, serviceId), eq(s.services.publication, "awaiting_approval")))
       .returning({ name: s.services.name });
     if (!service) return { ok: false as const, message: "This service is no longer waiting for approval." };
+    clearMapCache();
     await audit({ actorId: coordinator.id, action: "service_approved", subjectType: "service", subjectId: serviceId, ip, details: { decision, imported: true } }, tx);
     return { ok: true as const, message: decision === "approve" ? `${service.name} is published.` : `${service.name} was set back to draft.` };
   });
@@ -321,7 +325,10 @@ export async function decideRevision(coordinator: CurrentUser, revisionId: strin
       .for("update");
     if (!revision || revision.status !== "pending") return { ok: false as const, message: "This change has already been decided or replaced by a newer one." };
     const form = revision.proposed as unknown as ServiceForm;
-    if (decision === "approve") await applyForm(tx, revision.serviceId, form);
+    if (decision === "approve") {
+      await applyForm(tx, revision.serviceId, form);
+      clearMapCache();
+    }
     await tx
       .update(s.serviceRevisions)
       .set({ status: decision === "approve" ? "approved" : "rejected", decidedBy: coordinator.id, decidedAt: clock.now(), decisionNote: note })

@@ -2,7 +2,7 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { data } from "@remix-run/node";
 import { Link, useLoaderData, useNavigate, useNavigation } from "@remix-run/react";
 import leafletCss from "leaflet/dist/leaflet.css?url";
-import { lazy, Suspense, useCallback, useMemo, useState } from "react";
+import { lazy, Suspense, useCallback, useMemo, useRef, useState } from "react";
 import { ClientOnly } from "~/components/ClientOnly";
 import { DirectoryFilters, type FilterErrors, type FilterValues } from "~/components/DirectoryFilters";
 import { Pagination } from "~/components/Pagination";
@@ -89,9 +89,14 @@ export default function ServiceDirectory() {
     return params.toString();
   }, [search]);
 
+  // A map move settles a moment after it ends; by then the person may have followed a link (from a marker's card).
+  const navigationRef = useRef(navigation);
+  navigationRef.current = navigation;
   const onAreaChange = useCallback(
     (bbox: BoundingBox) => {
       if (!search) return;
+      const pending = navigationRef.current.location;
+      if (pending && pending.pathname !== "/") return;
       const params = toSearchParams({ ...search, sort: search.sort, page: undefined, bbox });
       navigate(`/?${params}`, { replace: true, preventScrollReset: true });
     },

@@ -4,7 +4,7 @@ import leafletCss from "leaflet/dist/leaflet.css?url";
 import { lazy, Suspense } from "react";
 import { ClientOnly } from "~/components/ClientOnly";
 import { CapacityTag, ShanarriTags } from "~/components/ServiceTags";
-import { ShortlistButton } from "~/components/ShortlistButton";
+import { ShortlistButton, ShortlistLink } from "~/components/ShortlistButton";
 import { clock } from "~/clock.server";
 import { config } from "~/config.server";
 import { WEEKDAYS, formatAgeRange, formatDate, formatTime } from "~/directory/format";
@@ -73,7 +73,9 @@ export default function ServicePage() {
           )}
         </div>
       )}
-      <ShortlistButton serviceId={service.id} serviceName={service.name} />
+      <p className="fort-shortlist-actions">
+        <ShortlistButton serviceId={service.id} serviceName={service.name} /> <ShortlistLink />
+      </p>
 
       <h2>What it offers</h2>
       <p>{service.description}</p>

@@ -8,7 +8,8 @@ import { seedDemoData } from "../../db/seed";
 import { migrateDatabase, openDatabase } from "~/db.server";
 
 describe("the embedded database", () => {
-  it("keeps its data between a stop and a start, and seeds only the first time", async () => {
+  // Two cold starts of the WASM engine with full migrations and seeding: slow on a busy machine.
+  it("keeps its data between a stop and a start, and seeds only the first time", { timeout: 120_000 }, async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "fort-pglite-"));
     try {
       const first = await openDatabase({ dataDir: dir });
@@ -26,5 +27,5 @@ describe("the embedded database", () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  }, 120_000);
+  });
 });
