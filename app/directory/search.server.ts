@@ -126,10 +126,12 @@ export function buildServiceListQuery({ filters, place, bbox, sort, page, pageSi
   const rank = q && sort === "relevance"
     ? sql`ts_rank(s.search_document, websearch_to_tsquery('english', ${q})) + word_similarity(${q}, ${TRIGRAM_TEXT})`
     : sql`0`;
+  // Records nobody has checked for six months sink below current ones (they may be out of date).
+  const staleLast = sql`(s.last_checked_on < current_date - interval '6 months')`;
   const order = {
     distance: sql`distance_metres asc nulls last, s.name, s.id`,
-    relevance: sql`rank desc, s.name, s.id`,
-    name: sql`s.name, s.id`,
+    relevance: sql`${staleLast}, rank desc, s.name, s.id`,
+    name: sql`${staleLast}, s.name, s.id`,
     "recently-checked": sql`s.last_checked_on desc, s.name, s.id`,
   }[sort];
   return sql`

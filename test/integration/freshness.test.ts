@@ -49,3 +49,15 @@ describe("keeping records fresh", () => {
     expect((await outbox()).filter((m) => m.subject.includes(fresh!.name)).length).toBeGreaterThan(before);
   });
 });
+
+describe("stale records in the directory", () => {
+  it("sink below current ones when sorted by name", async () => {
+    const { searchServices } = await import("~/directory/search.server");
+    const { items } = await searchServices({ filters: { need: [], accepting: false }, place: null, sort: "name", page: 1, pageSize: 200 });
+    const stale = new Set((await staleServices()).map((x) => x.id));
+    expect(stale.size).toBeGreaterThan(0);
+    const firstStale = items.findIndex((i) => stale.has(i.id));
+    expect(firstStale).toBe(items.length - stale.size);
+    expect(items.slice(firstStale).every((i) => stale.has(i.id))).toBe(true);
+  });
+});
