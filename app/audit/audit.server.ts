@@ -19,6 +19,7 @@ export type AuditAction =
   | "service_submitted"
   | "service_approved"
   | "service_capacity_changed"
+  | "location_saved"
   | "open_referral_import_applied";
 
 export interface AuditEntry {

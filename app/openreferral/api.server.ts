@@ -28,7 +28,7 @@ import {
   orukTaxonomyTerm,
   type Json,
 } from "./map";
-import { lookUpPostcode, normalisePostcode } from "./postcodes.server";
+import { lookUpPostcode, normalisePostcode } from "../geo/postcodes.server";
 
 export const DEFAULT_PER_PAGE = 50;
 export const MAX_PER_PAGE = 1000;

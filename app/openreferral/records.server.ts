@@ -3,7 +3,7 @@
 import { SHANARRI } from "../directory/taxonomy";
 import { childId, isUuid, taxonomyId, taxonomyTermId } from "./ids";
 import { FORT_EXTENSION, GSS_URI, type Json, type ServiceTree } from "./map";
-import { lookUpPostcode } from "./postcodes.server";
+import { lookUpPostcode } from "../geo/postcodes.server";
 
 export interface OrganisationDraft {
   id: string;

@@ -4,19 +4,27 @@ import { requireRole } from "~/auth/permissions.server";
 import { CapacityTag } from "~/components/ServiceTags";
 import { formatDate } from "~/directory/format";
 import { listManagedServices } from "~/directory/service-editing.server";
+import { listManagedLocations } from "~/organisations/locations.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "provider");
-  return { services: await listManagedServices(user), organisations: user.organisations };
+  const [services, locations] = await Promise.all([listManagedServices(user), listManagedLocations(user)]);
+  const saved = new URL(request.url).searchParams.get("location") === "saved";
+  return { services, locations, organisations: user.organisations, saved };
 }
 
 const PUBLICATION = { draft: "Draft", awaiting_approval: "Waiting for approval", published: "Published" } as const;
 
 export default function MyServices() {
-  const { services, organisations } = useLoaderData<typeof loader>();
+  const { services, locations, organisations, saved } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>Your services</h1>
+      {saved && (
+        <div className="ds_notification-panel" role="status">
+          <p className="ds_notification-panel__title">Location saved. It shows on FORT now.</p>
+        </div>
+      )}
       <p>{organisations.map((o) => o.name).join(", ")}</p>
       <p>
         <Link to="/provider/services/new" className="ds_button">
@@ -52,6 +60,36 @@ export default function MyServices() {
                 <CapacityTag capacity={s.capacity} typicalWaitWeeks={s.typicalWaitWeeks} />
               </td>
               <td>{formatDate(s.lastCheckedOn)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      <h2>Your locations</h2>
+      <p>
+        <Link to="/provider/locations/new" className="ds_button ds_button--secondary">
+          Add a location
+        </Link>
+      </p>
+      <table className="ds_table">
+        <caption className="visually-hidden">Your organisation's locations</caption>
+        <thead>
+          <tr>
+            <th scope="col">Location</th>
+            <th scope="col">Address</th>
+            <th scope="col">Services there</th>
+          </tr>
+        </thead>
+        <tbody>
+          {locations.map((l) => (
+            <tr key={l.id}>
+              <td>
+                <Link to={`/provider/locations/${l.id}`}>{l.name}</Link>
+              </td>
+              <td>
+                {l.address1}, {l.postcode}
+              </td>
+              <td>{l.services}</td>
             </tr>
           ))}
         </tbody>

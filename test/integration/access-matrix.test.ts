@@ -17,6 +17,7 @@ type Rule = Outcome | Partial<Record<Who, Outcome>> & { default?: Outcome };
 
 interface Fixtures {
   referralId: string;
+  otherOrganisationLocationId: string;
   publishedServiceId: string;
   otherOrganisationServiceId: string;
   pendingRevisionId: string;
@@ -72,6 +73,12 @@ export const ACCESS: Record<string, Access> = {
     post: { provider: "allow", providerAdmin: "missing", default: "deny" },
   },
   "routes/provider.organisation": { get: PROVIDER_ADMIN, post: PROVIDER_ADMIN },
+  // provider.two's organisation's location: provider.one must not see it exists.
+  "routes/provider.locations.$id": {
+    params: (f) => ({ id: f.otherOrganisationLocationId }),
+    get: { provider: "allow", providerAdmin: "missing", default: "deny" },
+    post: { provider: "allow", providerAdmin: "missing", default: "deny" },
+  },
   "routes/api.map": { get: "allow" },
   "routes/referrals._index": { get: REFERRER },
   "routes/referrals.new": { get: REFERRER, post: REFERRER },
@@ -168,7 +175,8 @@ beforeAll(async () => {
   // Sent by the health visitor (the "referrer" below) to provider.one's organisation ("providerAdmin").
   const { user: healthVisitor } = await signedIn(DEMO.healthVisitor);
   const sent = await sendReferral(healthVisitor, validInput([await serviceId(SERVICE_A)]));
-  fixtures = { referralId: sent.ids[0]!, publishedServiceId: published!.id, otherOrganisationServiceId: theirs!.id, pendingRevisionId: revision!.id };
+  const [theirLocation] = await db.select({ id: s.locations.id }).from(s.locations).where(eq(s.locations.organisationId, two.organisations[0]!.id)).limit(1);
+  fixtures = { otherOrganisationLocationId: theirLocation!.id, referralId: sent.ids[0]!, publishedServiceId: published!.id, otherOrganisationServiceId: theirs!.id, pendingRevisionId: revision!.id };
 });
 
 describe("the route manifest", () => {

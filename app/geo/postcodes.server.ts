@@ -1,4 +1,4 @@
-// Postcode look-ups for the ORUK `postcode` parameter, from the open data in geodata/ (ONS NSPL, OGL v3).
+// Postcode look-ups from the open data in geodata/ (ONS NSPL, OGL v3): a point and, for DD postcodes, the ward.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
