@@ -39,6 +39,15 @@ const configSchema = z.object({
   MAIL_FROM: z.string().includes("@", { message: "must be an email address, optionally with a name (FORT <fort@example.org>)" }).default("FORT <fort@localhost>"),
   APP_URL: url(["http:", "https:"], "https://fort.example.org").optional(),
   SEED_DEMO_DATA: z.enum(["true", "false"], { message: "must be true or false" }).default("true"),
+  CHILD_PROTECTION_URL: url(["https:", "http:"], "https://www.example.gov.uk/child-protection").default(
+    "https://www.gov.scot/publications/national-guidance-child-protection-scotland-2021-updated-2023/",
+  ),
+  REFERRAL_OVERDUE_WORKING_DAYS: z.coerce
+    .number({ invalid_type_error: "must be a whole number of working days between 1 and 60" })
+    .int("must be a whole number of working days between 1 and 60")
+    .min(1, "must be a whole number of working days between 1 and 60")
+    .max(60, "must be a whole number of working days between 1 and 60")
+    .default(5),
 });
 
 export type Config = z.infer<typeof configSchema> & { APP_URL: string; SESSION_SECRET: string; sessionSecretGenerated: boolean };

@@ -15,6 +15,8 @@ export interface DatabaseHandle {
   /** A short description safe to print (never the password). */
   describe: string;
   close(): Promise<void>;
+  /** Calls back with each NOTIFY payload on a channel (a dedicated connection on PostgreSQL); returns how to stop. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   /** PGlite only: a tarball of the data directory, used to copy a migrated test database. */
   dumpDataDir?(): Promise<Blob>;
 }
@@ -46,6 +48,10 @@ export async function openDatabase(options: { url?: string; dataDir?: string; lo
       engine: "postgres",
       describe,
       close: () => client.end({ timeout: 5 }),
+      listen: async (channel, onPayload) => {
+        const { unlisten } = await client.listen(channel, onPayload);
+        return unlisten;
+      },
     };
   }
 
@@ -62,6 +68,7 @@ export async function openDatabase(options: { url?: string; dataDir?: string; lo
     engine: "pglite",
     describe: dataDir.startsWith("memory://") ? "embedded PGlite (in memory)" : `embedded PGlite in ${dataDir}`,
     close: () => client.close(),
+    listen: async (channel, onPayload) => client.listen(channel, onPayload),
     dumpDataDir: async () => (await client.dumpDataDir("none")) as Blob,
   };
 }

@@ -5,10 +5,12 @@ import type { ReactNode } from "react";
 import designSystemCss from "@scottish-government/design-system/dist/css/design-system.min.css?url";
 import appCss from "./styles/app.css?url";
 import { readSession } from "./auth/session.server";
+import { LiveUpdates } from "./referrals/components";
+import { unreadCount } from "./referrals/referrals.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, setCookie } = await readSession(request);
-  const body = { user: user && { name: user.name, role: user.role } };
+  const body = { user: user && { name: user.name, role: user.role }, unreadReferrals: user ? await unreadCount(user) : 0 };
   return setCookie ? data(body, { headers: { "Set-Cookie": setCookie } }) : body;
 }
 
@@ -58,6 +60,7 @@ export function Layout({ children }: { children: ReactNode }) {
                   <div className="fort-header-actions">
                     {user ? (
                       <>
+                        <ReferralsNavLink role={user.role} unread={rootData?.unreadReferrals ?? 0} />
                         <Link to="/dashboard">{user.name}</Link>
                         <Form method="post" action="/sign-out">
                           <button type="submit" className="ds_button ds_button--secondary ds_button--small">
@@ -100,10 +103,30 @@ export function Layout({ children }: { children: ReactNode }) {
             </footer>
           </div>
         </div>
+        <LiveUpdates enabled={Boolean(user)} />
         <ScrollRestoration />
         <Scripts />
       </body>
     </html>
+  );
+}
+
+const REFERRALS_HOME = { referrer: "/referrals", provider: "/provider/referrals", coordinator: "/coordinator/referrals" } as const;
+
+function ReferralsNavLink({ role, unread }: { role: keyof typeof REFERRALS_HOME; unread: number }) {
+  return (
+    <Link to={REFERRALS_HOME[role]}>
+      {role === "provider" ? "Referral inbox" : "Referrals"}
+      {unread > 0 && (
+        <>
+          {" "}
+          <span className="fort-badge" data-testid="unread-count">
+            {unread}
+          </span>
+          <span className="visually-hidden"> with news you have not seen</span>
+        </>
+      )}
+    </Link>
   );
 }
 

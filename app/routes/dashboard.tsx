@@ -27,6 +27,16 @@ export default function Dashboard() {
         <li>
           <Link to="/">Find services</Link>
         </li>
+        {user.role === "referrer" && (
+          <li>
+            <Link to="/referrals">Your referrals</Link>
+          </li>
+        )}
+        {user.role === "provider" && (
+          <li>
+            <Link to="/provider/referrals">Referral inbox</Link>
+          </li>
+        )}
         {user.role === "provider" && (
           <li>
             <Link to="/provider/services">Your organisation's services</Link>
@@ -39,6 +49,9 @@ export default function Dashboard() {
         )}
         {user.role === "coordinator" && (
           <>
+            <li>
+              <Link to="/coordinator/referrals">All referrals</Link>
+            </li>
             <li>
               <Link to="/coordinator/approvals">Approvals</Link>
             </li>

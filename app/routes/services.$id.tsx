@@ -58,6 +58,20 @@ export default function ServicePage() {
           <li key={String(r)}>{r}</li>
         ))}
       </ul>
+      {(service.acceptsSelfReferrals || service.acceptsProfessionalReferrals) && (
+        <ul className="ds_link-list">
+          {service.acceptsSelfReferrals && (
+            <li>
+              <Link to={`/services/${service.id}/self-referral`}>Ask this service for help for your family</Link>
+            </li>
+          )}
+          {service.acceptsProfessionalReferrals && (
+            <li>
+              <Link to={`/referrals/new?service=${service.id}`}>Professionals: refer a child and family to this service</Link>
+            </li>
+          )}
+        </ul>
+      )}
       <dl className="ds_summary-list">
         <SummaryRow label="Cost">{service.isFree ? "Free" : service.costDescription ?? "There is a charge"}</SummaryRow>
         <SummaryRow label="Languages">{service.languages.map((l) => l.name).join(", ") || "English"}</SummaryRow>

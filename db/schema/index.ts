@@ -4,3 +4,4 @@ export * from "./audit";
 export * from "./mail";
 export * from "./approvals";
 export * from "./jobs";
+export * from "./referrals";

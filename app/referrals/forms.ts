@@ -1,0 +1,217 @@
+// Referral form schemas, shared by the browser (instant feedback) and the server (the real check).
+import { z } from "zod";
+import { SHANARRI, SHANARRI_CODES, type ShanarriCode } from "~/directory/taxonomy";
+import { CLOSE_OUTCOMES, DECLINE_REASONS, NEED_OUTCOMES, type ReferralAction } from "./state-machine";
+
+const required = (message: string, max = 200) =>
+  z
+    .string({ required_error: message })
+    .trim()
+    .min(1, message)
+    .max(max, `Must be ${max} characters or fewer`);
+const optional = (max = 2000) => z.string().trim().max(max, `Must be ${max} characters or fewer`).optional();
+
+const UK_POSTCODE = /^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$/;
+export function normalisePostcode(value: string): string {
+  const m = value.toUpperCase().replace(/\s+/g, " ").trim().match(UK_POSTCODE);
+  return m ? `${m[1]} ${m[2]}` : value.trim().toUpperCase();
+}
+
+const isoDate = (requiredMessage: string) =>
+  z
+    .string({ required_error: requiredMessage })
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "Enter a real date, for example 2020-03-27")
+    .refine((v) => {
+      const d = new Date(`${v}T00:00:00Z`);
+      return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
+    }, "Enter a real date, for example 2020-03-27");
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+export const URGENCY_LABELS = { routine: "Routine", soon: "Soon (within two weeks)", urgent: "Urgent (within a few days)" } as const;
+export const CONTACT_PREFERENCES = { phone: "Phone call", text: "Text message", email: "Email" } as const;
+export const CONSENT_METHODS = { verbal: "Verbally", written: "In writing" } as const;
+
+export const needField = (code: ShanarriCode) => `need_${code}` as const;
+export const needDetailField = (code: ShanarriCode) => `need_${code}_detail` as const;
+
+const needFields = Object.fromEntries(
+  SHANARRI_CODES.flatMap((code) => [
+    [needField(code), z.boolean().optional()],
+    [needDetailField(code), optional(1000)],
+  ]),
+) as Record<`need_${ShanarriCode}`, z.ZodOptional<z.ZodBoolean>> & Record<`need_${ShanarriCode}_detail`, ReturnType<typeof optional>>;
+
+export const referralSchema = z
+  .object({
+    draftId: z.string().uuid().optional(),
+    serviceIds: z
+      .array(z.string().uuid("Choose services from the list"), { required_error: "Choose at least one service to send the referral to" })
+      .min(1, "Choose at least one service to send the referral to")
+      .max(5, "Send to 5 services at most at once"),
+    childName: required("Enter the child's name"),
+    childDateOfBirth: isoDate("Enter the child's date of birth").refine((v) => v <= today(), "The date of birth must be today or in the past"),
+    childPostcode: required("Enter the postcode where the child lives", 10).refine(
+      (v) => UK_POSTCODE.test(v.toUpperCase().replace(/\s+/g, " ").trim()),
+      "Enter a real postcode, like DD3 6HQ",
+    ),
+    childSchool: optional(200),
+    parentName: required("Enter the parent or carer's name"),
+    parentRelationship: required("Say how they are related to the child, for example mother or kinship carer", 100),
+    parentPhone: optional(30).refine((v) => !v || /^[0-9 +()-]{7,30}$/.test(v), "Enter a phone number using only numbers, spaces and +"),
+    parentEmail: optional(254).refine((v) => !v || z.string().email().safeParse(v).success, "Enter an email address like name@example.org"),
+    contactPreference: z.enum(Object.keys(CONTACT_PREFERENCES) as [keyof typeof CONTACT_PREFERENCES], {
+      required_error: "Choose how the family would like to be contacted",
+      invalid_type_error: "Choose how the family would like to be contacted",
+    }),
+    contactTimes: optional(200),
+    ...needFields,
+    tried: optional(2000),
+    familyWants: required("Say what the family would like to happen", 2000),
+    urgency: z.enum(["routine", "soon", "urgent"], { required_error: "Choose how urgent this is", invalid_type_error: "Choose how urgent this is" }),
+    language: optional(100),
+    interpreterNeeded: z.boolean().optional(),
+    accessibilityNeeds: optional(1000),
+    consentGivenBy: required("Enter who gave consent, for example the child's mother"),
+    consentDate: isoDate("Enter the date consent was given").refine((v) => v <= today(), "Consent cannot be dated in the future"),
+    consentMethod: z.enum(["verbal", "written"], { required_error: "Say how consent was given", invalid_type_error: "Say how consent was given" }),
+    consentLimits: optional(1000),
+    childViews: optional(2000),
+    consentConfirmed: z.boolean({ required_error: "Confirm that the family agreed to this referral being shared" }),
+  })
+  .superRefine((v, ctx) => {
+    const chosen = SHANARRI_CODES.filter((code) => v[needField(code)]);
+    if (chosen.length === 0) {
+      ctx.addIssue({ code: "custom", path: ["needs"], message: "Choose at least one wellbeing need (SHANARRI)" });
+    }
+    for (const code of chosen) {
+      if (!v[needDetailField(code)]) {
+        const name = SHANARRI.find((s) => s.code === code)!.name;
+        ctx.addIssue({ code: "custom", path: [needDetailField(code)], message: `Describe the need under ${name}` });
+      }
+    }
+    const contactNeeds = { phone: v.parentPhone, text: v.parentPhone, email: v.parentEmail }[v.contactPreference];
+    if (!contactNeeds) {
+      const field = v.contactPreference === "email" ? "parentEmail" : "parentPhone";
+      ctx.addIssue({ code: "custom", path: [field], message: v.contactPreference === "email" ? "Enter the email address to use" : "Enter the phone number to use" });
+    }
+    if (v.childDateOfBirth && v.childDateOfBirth < `${new Date().getUTCFullYear() - 26}-01-01`) {
+      ctx.addIssue({ code: "custom", path: ["childDateOfBirth"], message: "FORT is for children and young people up to 25; check the date of birth" });
+    }
+  });
+
+export type ReferralInput = z.infer<typeof referralSchema>;
+
+export function needsOf(input: ReferralInput) {
+  return SHANARRI_CODES.filter((code) => input[needField(code)]).map((code) => ({ code, description: input[needDetailField(code)] ?? "" }));
+}
+
+export const selfReferralSchema = z
+  .object({
+    parentName: required("Enter your name"),
+    contactPreference: z.enum(Object.keys(CONTACT_PREFERENCES) as [keyof typeof CONTACT_PREFERENCES], {
+      required_error: "Choose how you would like to be contacted",
+      invalid_type_error: "Choose how you would like to be contacted",
+    }),
+    parentPhone: optional(30).refine((v) => !v || /^[0-9 +()-]{7,30}$/.test(v), "Enter a phone number using only numbers, spaces and +"),
+    parentEmail: optional(254).refine((v) => !v || z.string().email().safeParse(v).success, "Enter an email address like name@example.org"),
+    contactTimes: optional(200),
+    childAge: z.coerce
+      .number({ required_error: "Enter your child's age in years", invalid_type_error: "Enter your child's age as a number, like 4" })
+      .int("Enter your child's age in whole years")
+      .min(0, "Enter your child's age in whole years (0 for a baby)")
+      .max(25, "This service is for children and young people up to 25"),
+    childPostcode: optional(10).refine((v) => !v || UK_POSTCODE.test(v.toUpperCase().replace(/\s+/g, " ").trim()), "Enter a real postcode, like DD3 6HQ"),
+    familyWants: required("Tell us what help you would like", 2000),
+    language: optional(100),
+    consent: z.boolean({ required_error: "Tick the box to agree to the service holding these details" }),
+    // Honeypot: hidden from people, filled in by bots.
+    website: z.string().optional(),
+  })
+  .superRefine((v, ctx) => {
+    const given = { phone: v.parentPhone, text: v.parentPhone, email: v.parentEmail }[v.contactPreference];
+    if (!given) {
+      const field = v.contactPreference === "email" ? "parentEmail" : "parentPhone";
+      ctx.addIssue({ code: "custom", path: [field], message: v.contactPreference === "email" ? "Enter your email address" : "Enter your phone number" });
+    }
+  });
+
+export const messageSchema = z.object({
+  intent: z.literal("message"),
+  body: required("Write your message", 4000),
+  visibleToFamily: z.boolean().optional(),
+});
+
+export const familyMessageSchema = z.object({
+  key: z.string().min(1).max(200),
+  body: required("Write your message", 4000),
+});
+
+export const coordinatorOpenSchema = z.object({
+  intent: z.literal("open_details"),
+  reason: required("Say why you need to see this referral's personal details", 500),
+});
+
+const version = z.coerce.number({ required_error: "Reload the page and try again" }).int().min(1);
+const note = optional(4000);
+
+export function transitionSchema(action: Exclude<ReferralAction, "submit">, needCodes: string[] = []) {
+  switch (action) {
+    case "accept":
+    case "start_support":
+    case "withdraw":
+      return z.object({ intent: z.literal(action), version, note });
+    case "request_info":
+      return z.object({ intent: z.literal(action), version, note: required("Say what information you need", 4000) });
+    case "answer_info":
+      return z.object({ intent: z.literal(action), version, note: required("Give the information that was asked for", 4000) });
+    case "forward":
+      return z.object({
+        intent: z.literal(action),
+        version,
+        toServiceId: z.string({ required_error: "Choose the service to forward it to" }).uuid("Choose the service to forward it to"),
+        note,
+      });
+    case "decline":
+      return z
+        .object({
+          intent: z.literal(action),
+          version,
+          reason: z.enum(Object.keys(DECLINE_REASONS) as [keyof typeof DECLINE_REASONS], {
+            required_error: "Choose why you are declining",
+            invalid_type_error: "Choose why you are declining",
+          }),
+          reasonOther: optional(500),
+          suggestedServiceId: z.string().uuid("Choose a service from the list").optional(),
+          note,
+        })
+        .superRefine((v, ctx) => {
+          if (v.reason === "other" && !v.reasonOther) ctx.addIssue({ code: "custom", path: ["reasonOther"], message: "Say why you are declining" });
+        });
+    case "close":
+      return z
+        .object({
+          intent: z.literal(action),
+          version,
+          outcome: z.enum(Object.keys(CLOSE_OUTCOMES) as [keyof typeof CLOSE_OUTCOMES], {
+            required_error: "Choose the outcome",
+            invalid_type_error: "Choose the outcome",
+          }),
+          outcomeOther: optional(500),
+          note,
+          ...Object.fromEntries(
+            needCodes.map((code) => [
+              `outcome_${code}`,
+              z.enum(Object.keys(NEED_OUTCOMES) as [keyof typeof NEED_OUTCOMES], {
+                required_error: `Choose the outcome for ${SHANARRI.find((s) => s.code === code)?.name ?? code}`,
+                invalid_type_error: `Choose the outcome for ${SHANARRI.find((s) => s.code === code)?.name ?? code}`,
+              }),
+            ]),
+          ),
+        })
+        .superRefine((v, ctx) => {
+          if (v.outcome === "other" && !v.outcomeOther) ctx.addIssue({ code: "custom", path: ["outcomeOther"], message: "Describe the outcome" });
+        });
+  }
+}

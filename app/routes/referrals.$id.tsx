@@ -1,0 +1,401 @@
+import { getFormProps, useForm, type FieldMetadata } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v3";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, isRouteErrorResponse, useActionData, useLoaderData, useNavigation, useRouteError, useSearchParams } from "@remix-run/react";
+import type { z } from "zod";
+import { requireUser } from "~/auth/session.server";
+import { CheckboxField, ErrorSummary, SelectField, TextAreaField, TextField } from "~/components/forms";
+import { clock } from "~/clock.server";
+import { config } from "~/config.server";
+import { SHANARRI_CODES } from "~/directory/taxonomy";
+import {
+  Age,
+  OverdueTag,
+  StateTag,
+  SummaryRow,
+  Timeline,
+  UrgencyText,
+  describeDecline,
+  describeNeedOutcome,
+  describeOutcome,
+  formatDateTime,
+  needName,
+  type TimelineEntry,
+} from "~/referrals/components";
+import { referableServices } from "~/referrals/eligibility.server";
+import { CONSENT_METHODS, CONTACT_PREFERENCES, coordinatorOpenSchema, messageSchema, transitionSchema } from "~/referrals/forms";
+import {
+  ReferralConflict,
+  ReferralNotFound,
+  ReferralRefused,
+  changeState,
+  getReferral,
+  openDetailsWithReason,
+  postMessage,
+  type ReferralView,
+} from "~/referrals/referrals.server";
+import { ACTIONS, ACTION_LABELS, ACTION_PAST, CLOSE_OUTCOMES, DECLINE_REASONS, NEED_OUTCOMES, STATE_LABELS, type ReferralAction } from "~/referrals/state-machine";
+import { isOverdue } from "~/referrals/working-days";
+import { clientIp, requireSameOrigin } from "~/security/request.server";
+
+const NOT_FOUND = "We could not find that referral, or you do not have access to it.";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const referral = await getReferral(user, params.id ?? "", clientIp(request));
+  if (!referral) throw new Response(NOT_FOUND, { status: 404 });
+  const services = referral.actions.includes("forward") || referral.actions.includes("decline") ? await referableServices() : [];
+  const overdue = isOverdue(referral.sentAt, referral.firstResponseAt, clock.now(), config().REFERRAL_OVERDUE_WORKING_DAYS);
+  return { referral, services: services.filter((s) => s.id !== referral.serviceId), overdue };
+}
+
+type TransitionAction = Exclude<ReferralAction, "submit">;
+const TRANSITION_ACTIONS = ACTIONS.filter((a): a is TransitionAction => a !== "submit");
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  requireSameOrigin(request);
+  const user = await requireUser(request);
+  const id = params.id ?? "";
+  const ip = clientIp(request);
+  const formData = await request.formData();
+  const intent = String(formData.get("intent") ?? "");
+  try {
+    if (intent === "message") {
+      const submission = parseWithZod(formData, { schema: messageSchema });
+      if (submission.status !== "success") return data({ intent, result: submission.reply(), conflict: null }, { status: 400 });
+      await postMessage({ kind: "user", user, ip }, id, submission.value.body, submission.value.visibleToFamily);
+      throw redirect(`/referrals/${id}?done=message`);
+    }
+    if (intent === "open_details") {
+      const submission = parseWithZod(formData, { schema: coordinatorOpenSchema });
+      if (submission.status !== "success") return data({ intent, result: submission.reply(), conflict: null }, { status: 400 });
+      await openDetailsWithReason(user, id, submission.value.reason, ip);
+      throw redirect(`/referrals/${id}`);
+    }
+    const action = TRANSITION_ACTIONS.find((a) => a === intent);
+    if (!action) return data({ intent, result: null, conflict: "Choose one of the actions on the page." }, { status: 400 });
+    const needCodes = SHANARRI_CODES.filter((code) => formData.has(`outcome_${code}`) || formData.has(`needs_${code}`));
+    const submission = parseWithZod(formData, { schema: transitionSchema(action, needCodes) });
+    if (submission.status !== "success") return data({ intent, result: submission.reply(), conflict: null }, { status: 400 });
+    const v = submission.value as Record<string, unknown> & { version: number; note?: string };
+    const needOutcomes = Object.fromEntries(needCodes.map((code) => [code, String(v[`outcome_${code}`] ?? "")]).filter(([, value]) => value));
+    await changeState({ kind: "user", user, ip }, id, action, v.version, {
+      note: v.note,
+      reason: v.reason as never,
+      reasonOther: v.reasonOther as string | undefined,
+      suggestedServiceId: v.suggestedServiceId as string | undefined,
+      outcome: v.outcome as never,
+      outcomeOther: v.outcomeOther as string | undefined,
+      needOutcomes,
+      toServiceId: v.toServiceId as string | undefined,
+    });
+    // A forwarded referral leaves the provider's organisation; its page is no longer theirs to see.
+    throw redirect(action === "forward" ? "/provider/referrals?forwarded=1" : `/referrals/${id}?done=${action}`);
+  } catch (error) {
+    if (error instanceof ReferralNotFound) throw new Response(NOT_FOUND, { status: 404 });
+    if (error instanceof ReferralConflict) return data({ intent, result: null, conflict: error.message }, { status: 409 });
+    if (error instanceof ReferralRefused) return data({ intent, result: null, conflict: error.message }, { status: 409 });
+    throw error;
+  }
+}
+
+const DONE_MESSAGES: Record<string, string> = { message: "Your message was sent.", ...ACTION_PAST };
+
+export default function ReferralPage() {
+  const { referral: r, services, overdue } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const done = searchParams.get("done");
+  const p = r.personal;
+  const history = r.history.map(
+    (h): TimelineEntry => ({
+      key: `h${h.id}`,
+      at: h.at,
+      who: h.actorLabel,
+      kind: "change",
+      title: `${ACTION_PAST[h.action as ReferralAction] ?? h.action}${h.action === "forward" && h.toServiceName ? ` to ${h.toServiceName}` : ""}`,
+      body: [h.reason && `Reason: ${h.reason}`, h.note].filter(Boolean).join("\n"),
+    }),
+  );
+  const messages = r.messages.map(
+    (m): TimelineEntry => ({
+      key: `m${m.id}`,
+      at: m.at,
+      who: m.authorLabel,
+      kind: "message",
+      title: m.visibleToFamily ? "Message (the family can see it)" : "Message",
+      body: m.body,
+    }),
+  );
+  const timeline = [...history, ...messages].sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime());
+
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="ds_breadcrumbs">
+        <ol className="ds_breadcrumbs__list">
+          <li className="ds_breadcrumbs__item">
+            <Link className="ds_breadcrumbs__link" to={r.party === "provider" ? "/provider/referrals" : r.party === "coordinator" ? "/coordinator/referrals" : "/referrals"}>
+              {r.party === "provider" ? "Referral inbox" : "Referrals"}
+            </Link>
+          </li>
+        </ol>
+      </nav>
+      <header className="ds_page-header">
+        <span className="ds_page-header__label ds_content-label">
+          Referral {r.reference}
+          {r.isSelfReferral ? " · request from a family" : ""}
+        </span>
+        <h1 className="ds_page-header__title">
+          {p ? (r.isSelfReferral ? `Request from ${p.parentName}` : p.childName) : `Referral ${r.reference}`} to {r.serviceName}
+        </h1>
+      </header>
+      {done && DONE_MESSAGES[done] && (
+        <div className="ds_inset-text" role="status">
+          <p className="ds_inset-text__text">Done: {DONE_MESSAGES[done]}.</p>
+        </div>
+      )}
+      {actionData?.conflict && (
+        <div className="ds_error-summary" role="alert" aria-labelledby="conflict-title" tabIndex={-1}>
+          <h2 className="ds_error-summary__title" id="conflict-title">
+            Your change was not made
+          </h2>
+          <p>{actionData.conflict}</p>
+        </div>
+      )}
+      <p>
+        <StateTag state={r.state} /> {overdue && <OverdueTag />}
+      </p>
+      <dl className="ds_summary-list">
+        <SummaryRow label="Service">
+          {r.serviceName} ({r.organisationName})
+        </SummaryRow>
+        <SummaryRow label="Referred by">{r.isSelfReferral ? "The family (self-referral)" : r.referrerName}</SummaryRow>
+        <SummaryRow label="Sent">{r.sentAt ? <>{formatDateTime(r.sentAt)} (<Age sentAt={r.sentAt} />)</> : "Not yet"}</SummaryRow>
+        <SummaryRow label="Urgency">
+          <UrgencyText urgency={r.urgency} />
+        </SummaryRow>
+        {r.declineReason && <SummaryRow label="Reason for declining">{describeDecline(r.declineReason)}</SummaryRow>}
+        {r.closeOutcome && <SummaryRow label="Outcome">{describeOutcome(r.closeOutcome)}</SummaryRow>}
+      </dl>
+      {r.group.length > 0 && (
+        <p>
+          Sent at the same time to:{" "}
+          {r.group.map((g, i) => (
+            <span key={g.id}>
+              {i > 0 && ", "}
+              <Link to={`/referrals/${g.id}`}>{g.serviceName}</Link> ({STATE_LABELS[g.state].toLowerCase()})
+            </span>
+          ))}
+        </p>
+      )}
+
+      <Actions referral={r} services={services} />
+
+      <h2>Needs</h2>
+      {r.needs.length === 0 ? (
+        <p>No wellbeing needs were listed.</p>
+      ) : (
+        <dl className="ds_summary-list" aria-label="Needs">
+          {r.needs.map((n) => (
+            <SummaryRow key={n.code} label={needName(n.code)}>
+              {p ? n.description : "Hidden"}
+              {r.needOutcomes?.[n.code] && <p>Outcome: {describeNeedOutcome(r.needOutcomes[n.code])}</p>}
+            </SummaryRow>
+          ))}
+        </dl>
+      )}
+
+      {p ? (
+        <>
+          <h2>Child</h2>
+          <dl className="ds_summary-list">
+            <SummaryRow label="Name">{r.isSelfReferral ? "Not given" : p.childName}</SummaryRow>
+            <SummaryRow label={p.childDateOfBirth ? "Date of birth" : "Age"}>{p.childDateOfBirth ?? (p.childAgeYears !== null ? `${p.childAgeYears} years` : null)}</SummaryRow>
+            <SummaryRow label="Postcode">{p.childPostcode}</SummaryRow>
+            <SummaryRow label="School or nursery">{p.childSchool}</SummaryRow>
+          </dl>
+          <h2>Parent or carer</h2>
+          <dl className="ds_summary-list">
+            <SummaryRow label="Name">
+              {p.parentName} ({p.parentRelationship})
+            </SummaryRow>
+            <SummaryRow label="Phone">{p.parentPhone}</SummaryRow>
+            <SummaryRow label="Email">{p.parentEmail}</SummaryRow>
+            <SummaryRow label="Contact by">{CONTACT_PREFERENCES[p.contactPreference as keyof typeof CONTACT_PREFERENCES] ?? p.contactPreference}</SummaryRow>
+            <SummaryRow label="Good times">{p.contactTimes}</SummaryRow>
+            <SummaryRow label="Language">
+              {p.language || "English"}
+              {p.interpreterNeeded ? " – needs an interpreter" : ""}
+            </SummaryRow>
+            <SummaryRow label="Accessibility needs">{p.accessibilityNeeds}</SummaryRow>
+          </dl>
+          <h2>About the referral</h2>
+          <dl className="ds_summary-list">
+            <SummaryRow label="Tried already">{p.tried}</SummaryRow>
+            <SummaryRow label="What the family wants">{p.familyWants}</SummaryRow>
+          </dl>
+          <h2>Consent</h2>
+          <dl className="ds_summary-list">
+            <SummaryRow label="Given by">{p.consentGivenBy}</SummaryRow>
+            <SummaryRow label="When and how">
+              {p.consentDate}, {CONSENT_METHODS[p.consentMethod as keyof typeof CONSENT_METHODS]?.toLowerCase() ?? p.consentMethod}
+            </SummaryRow>
+            <SummaryRow label="Limits">{p.consentLimits || "None"}</SummaryRow>
+            <SummaryRow label="The child's views">{p.childViews}</SummaryRow>
+          </dl>
+        </>
+      ) : (
+        <CoordinatorOpen />
+      )}
+
+      <h2 id="timeline-heading">Timeline and messages</h2>
+      <Timeline entries={timeline} label="Timeline and messages" />
+      {r.party !== "coordinator" && r.state !== "draft" && <MessageForm selfReferral={r.isSelfReferral} />}
+    </>
+  );
+}
+
+function useActionResult(intent: string) {
+  const actionData = useActionData<typeof action>();
+  return actionData?.intent === intent && actionData.result ? actionData.result : undefined;
+}
+
+function MessageForm({ selfReferral }: { selfReferral: boolean }) {
+  const navigation = useNavigation();
+  const [form, fields] = useForm({
+    id: "message",
+    lastResult: useActionResult("message"),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: messageSchema }),
+    shouldValidate: "onSubmit",
+  });
+  return (
+    <Form method="post" {...getFormProps(form)} key={navigation.state === "idle" ? "idle" : "busy"}>
+      <input type="hidden" name="intent" value="message" />
+      <TextAreaField meta={fields.body} label="Write a message" hint="The other side sees it on this page and is told by email (without any personal details)." />
+      {selfReferral && <CheckboxField meta={fields.visibleToFamily as FieldMetadata<boolean | undefined>} label="Let the family read this message on their tracking page" />}
+      <button type="submit" className="ds_button ds_button--secondary">
+        Send message
+      </button>
+    </Form>
+  );
+}
+
+function CoordinatorOpen() {
+  const [form, fields] = useForm({
+    id: "open-details",
+    lastResult: useActionResult("open_details"),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: coordinatorOpenSchema }),
+    shouldValidate: "onSubmit",
+  });
+  return (
+    <section aria-labelledby="personal-heading">
+      <h2 id="personal-heading">Personal details</h2>
+      <p>Coordinators see a referral's state and history, not the child's and family's details. If you need them, say why: your reason is recorded.</p>
+      <Form method="post" {...getFormProps(form)}>
+        <input type="hidden" name="intent" value="open_details" />
+        <TextField meta={fields.reason} label="Why you need to see the personal details" />
+        <button type="submit" className="ds_button ds_button--secondary">
+          Open personal details
+        </button>
+      </Form>
+    </section>
+  );
+}
+
+function Actions({ referral: r, services }: { referral: ReferralView; services: { id: string; name: string; organisationName: string }[] }) {
+  if (r.actions.length === 0) return null;
+  return (
+    <section className="fort-actions" aria-labelledby="actions-heading">
+      <h2 id="actions-heading">What you can do now</h2>
+      {r.actions.map((action) => (
+        <TransitionForm key={action} action={action as TransitionAction} referral={r} services={services} />
+      ))}
+    </section>
+  );
+}
+
+const OPEN_BY_DEFAULT: TransitionAction[] = ["accept", "answer_info", "start_support"];
+
+function TransitionForm({ action, referral: r, services }: { action: TransitionAction; referral: ReferralView; services: { id: string; name: string; organisationName: string }[] }) {
+  const needCodes = r.needs.map((n) => n.code);
+  const schema = transitionSchema(action, needCodes);
+  const navigation = useNavigation();
+  const lastResult = useActionResult(action);
+  const [form, fields] = useForm<Record<string, unknown>>({
+    id: `action-${action}`,
+    lastResult,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: schema as z.ZodType<Record<string, unknown>> }),
+    shouldValidate: "onSubmit",
+  });
+  const f = fields as unknown as Record<string, FieldMetadata<string | undefined>>;
+  const serviceOptions = services.map((s) => ({ value: s.id, label: `${s.name} (${s.organisationName})` }));
+  const body = (
+    <Form method="post" {...getFormProps(form)}>
+      <ErrorSummary errors={Object.entries(form.allErrors).map(([name, errors]) => ({ id: `${form.id}-${name}`, message: errors[0]! }))} />
+      <input type="hidden" name="intent" value={action} />
+      {/* The version this page showed: if someone changes the referral meanwhile, this change is refused. */}
+      <input type="hidden" name="version" value={r.version} />
+      {action === "decline" && (
+        <>
+          <SelectField meta={f.reason!} label="Reason for declining" placeholder="Choose a reason" options={Object.entries(DECLINE_REASONS).map(([value, label]) => ({ value, label }))} />
+          <TextField meta={f.reasonOther!} label="If other, the reason" />
+          <SelectField meta={f.suggestedServiceId!} label="Suggest another service (optional)" placeholder="No suggestion" options={serviceOptions} />
+        </>
+      )}
+      {action === "forward" && <SelectField meta={f.toServiceId!} label="Service to forward it to" placeholder="Choose a service" options={serviceOptions} />}
+      {action === "close" && (
+        <>
+          <SelectField meta={f.outcome!} label="Outcome" placeholder="Choose the outcome" options={Object.entries(CLOSE_OUTCOMES).map(([value, label]) => ({ value, label }))} />
+          <TextField meta={f.outcomeOther!} label="If other, the outcome" />
+          {needCodes.map((code) => (
+            <SelectField
+              key={code}
+              meta={f[`outcome_${code}`]!}
+              label={`Outcome for the ${needName(code).toLowerCase()} need`}
+              placeholder="Choose one"
+              options={Object.entries(NEED_OUTCOMES).map(([value, label]) => ({ value, label }))}
+            />
+          ))}
+        </>
+      )}
+      <TextAreaField
+        meta={f.note!}
+        label={action === "request_info" ? "What information you need" : action === "answer_info" ? "The information asked for" : "Note (optional)"}
+        rows={3}
+      />
+      <button type="submit" className={`ds_button${action === "withdraw" || action === "decline" ? " ds_button--secondary" : ""}`} disabled={navigation.state === "submitting"}>
+        {ACTION_LABELS[action]}
+      </button>
+    </Form>
+  );
+  if (OPEN_BY_DEFAULT.includes(action)) {
+    return (
+      <div>
+        <h3>{ACTION_LABELS[action]}</h3>
+        {body}
+      </div>
+    );
+  }
+  return (
+    <details className="ds_details" open={Boolean(lastResult)}>
+      <summary className="ds_details__summary">{ACTION_LABELS[action]}</summary>
+      <div className="ds_details__text">{body}</div>
+    </details>
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Referral ${data.referral.reference} – FORT` : "Referral not found – FORT" }];
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  return (
+    <>
+      <h1>{isRouteErrorResponse(error) && error.status === 404 ? "Referral not found" : "Sorry, there is a problem"}</h1>
+      <p>{isRouteErrorResponse(error) && typeof error.data === "string" ? error.data : "Please try again later."}</p>
+      <p>
+        <Link to="/referrals">Back to referrals</Link>
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,50 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requireUser } from "~/auth/session.server";
+import { subscribe } from "~/referrals/live.server";
+import { eventConcerns } from "~/referrals/referrals.server";
+
+// Server-sent events: one "referral" event (ids only) whenever a referral this user may see changes.
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const encoder = new TextEncoder();
+  let cleanup = () => {};
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const send = (chunk: string) => {
+        try {
+          controller.enqueue(encoder.encode(chunk));
+        } catch {
+          cleanup();
+        }
+      };
+      const unsubscribe = await subscribe((event) => {
+        if (eventConcerns(user, event)) send(`event: referral\ndata: ${JSON.stringify({ referralId: event.referralId, kind: event.kind })}\n\n`);
+      });
+      // A comment every 20 s keeps proxies from closing an idle stream.
+      const heartbeat = setInterval(() => send(": keep-alive\n\n"), 20_000);
+      cleanup = () => {
+        clearInterval(heartbeat);
+        unsubscribe();
+        try {
+          controller.close();
+        } catch {
+          // already closed
+        }
+      };
+      request.signal.addEventListener("abort", () => cleanup(), { once: true });
+      send("retry: 3000\n: connected\n\n");
+    },
+    cancel() {
+      cleanup();
+    },
+  });
+  return new Response(stream, {
+    headers: {
+      "Content-Type": "text/event-stream; charset=utf-8",
+      // no-transform keeps remix-serve's compression from buffering the stream.
+      "Cache-Control": "no-cache, no-transform",
+      Connection: "keep-alive",
+      "X-Accel-Buffering": "no",
+    },
+  });
+}

@@ -1,0 +1,266 @@
+import { getFormProps, useForm, type FieldMetadata } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v3";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
+import { useEffect, useRef, useState } from "react";
+import type { z } from "zod";
+import { requireRole } from "~/auth/permissions.server";
+import { CheckboxField, ErrorSummary, SelectField, TextAreaField, TextField } from "~/components/forms";
+import { clock } from "~/clock.server";
+import { config } from "~/config.server";
+import { SHANARRI } from "~/directory/taxonomy";
+import { checkServices, referableServices, suggestServices, type ServiceFit } from "~/referrals/eligibility.server";
+import { CONSENT_METHODS, CONTACT_PREFERENCES, URGENCY_LABELS, needDetailField, needField, needsOf, referralSchema } from "~/referrals/forms";
+import { ReferralRefused, getDraft, saveDraft, sendReferral } from "~/referrals/referrals.server";
+import { clientIp, requireSameOrigin } from "~/security/request.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireRole(request, "referrer");
+  const url = new URL(request.url);
+  const draftId = url.searchParams.get("draft");
+  const draft = draftId ? await getDraft(user, draftId) : null;
+  if (draftId && !draft) throw new Response("We could not find that draft. It may have been sent already.", { status: 404 });
+  const services = await referableServices();
+  const fromQuery = url.searchParams.getAll("service").filter((id) => services.some((s) => s.id === id));
+  const defaultValue: Record<string, string | string[]> = draft ? { ...draft.values, draftId: draft.id } : { serviceIds: fromQuery, urgency: "routine" };
+  return { childProtectionUrl: config().CHILD_PROTECTION_URL, services, defaultValue, draftSavedAt: draft?.updatedAt ?? null, saved: url.searchParams.get("saved") === "1" };
+}
+
+function formValues(formData: FormData): Record<string, string | string[]> {
+  const values: Record<string, string | string[]> = {};
+  for (const key of new Set(formData.keys())) {
+    const all = formData.getAll(key).filter((v): v is string => typeof v === "string");
+    values[key] = key === "serviceIds" ? all : (all[0] ?? "");
+  }
+  return values;
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  requireSameOrigin(request);
+  const user = await requireRole(request, "referrer");
+  const formData = await request.formData();
+  const intent = formData.get("intent");
+  const draftId = typeof formData.get("draftId") === "string" ? String(formData.get("draftId")) : undefined;
+
+  if (intent === "autosave") {
+    const id = await saveDraft(user, formValues(formData), draftId || undefined);
+    return { autosaved: { draftId: id, at: clock.now().toISOString() } };
+  }
+  if (intent === "save") {
+    const id = await saveDraft(user, formValues(formData), draftId || undefined);
+    throw redirect(`/referrals/new?draft=${id}&saved=1`);
+  }
+
+  const submission = parseWithZod(formData, { schema: referralSchema });
+  if (submission.status !== "success") return data({ result: submission.reply(), fits: [] as ServiceFit[], suggestions: [] as ServiceFit[] }, { status: 400 });
+  const input = submission.value;
+  const child = { dateOfBirth: input.childDateOfBirth, postcode: input.childPostcode, needCodes: needsOf(input).map((n) => n.code) };
+  const fits = await checkServices(input.serviceIds, child, clock.now());
+  const unfit = fits.filter((f) => f.problems.length > 0);
+  if (unfit.length > 0) {
+    const suggestions = await suggestServices(child, clock.now(), input.serviceIds);
+    const message = `${unfit.map((f) => f.name).join(" and ")} ${unfit.length === 1 ? "does" : "do"} not fit this child: see the reasons below the list of services`;
+    return data({ result: submission.reply({ fieldErrors: { serviceIds: [message] } }), fits, suggestions }, { status: 400 });
+  }
+  try {
+    const { ids } = await sendReferral(user, input, clientIp(request));
+    throw redirect(`/referrals?sent=${ids.length}`);
+  } catch (error) {
+    if (error instanceof ReferralRefused) return data({ result: submission.reply({ formErrors: [error.message] }), fits, suggestions: [] as ServiceFit[] }, { status: 400 });
+    throw error;
+  }
+}
+
+export default function NewReferral() {
+  const { childProtectionUrl, services, defaultValue, draftSavedAt, saved } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const lastResult = actionData && "result" in actionData ? actionData.result : undefined;
+  const fits = actionData && "fits" in actionData ? actionData.fits : [];
+  const suggestions = actionData && "suggestions" in actionData ? actionData.suggestions : [];
+  const navigation = useNavigation();
+  const [form, fields] = useForm<z.input<typeof referralSchema>>({
+    lastResult,
+    // Drafts hold the raw form values, which is what conform takes as defaults.
+    defaultValue: defaultValue as never,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: referralSchema }),
+    shouldValidate: "onSubmit",
+    shouldRevalidate: "onInput",
+  });
+
+  // Autosave: a moment after the referrer stops typing, the whole form is saved as a draft.
+  const autosave = useFetcher<typeof action>();
+  const formRef = useRef<HTMLFormElement>(null);
+  const timer = useRef<ReturnType<typeof setTimeout>>();
+  const [draftId, setDraftId] = useState<string>(typeof defaultValue.draftId === "string" ? defaultValue.draftId : "");
+  const autosaved = autosave.data && "autosaved" in autosave.data ? autosave.data.autosaved : undefined;
+  useEffect(() => {
+    if (autosaved?.draftId) setDraftId(autosaved.draftId);
+  }, [autosaved?.draftId]);
+  useEffect(() => () => clearTimeout(timer.current), []);
+  const scheduleAutosave = () => {
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => {
+      if (!formRef.current) return;
+      const body = new FormData(formRef.current);
+      body.set("intent", "autosave");
+      autosave.submit(body, { method: "post" });
+    }, 1200);
+  };
+  const savedAt = autosaved?.at ?? (draftSavedAt ? String(draftSavedAt) : null);
+
+  const chosen = new Set(Array.isArray(defaultValue.serviceIds) ? defaultValue.serviceIds : []);
+  const needsError = form.allErrors["needs"]?.[0];
+  const summary = [
+    ...(form.errors ?? []).map((message) => ({ id: form.id, message })),
+    ...Object.entries(form.allErrors)
+      .filter(([name]) => name !== "" && !name.includes("["))
+      .map(([name, errors]) => ({ id: name === "needs" ? "needs-fieldset" : name === "serviceIds" ? "services-fieldset" : `${form.id}-${name}`, message: errors[0]! })),
+  ];
+
+  return (
+    <div className="ds_layout ds_layout--question-page">
+      <div className="ds_layout__content">
+        <header className="ds_page-header">
+          <h1 className="ds_page-header__title">Refer a child and family</h1>
+        </header>
+        <div className="fort-warning" role="note">
+          <h2 className="ds_h3">FORT is not for child protection</h2>
+          <p>
+            If you think a child is at risk of significant harm, do not use this form. Follow your{" "}
+            <a href={childProtectionUrl}>local child protection procedure</a> straight away, or call the police on 999 in an emergency.
+          </p>
+        </div>
+        {saved && (
+          <div className="ds_inset-text" role="status">
+            <p className="ds_inset-text__text">Your draft is saved. You can come back to it from your referrals page.</p>
+          </div>
+        )}
+        <ErrorSummary errors={summary} />
+        <Form method="post" {...getFormProps(form)} ref={formRef} onChange={scheduleAutosave} noValidate>
+          <input type="hidden" name="draftId" value={draftId} />
+
+          <fieldset id="services-fieldset" className={`ds_question${fields.serviceIds.errors ? " ds_question--error" : ""}`} aria-describedby="services-hint">
+            <legend className="ds_label">Services to send it to</legend>
+            <p className="ds_hint-text" id="services-hint">
+              Choose one or more. Each service gets its own copy and answers separately.
+            </p>
+            {fields.serviceIds.errors && (
+              <p className="ds_question__error-message" id={fields.serviceIds.errorId}>
+                {fields.serviceIds.errors[0]}
+              </p>
+            )}
+            {fits.some((f) => f.problems.length || f.warnings.length) && (
+              <div className="ds_inset-text fort-fit" aria-label="Whether the chosen services fit">
+                <ul className="ds_inset-text__text">
+                  {fits.map((f) => (
+                    <li key={f.serviceId}>
+                      <strong>{f.name}</strong>: {f.problems.length ? f.problems.join(" ") : "fits."} {f.warnings.join(" ")}
+                    </li>
+                  ))}
+                </ul>
+                {suggestions.length > 0 ? (
+                  <>
+                    <p>These services support the same needs and fit this child:</p>
+                    <ul>
+                      {suggestions.map((s) => (
+                        <li key={s.serviceId}>
+                          <Link to={`/services/${s.serviceId}`}>{s.name}</Link> ({s.organisationName}){s.warnings.length ? ` – ${s.warnings.join(" ")}` : ""}
+                        </li>
+                      ))}
+                    </ul>
+                  </>
+                ) : (
+                  <p>We found no other service that supports these needs and fits this child.</p>
+                )}
+              </div>
+            )}
+            <div className="fort-checkbox-list">
+              {services.map((s) => (
+                <div className="ds_checkbox ds_checkbox--small" key={s.id}>
+                  <input
+                    className="ds_checkbox__input"
+                    type="checkbox"
+                    id={`service-${s.id}`}
+                    name="serviceIds"
+                    value={s.id}
+                    defaultChecked={chosen.has(s.id)}
+                  />
+                  <label className="ds_checkbox__label" htmlFor={`service-${s.id}`}>
+                    {s.name} <span className="ds_hint-text">({s.organisationName})</span>
+                  </label>
+                </div>
+              ))}
+            </div>
+          </fieldset>
+
+          <h2>The child</h2>
+          <TextField meta={fields.childName} label="Child's full name" autoComplete="off" />
+          <TextField meta={fields.childDateOfBirth} label="Date of birth" type="date" hint="For example 2020-03-27" width="fixed-10" />
+          <TextField meta={fields.childPostcode} label="Postcode where the child lives" width="fixed-10" autoComplete="off" />
+          <TextField meta={fields.childSchool} label="School or nursery (if any)" />
+
+          <h2>Parent or carer</h2>
+          <TextField meta={fields.parentName} label="Parent or carer's name" autoComplete="off" />
+          <TextField meta={fields.parentRelationship} label="Relationship to the child" hint="For example mother, father, grandparent, kinship carer" />
+          <TextField meta={fields.parentPhone} label="Phone number" type="tel" autoComplete="off" />
+          <TextField meta={fields.parentEmail} label="Email address" type="email" autoComplete="off" />
+          <SelectField meta={fields.contactPreference} label="How they would like to be contacted" placeholder="Choose one" options={Object.entries(CONTACT_PREFERENCES).map(([value, label]) => ({ value, label }))} />
+          <TextField meta={fields.contactTimes} label="Good times to contact them (optional)" hint="For example weekday mornings, not after 3pm" />
+
+          <h2>What the family needs</h2>
+          <fieldset id="needs-fieldset" className={`ds_question${needsError ? " ds_question--error" : ""}`}>
+            <legend className="ds_label">Wellbeing needs (SHANARRI)</legend>
+            <p className="ds_hint-text">Tick each need this referral is about and describe it in a sentence or two.</p>
+            {needsError && <p className="ds_question__error-message">{needsError}</p>}
+            {SHANARRI.map((need) => (
+              <div key={need.code}>
+                <CheckboxField meta={fields[needField(need.code)] as FieldMetadata<boolean | undefined>} label={need.name} hint={need.description} />
+                <TextAreaField meta={fields[needDetailField(need.code)]} label={`Describe the ${need.name.toLowerCase()} need (if ticked)`} rows={2} />
+              </div>
+            ))}
+          </fieldset>
+          <TextAreaField meta={fields.tried} label="What has been tried already (optional)" />
+          <TextAreaField meta={fields.familyWants} label="What the family would like to happen" />
+          <SelectField meta={fields.urgency} label="How urgent is it" options={Object.entries(URGENCY_LABELS).map(([value, label]) => ({ value, label }))} />
+          <TextField meta={fields.language} label="Family's preferred language (optional)" hint="Leave blank for English" />
+          <CheckboxField meta={fields.interpreterNeeded as FieldMetadata<boolean | undefined>} label="They will need an interpreter" />
+          <TextAreaField meta={fields.accessibilityNeeds} label="Accessibility needs (optional)" hint="For example wheelchair access, hearing loop, easy read" rows={2} />
+
+          <h2>Consent</h2>
+          <p>Nothing is sent without the family's agreement to share these details with the services chosen.</p>
+          <TextField meta={fields.consentGivenBy} label="Who gave consent" hint="Name and relationship, for example Jo Brown (mother)" />
+          <TextField meta={fields.consentDate} label="Date consent was given" type="date" width="fixed-10" />
+          <SelectField meta={fields.consentMethod} label="How consent was given" placeholder="Choose one" options={Object.entries(CONSENT_METHODS).map(([value, label]) => ({ value, label }))} />
+          <TextAreaField meta={fields.consentLimits} label="Any limits on the consent (optional)" hint="For example not to contact the school" rows={2} />
+          <TextAreaField meta={fields.childViews} label="The child's views (optional)" hint="Where the child is of an age and understanding to give them" rows={2} />
+          <div className={`ds_question${fields.consentConfirmed.errors ? " ds_question--error" : ""}`}>
+            {fields.consentConfirmed.errors && (
+              <p className="ds_question__error-message" id={fields.consentConfirmed.errorId}>
+                {fields.consentConfirmed.errors[0]}
+              </p>
+            )}
+            <CheckboxField
+              meta={fields.consentConfirmed as FieldMetadata<boolean | undefined>}
+              label="The family agreed to this referral and to these details being shared with the services chosen"
+            />
+          </div>
+
+          <div className="ds_button-group">
+            <button type="submit" name="intent" value="send" className="ds_button" disabled={navigation.state === "submitting"}>
+              Send referral
+            </button>
+            <button type="submit" name="intent" value="save" className="ds_button ds_button--secondary" formNoValidate>
+              Save draft
+            </button>
+          </div>
+          <p role="status" aria-live="polite" className="ds_hint-text">
+            {autosave.state !== "idle" ? "Saving draft…" : savedAt ? `Draft saved at ${new Date(savedAt).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" })}` : ""}
+          </p>
+        </Form>
+      </div>
+    </div>
+  );
+}
+
+export const meta: MetaFunction = () => [{ title: "Refer a child and family – FORT" }];

@@ -1,0 +1,142 @@
+import { getFormProps, useForm, type FieldMetadata } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v3";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, isRouteErrorResponse, useActionData, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
+import { CheckboxField, ErrorSummary, SelectField, TextAreaField, TextField, summariseErrors } from "~/components/forms";
+import { clock } from "~/clock.server";
+import { config } from "~/config.server";
+import { getPublishedService } from "~/directory/services.server";
+import { checkServices } from "~/referrals/eligibility.server";
+import { CONTACT_PREFERENCES, selfReferralSchema } from "~/referrals/forms";
+import { createSelfReferral } from "~/referrals/referrals.server";
+import { type RateRule, checkRate, recordFailure, retryMessage } from "~/security/rate-limit.server";
+import { clientIp, requireSameOrigin } from "~/security/request.server";
+
+// Families are not signed in, so the form is limited per address: a few requests an hour is plenty for a person.
+const SELF_REFERRALS_PER_IP: RateRule = { limit: 5, windowMs: 60 * 60_000, slowAfter: 5, baseDelayMs: 0 };
+
+async function loadService(id: string | undefined) {
+  const service = await getPublishedService(id ?? "");
+  if (!service || !service.acceptsSelfReferrals) throw new Response("This service does not take requests from families through FORT. Contact it directly.", { status: 404 });
+  return service;
+}
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  const service = await loadService(params.id);
+  return { service: { id: service.id, name: service.name, organisationName: service.organisation.name }, childProtectionUrl: config().CHILD_PROTECTION_URL };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  requireSameOrigin(request);
+  const service = await loadService(params.id);
+  const ip = clientIp(request);
+  const key = `selfreferral:ip:${ip}`;
+  const formData = await request.formData();
+  const submission = parseWithZod(formData, { schema: selfReferralSchema });
+  if (submission.status !== "success") return data(submission.reply(), { status: 400 });
+  const rate = await checkRate(key, SELF_REFERRALS_PER_IP);
+  if (!rate.allowed) {
+    return data(submission.reply({ formErrors: [retryMessage(rate.retryAfterSeconds)] }), { status: 429, headers: { "Retry-After": String(rate.retryAfterSeconds) } });
+  }
+  await recordFailure(key);
+  // A filled honeypot is a bot: it is told all went well, and nothing is kept.
+  if (submission.value.website) throw redirect(`/services/${service.id}/self-referral/sent`);
+  if (!submission.value.consent) return data(submission.reply({ fieldErrors: { consent: ["Tick the box to agree to the service holding these details"] } }), { status: 400 });
+  const [fit] = await checkServices([service.id], { ageYears: submission.value.childAge, postcode: submission.value.childPostcode, needCodes: [] }, clock.now(), "self");
+  if (fit && fit.problems.length) {
+    return data(submission.reply({ formErrors: [`${fit.problems.join(" ")} You can look for another service on the list of services.`] }), { status: 400 });
+  }
+  const { reference, secret } = await createSelfReferral(service.id, submission.value, ip);
+  throw redirect(`/track/${reference}?key=${encodeURIComponent(secret)}&new=1`);
+}
+
+export default function SelfReferral() {
+  const { service, childProtectionUrl } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const [form, fields] = useForm({
+    lastResult,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: selfReferralSchema }),
+    shouldValidate: "onSubmit",
+    shouldRevalidate: "onInput",
+  });
+  return (
+    <div className="ds_layout ds_layout--question-page">
+      <div className="ds_layout__content">
+        <header className="ds_page-header">
+          <span className="ds_page-header__label ds_content-label">{service.organisationName}</span>
+          <h1 className="ds_page-header__title">Ask {service.name} for help</h1>
+        </header>
+        <p>Tell the service a little about your family and how to reach you. They will get in touch. You do not need an account.</p>
+        <div className="fort-warning" role="note">
+          <p>
+            If a child is in danger now, call 999. If you are worried a child is being harmed, see the <a href={childProtectionUrl}>child protection guidance</a>.
+          </p>
+        </div>
+        <ErrorSummary
+          errors={summariseErrors(form, {
+            parentName: fields.parentName,
+            contactPreference: fields.contactPreference,
+            parentPhone: fields.parentPhone,
+            parentEmail: fields.parentEmail,
+            childAge: fields.childAge,
+            childPostcode: fields.childPostcode,
+            familyWants: fields.familyWants,
+            consent: fields.consent,
+          })}
+        />
+        <Form method="post" {...getFormProps(form)}>
+          <TextField meta={fields.parentName} label="Your name" autoComplete="name" />
+          <SelectField
+            meta={fields.contactPreference}
+            label="How should they contact you"
+            placeholder="Choose one"
+            options={Object.entries(CONTACT_PREFERENCES).map(([value, label]) => ({ value, label }))}
+          />
+          <TextField meta={fields.parentPhone} label="Phone number" type="tel" autoComplete="tel" />
+          <TextField meta={fields.parentEmail} label="Email address" type="email" autoComplete="email" />
+          <TextField meta={fields.contactTimes} label="Good times to contact you (optional)" />
+          <TextField meta={fields.childAge} label="Your child's age in years" type="number" width="fixed-10" hint="0 for a baby under one" />
+          <TextField meta={fields.childPostcode} label="Your postcode (optional)" width="fixed-10" autoComplete="postal-code" />
+          <TextAreaField meta={fields.familyWants} label="What help would you like" />
+          <TextField meta={fields.language} label="Your preferred language (optional)" />
+          {/* Honeypot: invisible to people and screen readers; bots fill it in. */}
+          <div aria-hidden="true" style={{ position: "absolute", left: "-10000px" }}>
+            <label htmlFor="website">Leave this empty</label>
+            <input id="website" name="website" type="text" tabIndex={-1} autoComplete="off" />
+          </div>
+          <div className={`ds_question${fields.consent.errors ? " ds_question--error" : ""}`}>
+            {fields.consent.errors && (
+              <p className="ds_question__error-message" id={fields.consent.errorId}>
+                {fields.consent.errors[0]}
+              </p>
+            )}
+            <CheckboxField meta={fields.consent as FieldMetadata<boolean | undefined>} label={`I agree to ${service.organisationName} holding these details to help my family`} />
+          </div>
+          <button type="submit" className="ds_button" disabled={navigation.state === "submitting"}>
+            Send request
+          </button>
+        </Form>
+        <p>
+          <Link to={`/services/${service.id}`}>Back to {service.name}</Link>
+        </p>
+      </div>
+    </div>
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Ask ${data.service.name} for help – FORT` : "Service not found – FORT" }];
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  return (
+    <>
+      <h1>{isRouteErrorResponse(error) && error.status === 404 ? "Service not found" : "Sorry, there is a problem"}</h1>
+      <p>{isRouteErrorResponse(error) && typeof error.data === "string" ? error.data : "Please try again later."}</p>
+      <p>
+        <Link to="/">Back to all services</Link>
+      </p>
+    </>
+  );
+}

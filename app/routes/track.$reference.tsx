@@ -1,0 +1,155 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v3";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, isRouteErrorResponse, useActionData, useLoaderData, useRouteError } from "@remix-run/react";
+import { ErrorSummary, TextAreaField, summariseErrors } from "~/components/forms";
+import { StateTag, Timeline, describeDecline, describeOutcome, formatDateTime } from "~/referrals/components";
+import { familyMessageSchema } from "~/referrals/forms";
+import { ReferralNotFound, ReferralRefused, changeState, getTrackedReferral, postMessage } from "~/referrals/referrals.server";
+import { ACTION_PAST, type ReferralAction } from "~/referrals/state-machine";
+import { clientIp, requireSameOrigin } from "~/security/request.server";
+
+// The same answer for an unknown reference and a wrong key, so neither can be guessed one at a time.
+const NOT_FOUND = "We could not find a request with that reference and link. Check you used the whole link you were given.";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const url = new URL(request.url);
+  const key = url.searchParams.get("key") ?? "";
+  const referral = await getTrackedReferral(params.reference ?? "", key, clientIp(request));
+  if (!referral) throw new Response(NOT_FOUND, { status: 404 });
+  return data(
+    { referral, key, isNew: url.searchParams.get("new") === "1", link: `${url.origin}/track/${referral.reference}?key=${encodeURIComponent(key)}` },
+    // The key is in the address: keep it out of caches and of Referer headers to other sites.
+    { headers: { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" } },
+  );
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  requireSameOrigin(request);
+  const formData = await request.formData();
+  const submission = parseWithZod(formData, { schema: familyMessageSchema });
+  const key = String(formData.get("key") ?? "");
+  const referral = await getTrackedReferral(params.reference ?? "", key, clientIp(request));
+  if (!referral) throw new Response(NOT_FOUND, { status: 404 });
+  if (submission.status !== "success") return data(submission.reply(), { status: 400 });
+  const actor = { kind: "family" as const, secret: key, ip: clientIp(request) };
+  try {
+    const intent = formData.get("intent");
+    if (intent === "withdraw") {
+      await changeState(actor, referral.id, "withdraw", referral.version, { note: submission.value.body });
+    } else if (referral.state === "info_requested") {
+      // A family's reply to a question is its answer: the request goes back to the service.
+      await postMessage(actor, referral.id, submission.value.body);
+      await changeState(actor, referral.id, "answer_info", referral.version, { note: "The family replied with a message." });
+    } else {
+      await postMessage(actor, referral.id, submission.value.body);
+    }
+  } catch (error) {
+    if (error instanceof ReferralNotFound) throw new Response(NOT_FOUND, { status: 404 });
+    if (error instanceof ReferralRefused) return data(submission.reply({ formErrors: [error.message] }), { status: 409 });
+    throw error;
+  }
+  throw redirect(`/track/${referral.reference}?key=${encodeURIComponent(key)}`);
+}
+
+const FAMILY_WORDS: Partial<Record<ReferralAction, string>> = {
+  submit: "You sent your request",
+  accept: "The service accepted your request",
+  decline: "The service cannot help this time",
+  request_info: "The service would like to know more",
+  answer_info: "You replied",
+  start_support: "Support has started",
+  close: "The service closed your request",
+  withdraw: "The request was withdrawn",
+  forward: "Your request was passed to another service that can help",
+};
+
+export default function TrackRequest() {
+  const { referral: r, key, isNew, link } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  const [form, fields] = useForm({
+    lastResult,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: familyMessageSchema }),
+    shouldValidate: "onSubmit",
+  });
+  const entries = [
+    ...r.history.map((h) => ({
+      key: `h${h.id}`,
+      at: h.at,
+      who: h.party === "family" ? "You" : r.organisationName,
+      kind: "change" as const,
+      title: FAMILY_WORDS[h.action as ReferralAction] ?? ACTION_PAST[h.action as ReferralAction] ?? h.action,
+    })),
+    ...r.messages.map((m) => ({ key: `m${m.id}`, at: m.at, who: m.party === "family" ? "You" : r.organisationName, kind: "message" as const, title: "Message", body: m.body })),
+  ].sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime());
+  const open = !["declined", "closed", "withdrawn"].includes(r.state);
+  return (
+    <>
+      <header className="ds_page-header">
+        <span className="ds_page-header__label ds_content-label">Reference {r.reference}</span>
+        <h1 className="ds_page-header__title">Your request to {r.serviceName}</h1>
+      </header>
+      {isNew && (
+        <div className="ds_inset-text" role="status">
+          <h2>Request sent</h2>
+          <div className="ds_inset-text__text">
+            <p>
+              Your reference is <strong>{r.reference}</strong>. Save or bookmark this page's link: it is the only way to follow your request,
+              and anyone with it can read this page.
+            </p>
+            <p className="fort-secret-link" style={{ overflowWrap: "anywhere" }}>
+              <a href={link}>{link}</a>
+            </p>
+          </div>
+        </div>
+      )}
+      <p>
+        <StateTag state={r.state} />
+      </p>
+      <p>
+        {r.organisationName} · sent {r.sentAt ? formatDateTime(r.sentAt) : ""}
+      </p>
+      {r.declineReason && <p>Reason: {describeDecline(r.declineReason)}</p>}
+      {r.closeOutcome && <p>Outcome: {describeOutcome(r.closeOutcome)}</p>}
+      <h2>What has happened</h2>
+      <Timeline entries={entries} label="What has happened" />
+      {open && (
+        <>
+          <h2>{r.state === "info_requested" ? "Reply to the service" : "Send a message to the service"}</h2>
+          <ErrorSummary errors={summariseErrors(form, { body: fields.body })} />
+          <Form method="post" {...getFormProps(form)}>
+            <input type="hidden" name="key" value={key} />
+            <TextAreaField meta={fields.body} label="Your message" />
+            <div className="ds_button-group">
+              <button type="submit" name="intent" value="message" className="ds_button">
+                Send message
+              </button>
+              <button type="submit" name="intent" value="withdraw" className="ds_button ds_button--secondary">
+                Withdraw my request (give a reason above)
+              </button>
+            </div>
+          </Form>
+        </>
+      )}
+      <p>
+        <Link to="/">Find other services</Link>
+      </p>
+    </>
+  );
+}
+
+export const meta: MetaFunction = () => [{ title: "Your request – FORT" }, { name: "robots", content: "noindex" }, { name: "referrer", content: "no-referrer" }];
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  return (
+    <>
+      <h1>{isRouteErrorResponse(error) && error.status === 404 ? "Request not found" : "Sorry, there is a problem"}</h1>
+      <p>{isRouteErrorResponse(error) && typeof error.data === "string" ? error.data : "Please try again later."}</p>
+      <p>
+        <Link to="/">Back to all services</Link>
+      </p>
+    </>
+  );
+}

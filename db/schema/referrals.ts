@@ -1,0 +1,179 @@
+// Referrals: one row per (child, service) with its state, its history, messages and who has read what.
+// A send to several services makes several rows sharing a group id.
+import { bigserial, boolean, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { teams, users } from "./accounts";
+import { organisations, services } from "./directory";
+
+export const referralState = pgEnum("referral_state", ["draft", "sent", "info_requested", "accepted", "declined", "in_progress", "closed", "withdrawn"]);
+export const referralUrgency = pgEnum("referral_urgency", ["routine", "soon", "urgent"]);
+export const referralParty = pgEnum("referral_party", ["referrer", "provider", "family", "coordinator"]);
+
+export interface ReferralNeed {
+  code: string;
+  description: string;
+}
+
+export const referrals = pgTable(
+  "referrals",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    // Shared by the referrals made in one send to several services.
+    groupId: uuid("group_id").notNull(),
+    // Human reference quoted in emails, phone calls and the family's tracking link.
+    reference: text("reference").notNull(),
+    serviceId: uuid("service_id")
+      .notNull()
+      .references(() => services.id, { onDelete: "restrict" }),
+    // Copied from the service so every provider query can be scoped on this row alone.
+    organisationId: uuid("organisation_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "restrict" }),
+    referrerId: uuid("referrer_id").references(() => users.id, { onDelete: "set null" }),
+    teamId: uuid("team_id").references(() => teams.id, { onDelete: "set null" }),
+    state: referralState("state").notNull().default("draft"),
+    isSelfReferral: boolean("is_self_referral").notNull().default(false),
+    // Self-referrals only: SHA-256 of the family's secret; the secret itself is never stored.
+    secretHash: text("secret_hash"),
+
+    childName: text("child_name").notNull(),
+    childDateOfBirth: date("child_date_of_birth", { mode: "string" }),
+    // Self-referrals give an age rather than a date of birth.
+    childAgeYears: smallint("child_age_years"),
+    childPostcode: text("child_postcode"),
+    childSchool: text("child_school"),
+    parentName: text("parent_name").notNull(),
+    parentRelationship: text("parent_relationship"),
+    parentPhone: text("parent_phone"),
+    parentEmail: text("parent_email"),
+    contactPreference: text("contact_preference").notNull(),
+    contactTimes: text("contact_times"),
+
+    needs: jsonb("needs").$type<ReferralNeed[]>().notNull().default([]),
+    tried: text("tried"),
+    familyWants: text("family_wants").notNull(),
+    urgency: referralUrgency("urgency").notNull().default("routine"),
+    language: text("language"),
+    interpreterNeeded: boolean("interpreter_needed").notNull().default(false),
+    accessibilityNeeds: text("accessibility_needs"),
+
+    consentGivenBy: text("consent_given_by").notNull(),
+    consentDate: date("consent_date", { mode: "string" }).notNull(),
+    consentMethod: text("consent_method").notNull(),
+    consentLimits: text("consent_limits"),
+    childViews: text("child_views"),
+
+    declineReason: text("decline_reason"),
+    suggestedServiceId: uuid("suggested_service_id").references(() => services.id, { onDelete: "set null" }),
+    closeOutcome: text("close_outcome"),
+    needOutcomes: jsonb("need_outcomes").$type<Record<string, string>>(),
+
+    // Optimistic concurrency: every change bumps it; a change made from a stale page is refused.
+    version: integer("version").notNull().default(1),
+    updatedBy: uuid("updated_by").references(() => users.id, { onDelete: "set null" }),
+    updatedByLabel: text("updated_by_label"),
+    // What "changed since you last looked" compares with, and who caused it (one's own changes are not news).
+    lastActivityAt: timestamp("last_activity_at", { withTimezone: true }).notNull().defaultNow(),
+    lastActivityParty: referralParty("last_activity_party"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+    firstResponseAt: timestamp("first_response_at", { withTimezone: true }),
+    closedAt: timestamp("closed_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("referrals_reference_key").on(t.reference),
+    index("referrals_organisation_state_idx").on(t.organisationId, t.state),
+    index("referrals_referrer_idx").on(t.referrerId),
+    index("referrals_team_idx").on(t.teamId),
+    index("referrals_group_idx").on(t.groupId),
+    index("referrals_state_sent_idx").on(t.state, t.sentAt),
+  ],
+);
+
+// Unfinished referral forms, kept as typed (not yet valid), so a referrer can come back to them.
+export const referralDrafts = pgTable(
+  "referral_drafts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    ownerId: uuid("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    values: jsonb("values").$type<Record<string, string | string[]>>().notNull().default({}),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("referral_drafts_owner_idx").on(t.ownerId)],
+);
+
+export const referralHistory = pgTable(
+  "referral_history",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    referralId: uuid("referral_id")
+      .notNull()
+      .references(() => referrals.id, { onDelete: "cascade" }),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    actorId: uuid("actor_id").references(() => users.id, { onDelete: "set null" }),
+    // The actor's name at the time (or "The family"), so the timeline reads well after accounts change.
+    actorLabel: text("actor_label").notNull(),
+    party: referralParty("party").notNull(),
+    action: text("action").notNull(),
+    fromState: referralState("from_state").notNull(),
+    toState: referralState("to_state").notNull(),
+    reason: text("reason"),
+    note: text("note"),
+    fromServiceId: uuid("from_service_id").references(() => services.id, { onDelete: "set null" }),
+    toServiceId: uuid("to_service_id").references(() => services.id, { onDelete: "set null" }),
+  },
+  (t) => [index("referral_history_referral_idx").on(t.referralId, t.at)],
+);
+
+export const referralMessages = pgTable(
+  "referral_messages",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    referralId: uuid("referral_id")
+      .notNull()
+      .references(() => referrals.id, { onDelete: "cascade" }),
+    authorId: uuid("author_id").references(() => users.id, { onDelete: "set null" }),
+    authorLabel: text("author_label").notNull(),
+    party: referralParty("party").notNull(),
+    body: text("body").notNull(),
+    visibleToFamily: boolean("visible_to_family").notNull().default(false),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("referral_messages_referral_idx").on(t.referralId, t.createdAt)],
+);
+
+// When each person last opened each referral: drives unread counts and "changed since you last looked".
+export const referralReads = pgTable(
+  "referral_reads",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    referralId: uuid("referral_id")
+      .notNull()
+      .references(() => referrals.id, { onDelete: "cascade" }),
+    seenAt: timestamp("seen_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.referralId] })],
+);
+
+// Every read of a referral's personal details and every change, with who, when and (coordinators) why.
+export const referralAccessLog = pgTable(
+  "referral_access_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    referralId: uuid("referral_id")
+      .notNull()
+      .references(() => referrals.id, { onDelete: "cascade" }),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
+    // viewed | changed | opened_with_reason | family_viewed | family_changed
+    kind: text("kind").notNull(),
+    reason: text("reason"),
+    ip: text("ip"),
+  },
+  (t) => [index("referral_access_log_referral_idx").on(t.referralId, t.at), index("referral_access_log_user_idx").on(t.userId, t.at)],
+);

@@ -1,0 +1,216 @@
+import type { Browser, Page } from "@playwright/test";
+import { DEMO, expect, expectAccessible, signIn, test } from "./fixtures";
+
+// Two services of the two demo provider organisations that both fit a six-year-old in Maryfield (DD1 1AA).
+const SERVICE_A = "Growing Together Parenting Course"; // Tay Family Links (provider.one)
+const SERVICE_B = "Parents' Cuppa and Chat"; // Hilltown Parents' Network (provider.two)
+const CHILD = "Jamie Testchild";
+
+async function signedIn(browser: Browser, who: { email: string; password: string }): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.route("https://tiles.fort.test/**", (route) => route.fulfill({ status: 200, contentType: "image/png", body: Buffer.alloc(0) }));
+  await signIn(page, who);
+  return page;
+}
+
+// The design system draws its own checkbox over the real one, so ticks go to the input directly (force).
+
+/** The page's live connection is open, so what happens next must appear without a reload. */
+async function live(page: Page) {
+  await expect(page.locator("[data-live]")).toHaveAttribute("data-live", "connected");
+}
+
+test.describe.configure({ mode: "serial" });
+
+test("a referral goes to two services and every step shows live on the other side", async ({ browser }) => {
+  test.setTimeout(180_000);
+  const referrer = await signedIn(browser, DEMO.healthVisitor);
+  const providerA = await signedIn(browser, DEMO.providerOne);
+  const providerB = await signedIn(browser, DEMO.providerTwo);
+
+  // Both providers are looking at their inboxes before the referral is sent.
+  await providerA.goto("/provider/referrals");
+  await providerB.goto("/provider/referrals");
+  await live(providerA);
+  await live(providerB);
+  await expectAccessible(providerA);
+
+  await referrer.goto("/referrals/new");
+  await expect(referrer.getByText("FORT is not for child protection")).toBeVisible();
+  await expect(referrer.getByRole("link", { name: "local child protection procedure" })).toBeVisible();
+  await expectAccessible(referrer);
+  await referrer.getByLabel(new RegExp(`^${SERVICE_A}`)).check({ force: true });
+  await referrer.getByLabel(new RegExp(`^${SERVICE_B.replace("'", ".")}`)).check({ force: true });
+  await referrer.getByLabel("Child's full name").fill(CHILD);
+  await referrer.getByLabel("Date of birth").fill(`${new Date().getUTCFullYear() - 6}-01-15`);
+  await referrer.getByLabel("Postcode where the child lives").fill("DD1 1AA");
+  await referrer.getByLabel("Parent or carer's name").fill("Jo Testparent");
+  await referrer.getByLabel("Relationship to the child").fill("Mother");
+  await referrer.getByLabel("Phone number").fill("01632 960001");
+  await referrer.getByLabel("How they would like to be contacted").selectOption("phone");
+  await referrer.getByLabel("Nurtured", { exact: true }).check({ force: true });
+  await referrer.getByLabel("Describe the nurtured need (if ticked)").fill("Mum is isolated since moving to the area and would like parenting support.");
+  await referrer.getByLabel("What the family would like to happen").fill("A parenting group and someone to talk to.");
+  await referrer.getByLabel("Who gave consent").fill("Jo Testparent (mother)");
+  await referrer.getByLabel("Date consent was given").fill(new Date().toISOString().slice(0, 10));
+  await referrer.getByLabel("How consent was given").selectOption("verbal");
+  await referrer.getByLabel(/The family agreed to this referral/).check({ force: true });
+  await referrer.getByRole("button", { name: "Send referral" }).click();
+  await expect(referrer.getByRole("status").filter({ hasText: "Referral sent to 2 services" })).toBeVisible();
+  await expectAccessible(referrer);
+
+  // The new referral arrives in each provider's inbox without a reload.
+  const rowA = providerA.getByRole("row").filter({ hasText: SERVICE_A });
+  const rowB = providerB.getByRole("row").filter({ hasText: SERVICE_B });
+  await expect(rowA).toContainText("Jamie T.");
+  await expect(rowB).toContainText("Jamie T.");
+  await expect(providerA.getByTestId("unread-count")).toHaveText("1");
+
+  // Provider A asks for more information.
+  await rowA.getByRole("link").click();
+  await expect(providerA.getByRole("heading", { level: 1 })).toContainText(CHILD);
+  await expectAccessible(providerA);
+  await providerA.locator("summary", { hasText: "Ask for more information" }).click();
+  await providerA.getByLabel("What information you need").fill("Which days can Jo attend a group?");
+  await providerA.getByRole("button", { name: "Ask for more information" }).click();
+  await expect(providerA.getByText("Information requested").first()).toBeVisible();
+  await live(providerA);
+
+  // The referrer's dashboard shows the question without a reload.
+  await referrer.goto("/referrals");
+  await live(referrer);
+  await expect(referrer.getByTestId("Waiting for your answer")).toContainText(SERVICE_A);
+  await referrer.getByTestId("Waiting for your answer").getByRole("link").first().click();
+  await expect(referrer.getByText("Which days can Jo attend a group?")).toBeVisible();
+  await live(referrer);
+  await referrer.getByLabel("The information asked for").fill("Tuesdays and Thursdays after 10am.");
+  await referrer.getByRole("button", { name: "Send the information asked for" }).click();
+  await expect(referrer.getByText("Done: Answered the request for information.")).toBeVisible();
+  await live(referrer);
+
+  // Provider A sees the answer arrive, then accepts, starts support and closes.
+  await expect(providerA.getByText("Tuesdays and Thursdays after 10am.")).toBeVisible();
+  await providerA.getByRole("button", { name: "Accept" }).click();
+  await expect(referrer.getByText("Accepted").first()).toBeVisible();
+  await live(providerA);
+  await providerA.getByRole("button", { name: "Record first contact / support started" }).click();
+  await expect(referrer.getByText("Support under way").first()).toBeVisible();
+  await live(providerA);
+  await providerA.locator("summary", { hasText: "Close with an outcome" }).click();
+  await providerA.getByLabel("Outcome", { exact: true }).selectOption("needs_met");
+  await providerA.getByLabel("Outcome for the nurtured need").selectOption("met");
+  await providerA.getByRole("button", { name: "Close with an outcome" }).click();
+  await expect(providerA.getByText("Done: Closed.")).toBeVisible();
+  await expect(referrer.getByText("Needs met").first()).toBeVisible();
+
+  // Provider B declines: no capacity.
+  await rowB.getByRole("link").click();
+  await providerB.locator("summary", { hasText: "Decline" }).click();
+  await providerB.getByLabel("Reason for declining").selectOption("no_capacity");
+  await providerB.getByRole("button", { name: "Decline" }).click();
+  await expect(providerB.getByText("Done: Declined.")).toBeVisible();
+
+  // The referrer's dashboard shows both outcomes.
+  await referrer.goto("/referrals");
+  await expect(referrer.getByTestId("Closed")).toContainText("Needs met");
+  await expect(referrer.getByTestId("Declined")).toContainText("No capacity / waiting list full");
+  await expectAccessible(referrer);
+
+  // Another provider organisation cannot open the referral, whatever the link.
+  const referralUrl = providerA.url().split("?")[0]!;
+  const response = await providerB.goto(referralUrl);
+  expect(response?.status()).toBe(404);
+  await expect(providerB.getByRole("heading", { name: "Referral not found" })).toBeVisible();
+});
+
+test("bad input keeps everything typed and puts each error beside its field", async ({ page }) => {
+  await signIn(page, DEMO.teacher);
+  await page.goto("/referrals/new");
+  await page.getByLabel("Child's full name").fill("Sam Example");
+  await page.getByLabel("Postcode where the child lives").fill("ZZ9 ZZZ");
+  await page.getByLabel("What the family would like to happen").fill("Help with mornings");
+  await page.getByRole("button", { name: "Send referral" }).click();
+  await expect(page.getByRole("alert").getByText("There is a problem")).toBeVisible();
+  await expect(page.getByText("Enter a real postcode, like DD3 6HQ").first()).toBeVisible();
+  await expect(page.getByText("Choose at least one service to send the referral to").first()).toBeVisible();
+  await expect(page.getByLabel("Child's full name")).toHaveValue("Sam Example");
+  await expect(page.getByLabel("What the family would like to happen")).toHaveValue("Help with mornings");
+  await expectAccessible(page);
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+  test("the server refuses bad input with errors beside the fields, and a draft can be saved and resumed", async ({ page }) => {
+    await signIn(page, DEMO.teacher);
+    await page.goto("/referrals/new");
+    await page.getByLabel("Child's full name").fill("Robin Draft");
+    await page.getByLabel("Date of birth").fill("2099-01-01");
+    await page.getByRole("button", { name: "Send referral" }).click();
+    await expect(page.getByText("The date of birth must be today or in the past").first()).toBeVisible();
+    await expect(page.getByLabel("Child's full name")).toHaveValue("Robin Draft");
+    await page.getByRole("button", { name: "Save draft" }).click();
+    await expect(page.getByText("Your draft is saved")).toBeVisible();
+    await page.goto("/referrals");
+    await page.getByRole("link", { name: "Continue the draft for Robin Draft" }).click();
+    await expect(page.getByLabel("Child's full name")).toHaveValue("Robin Draft");
+  });
+});
+
+test("a family asks for help itself and follows its request with the secret link", async ({ page, browser }) => {
+  test.setTimeout(90_000);
+  const provider = await signedIn(browser, DEMO.providerOne);
+  await provider.goto("/provider/referrals");
+  await live(provider);
+
+  // Find the service in the public list.
+  let found = false;
+  for (let p = 1; p <= 5 && !found; p++) {
+    await page.goto(`/?page=${p}`);
+    const link = page.getByRole("link", { name: SERVICE_A, exact: true });
+    if (await link.count()) {
+      await link.click();
+      found = true;
+    }
+  }
+  expect(found).toBe(true);
+  await page.getByRole("link", { name: "Ask this service for help for your family" }).click();
+  await expectAccessible(page);
+  await page.getByLabel("Your name").fill("Alex Family");
+  await page.getByLabel("How should they contact you").selectOption("email");
+  await page.getByLabel("Email address").fill("alex@example.org");
+  await page.getByLabel("Your child's age in years").fill("5");
+  await page.getByLabel("What help would you like").fill("Ideas for bedtime battles.");
+  await page.getByLabel(/I agree to Tay Family Links holding these details/).check({ force: true });
+  await page.getByRole("button", { name: "Send request" }).click();
+  await expect(page.getByRole("heading", { name: "Request sent" })).toBeVisible();
+  const reference = (await page.getByText(/^FR-/).first().textContent())!.trim();
+  const secretLink = page.url().replace("&new=1", "");
+  await expectAccessible(page);
+
+  // It arrives in the provider's inbox live; the provider writes to the family.
+  const row = provider.getByRole("row").filter({ hasText: reference });
+  await expect(row).toContainText("Family request");
+  await row.getByRole("link").click();
+  await provider.getByLabel("Write a message").fill("Hello Alex, we will phone you on Monday.");
+  await provider.getByLabel("Let the family read this message on their tracking page").check({ force: true });
+  await provider.getByRole("button", { name: "Send message" }).click();
+  await expect(provider.getByText("Done: Your message was sent.")).toBeVisible();
+  await provider.getByRole("button", { name: "Accept" }).click();
+  await expect(provider.getByText("Done: Accepted.")).toBeVisible();
+
+  // The family follows it with the link alone.
+  await page.goto(secretLink);
+  await expect(page.getByText("Hello Alex, we will phone you on Monday.")).toBeVisible();
+  await expect(page.getByText("The service accepted your request")).toBeVisible();
+  await page.getByLabel("Your message").fill("Thank you, Monday is fine.");
+  await page.getByRole("button", { name: "Send message" }).click();
+  await expect(page.getByText("Thank you, Monday is fine.")).toBeVisible();
+  await expect(provider.getByText("Thank you, Monday is fine.")).toBeVisible();
+
+  // Without the right key there is nothing to see.
+  const wrong = await page.goto(secretLink.replace(/key=[^&]+/, "key=wrong"));
+  expect(wrong?.status()).toBe(404);
+  const bare = await page.goto(`/track/${reference}`);
+  expect(bare?.status()).toBe(404);
+});

@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { ACTIONS, PARTIES, REFERRAL_STATES, TRANSITIONS, allowedActions, decide, type Party, type ReferralAction, type ReferralState } from "~/referrals/state-machine";
+
+// The brief's diagram, written out independently of the module's table: [action, from, to, who].
+const EXPECTED: [ReferralAction, ReferralState, ReferralState, Party[]][] = [
+  ["submit", "draft", "sent", ["referrer", "family"]],
+  ["accept", "sent", "accepted", ["provider"]],
+  ["decline", "sent", "declined", ["provider"]],
+  ["request_info", "sent", "info_requested", ["provider"]],
+  ["answer_info", "info_requested", "sent", ["referrer", "family"]],
+  ["start_support", "accepted", "in_progress", ["provider"]],
+  ["close", "in_progress", "closed", ["provider"]],
+  ...(["sent", "info_requested", "accepted", "in_progress"] as const).map(
+    (from) => ["withdraw", from, "withdrawn", ["referrer", "family"]] as [ReferralAction, ReferralState, ReferralState, Party[]],
+  ),
+  ...(["sent", "info_requested", "accepted"] as const).map((from) => ["forward", from, "sent", ["provider"]] as [ReferralAction, ReferralState, ReferralState, Party[]]),
+];
+
+const allowed = new Set(EXPECTED.flatMap(([action, from, , who]) => who.map((party) => `${action}|${from}|${party}`)));
+
+const cases = ACTIONS.flatMap((action) => REFERRAL_STATES.flatMap((state) => PARTIES.map((party) => [action, state, party] as const)));
+
+describe("the referral state machine", () => {
+  it.each(cases.filter(([a, st, p]) => allowed.has(`${a}|${st}|${p}`)))("allows %s from %s by %s", (action, state, party) => {
+    const expected = EXPECTED.find(([a, f]) => a === action && f === state)!;
+    expect(decide(state, action, party)).toEqual({ allowed: true, to: expected[2] });
+  });
+
+  it.each(cases.filter(([a, st, p]) => !allowed.has(`${a}|${st}|${p}`)))("refuses %s from %s by %s, saying why", (action, state, party) => {
+    const decision = decide(state, action, party);
+    expect(decision.allowed).toBe(false);
+    if (!decision.allowed) expect(decision.reason).toMatch(/^(Only .+ can .+\.|This referral is .+, so it cannot be .+ now\.)$/);
+  });
+
+  it("covers every combination of action, state and party", () => {
+    expect(cases).toHaveLength(ACTIONS.length * REFERRAL_STATES.length * PARTIES.length);
+    expect(Object.keys(TRANSITIONS).sort()).toEqual([...ACTIONS].sort());
+  });
+
+  it("gives coordinators and strangers no moves at all", () => {
+    for (const state of REFERRAL_STATES) {
+      expect(allowedActions(state, "coordinator")).toEqual([]);
+      expect(allowedActions(state, "none")).toEqual([]);
+    }
+  });
+
+  it("lets nobody move a finished referral", () => {
+    for (const state of ["declined", "closed", "withdrawn"] as const) for (const party of PARTIES) expect(allowedActions(state, party)).toEqual([]);
+  });
+
+  it("offers the provider the moves of a new referral", () => {
+    expect(allowedActions("sent", "provider")).toEqual(["accept", "decline", "request_info", "forward"]);
+    expect(allowedActions("sent", "referrer")).toEqual(["withdraw"]);
+    expect(allowedActions("info_requested", "referrer")).toEqual(["answer_info", "withdraw"]);
+  });
+
+  it("names who may make a move when someone else tries", () => {
+    expect(decide("sent", "accept", "referrer")).toEqual({ allowed: false, reason: "Only the receiving service can accept." });
+    expect(decide("closed", "accept", "provider")).toEqual({ allowed: false, reason: "This referral is closed, so it cannot be accepted now." });
+  });
+});
