@@ -18,7 +18,8 @@ export type AuditAction =
   | "organisation_approved"
   | "service_submitted"
   | "service_approved"
-  | "service_capacity_changed";
+  | "service_capacity_changed"
+  | "referrals_anonymised";
 
 export interface AuditEntry {
   actorId: string | null;

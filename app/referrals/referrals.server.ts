@@ -12,6 +12,7 @@ import { type Database, getDb } from "../db.server";
 import { isUuid } from "../directory/services.server";
 import { queueMail } from "../mail/mail.server";
 import { announce } from "./live.server";
+import { referralArea } from "../reports/areas.server";
 import { type ReferralInput, needsOf, normalisePostcode } from "./forms";
 import {
   ACTION_PAST,
@@ -389,7 +390,7 @@ export async function sendReferral(user: CurrentUser, input: ReferralInput, ip?:
       if (!service) throw new ReferralRefused("One of the chosen services no longer exists.");
       const [row] = await tx
         .insert(s.referrals)
-        .values({ ...referrerReferralValues(user, input), groupId, reference: newReference(), serviceId, organisationId: service.organisationId, state: "draft", updatedBy: user.id, updatedByLabel: user.name })
+        .values({ ...referrerReferralValues(user, input), ...referralArea(input.childPostcode), groupId, reference: newReference(), serviceId, organisationId: service.organisationId, state: "draft", updatedBy: user.id, updatedByLabel: user.name })
         .returning({ id: s.referrals.id });
       await changeState({ kind: "user", user, ip }, row!.id, "submit", 1, {}, tx);
       ids.push(row!.id);
@@ -436,6 +437,7 @@ export async function createSelfReferral(serviceId: string, input: SelfReferralI
         childName: "Not given (family request)",
         childAgeYears: input.childAge,
         childPostcode: input.childPostcode ? normalisePostcode(input.childPostcode) : null,
+        ...referralArea(input.childPostcode),
         parentName: input.parentName,
         parentRelationship: "Parent or carer (self-referral)",
         parentPhone: input.parentPhone ?? null,

@@ -4,15 +4,17 @@ import { CapacityTag, ShanarriTags } from "~/components/ServiceTags";
 import { WEEKDAYS, formatAgeRange, formatDate, formatTime } from "~/directory/format";
 import { getPublishedService } from "~/directory/services.server";
 import { CATEGORIES } from "~/directory/taxonomy";
+import { ServiceResponsiveness } from "~/reports/Responsiveness";
+import { serviceResponsiveness } from "~/reports/responsiveness.server";
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const service = await getPublishedService(params.id ?? "");
   if (!service) throw new Response("We could not find that service. It may have been removed or the link may be wrong.", { status: 404 });
-  return { service };
+  return { service, responsiveness: await serviceResponsiveness(service.id) };
 }
 
 export default function ServicePage() {
-  const { service } = useLoaderData<typeof loader>();
+  const { service, responsiveness } = useLoaderData<typeof loader>();
   const routes = [
     service.acceptsProfessionalReferrals && "Referral by a professional (for example a health visitor, teacher or GP)",
     service.acceptsSelfReferrals && "Families can refer themselves",
@@ -52,6 +54,7 @@ export default function ServicePage() {
         </SummaryRow>
       </dl>
 
+      <ServiceResponsiveness stats={responsiveness} />
       <h2>How to get this support</h2>
       <ul>
         {routes.map((r) => (

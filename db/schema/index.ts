@@ -5,3 +5,4 @@ export * from "./mail";
 export * from "./approvals";
 export * from "./jobs";
 export * from "./referrals";
+export * from "./reports";

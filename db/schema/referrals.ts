@@ -79,6 +79,13 @@ export const referrals = pgTable(
     sentAt: timestamp("sent_at", { withTimezone: true }),
     firstResponseAt: timestamp("first_response_at", { withTimezone: true }),
     closedAt: timestamp("closed_at", { withTimezone: true }),
+
+    // Reporting (issue 6): the area the child lives in, taken from the postcode when the referral is sent, so
+    // figures by area survive anonymisation and never need the address itself.
+    wardCode: text("ward_code"),
+    postcodeSector: text("postcode_sector"),
+    anonymisedAt: timestamp("anonymised_at", { withTimezone: true }),
+    overdueNotifiedAt: timestamp("overdue_notified_at", { withTimezone: true }),
   },
   (t) => [
     uniqueIndex("referrals_reference_key").on(t.reference),
