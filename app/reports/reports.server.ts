@@ -268,7 +268,22 @@ export interface ReportTable {
 
 const fixed = (v: number | null, digits = 1) => (v === null ? "" : Number(v.toFixed(digits)));
 
-export function reportTables(d: Dashboard): Record<string, ReportTable> {
+export const REPORT_TABLE_NAMES = [
+  "summary",
+  "by-month",
+  "by-state",
+  "by-service",
+  "by-organisation",
+  "by-need",
+  "by-ward",
+  "decline-reasons",
+  "close-outcomes",
+  "need-outcomes",
+  "waiting-lists",
+] as const;
+export type ReportTableName = (typeof REPORT_TABLE_NAMES)[number];
+
+export function reportTables(d: Dashboard): Record<ReportTableName, ReportTable> {
   const states = d.stateTotals.map((s) => s.state);
   return {
     summary: {
@@ -322,18 +337,6 @@ export function reportTables(d: Dashboard): Record<string, ReportTable> {
   };
 }
 
-export const REPORT_TABLE_NAMES = [
-  "summary",
-  "by-month",
-  "by-state",
-  "by-service",
-  "by-organisation",
-  "by-need",
-  "by-ward",
-  "decline-reasons",
-  "close-outcomes",
-  "need-outcomes",
-  "waiting-lists",
-] as const;
+
 
 export { NEED_NAMES };
