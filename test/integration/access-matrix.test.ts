@@ -17,6 +17,7 @@ interface Fixtures {
   publishedServiceId: string;
   otherOrganisationServiceId: string;
   pendingRevisionId: string;
+  selfReferralServiceId: string;
 }
 
 interface Access {
@@ -28,6 +29,7 @@ interface Access {
 const SIGNED_IN: Rule = { public: "deny", default: "allow" };
 const COORDINATOR: Rule = { coordinator: "allow", default: "deny" };
 const PROVIDER: Rule = { provider: "allow", providerAdmin: "allow", default: "deny" };
+const REFERRER: Rule = { referrer: "allow", default: "deny" };
 const PROVIDER_ADMIN: Rule = { providerAdmin: "allow", default: "deny" };
 
 export const ACCESS: Record<string, Access> = {
@@ -63,6 +65,25 @@ export const ACCESS: Record<string, Access> = {
     post: { provider: "allow", providerAdmin: "missing", default: "deny" },
   },
   "routes/provider.organisation": { get: PROVIDER_ADMIN, post: PROVIDER_ADMIN },
+  // Referrals (issue 5).
+  "routes/referrals._index": { get: REFERRER },
+  "routes/referrals.new": { get: REFERRER, post: REFERRER },
+  // Nobody has a referral with this id: signed-in people learn nothing (not found), the public is sent to sign in.
+  "routes/referrals.$id": {
+    params: () => ({ id: "00000000-0000-4000-8000-000000000000" }), get: { public: "deny", default: "missing" },
+    // An empty form is refused (400, "choose one of the actions") before the referral is looked up, so it reveals nothing.
+    post: { public: "deny", default: "allow" },
+  },
+  "routes/referrals.events": { get: SIGNED_IN },
+  "routes/provider.referrals._index": { get: PROVIDER },
+  "routes/coordinator.referrals._index": { get: COORDINATOR },
+  "routes/services.$id_.self-referral": { params: (f) => ({ id: f.selfReferralServiceId }), get: "allow", post: "allow" },
+  "routes/services.$id_.self-referral.sent": {},
+  "routes/track.$reference": { params: () => ({ reference: "FR-2222-2222" }), get: "missing", post: "missing" },
+  // Reports (issue 6).
+  "routes/coordinator.reports": { get: COORDINATOR },
+  "routes/coordinator.gaps": { get: COORDINATOR },
+  "routes/coordinator_.reports.export.$table": { params: () => ({ table: "by-ward" }), get: COORDINATOR },
 };
 
 const WHO: Record<Exclude<Who, "public">, string> = {
@@ -123,7 +144,12 @@ beforeAll(async () => {
   const form = (await getServiceForEditing(two, theirs!.id))!.current;
   await proposeServiceChange(two, theirs!.id, { ...form, summary: `${form.summary} (updated)` }, "5.5.5.5");
   const [revision] = await db.select({ id: s.serviceRevisions.id }).from(s.serviceRevisions).where(eq(s.serviceRevisions.status, "pending")).limit(1);
-  fixtures = { publishedServiceId: published!.id, otherOrganisationServiceId: theirs!.id, pendingRevisionId: revision!.id };
+  const [selfReferral] = await db
+    .select({ id: s.services.id })
+    .from(s.services)
+    .where(and(eq(s.services.publication, "published"), eq(s.services.acceptsSelfReferrals, true)))
+    .limit(1);
+  fixtures = { publishedServiceId: published!.id, otherOrganisationServiceId: theirs!.id, pendingRevisionId: revision!.id, selfReferralServiceId: selfReferral!.id };
 });
 
 describe("the route manifest", () => {
