@@ -6,7 +6,6 @@ import { config } from "../config.server";
 import { getDb } from "../db.server";
 import { queueMail } from "../mail/mail.server";
 import { overdueCutoff } from "../referrals/working-days";
-import { rowsOf } from "./reports.server";
 
 export async function flagOverdueReferrals(): Promise<number> {
   const now = clock.now();
@@ -27,7 +26,8 @@ export async function flagOverdueReferrals(): Promise<number> {
       returning r.id, r.reference, s.name as service_name, o.intake_email`);
     const due = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as { id: string; reference: string; service_name: string; intake_email: string | null }[];
     if (due.length === 0) return 0;
-    const coordinators = await rowsOf<{ email: string }>(sql`select email from users where role = 'coordinator' and active`);
+    const found = await tx.execute(sql`select email from users where role = 'coordinator' and active`);
+    const coordinators = (Array.isArray(found) ? found : (found as unknown as { rows: unknown[] }).rows) as { email: string }[];
     const base = config().APP_URL;
     const privacy = "For the child's privacy this email has no personal details in it. Sign in to FORT to read the referral.";
     for (const r of due) {
