@@ -9,6 +9,7 @@ import { SHANARRI } from "../directory/taxonomy";
 import { CLOSE_OUTCOMES, DECLINE_REASONS, NEED_OUTCOMES, REFERRAL_STATES, STATE_LABELS, type ReferralState } from "../referrals/state-machine";
 import { wards } from "./areas.server";
 import { monthsBetween, type ReportFilters } from "./filters";
+import { NEED_BITS } from "./needs";
 
 export class NotACoordinator extends Error {}
 
@@ -37,11 +38,9 @@ export function referralsWhere(f: ReportFilters): SQL {
   if (f.organisation) parts.push(sql`r.organisation_id = ${f.organisation}::uuid`);
   if (f.service) parts.push(sql`r.service_id = ${f.service}::uuid`);
   if (f.ward) parts.push(sql`r.ward_code = ${f.ward}`);
-  if (f.need) parts.push(sql`r.needs @> ${JSON.stringify([{ code: f.need }])}::jsonb`);
+  if (f.need) parts.push(sql`(r.need_mask & ${NEED_BITS[f.need]!}::int) <> 0`);
   return sql.join(parts, sql` and `);
 }
-
-const MONTH = sql`to_char(r.sent_at at time zone 'UTC', 'YYYY-MM')`;
 
 export interface Summary {
   total: number;
@@ -58,114 +57,116 @@ export interface Summary {
   closeP90: number | null;
 }
 
-async function summary(w: SQL): Promise<Summary> {
-  const [row] = await rowsOf<{
-    total: number;
-    decided: number;
-    accepted: number;
-    declined: number;
-    responded: number;
-    response_median: number | null;
-    response_p90: number | null;
-    closed: number;
-    close_median: number | null;
-    close_p90: number | null;
-  }>(sql`
+const OUTCOME_CODES = Object.keys(NEED_OUTCOMES);
+
+/** One pass for the one-row figures: totals, percentiles, needs and outcomes per need. */
+async function summary(w: SQL) {
+  const needCounts = SHANARRI.map((n) => sql`count(*) filter (where (r.need_mask & ${NEED_BITS[n.code]!}::int) <> 0)::int as ${sql.identifier(`need_${n.code}`)}`);
+  const outcomeCounts = SHANARRI.flatMap((n) =>
+    OUTCOME_CODES.map((o) => sql`count(*) filter (where r.state = 'closed' and r.need_outcomes->>${n.code}::text = ${o}::text)::int as ${sql.identifier(`out_${n.code}_${o}`)}`),
+  );
+  const [row] = await rowsOf<Record<string, number | null>>(sql`
     select count(*)::int as total,
       count(*) filter (where r.state in ${DECIDED_STATES})::int as decided,
       count(*) filter (where r.state in ${ACCEPTED_STATES})::int as accepted,
       count(*) filter (where r.state = 'declined')::int as declined,
-      count(r.first_response_at)::int as responded,
-      percentile_cont(0.5) within group (order by working_days_between(r.sent_at, r.first_response_at))::float8 as response_median,
-      percentile_cont(0.9) within group (order by working_days_between(r.sent_at, r.first_response_at))::float8 as response_p90,
+      count(r.response_working_days)::int as responded,
+      percentile_cont(0.5) within group (order by r.response_working_days)::float8 as response_median,
+      percentile_cont(0.9) within group (order by r.response_working_days)::float8 as response_p90,
       count(*) filter (where r.state = 'closed')::int as closed,
-      percentile_cont(0.5) within group (order by case when r.state = 'closed' then working_days_between(r.sent_at, r.closed_at) end)::float8 as close_median,
-      percentile_cont(0.9) within group (order by case when r.state = 'closed' then working_days_between(r.sent_at, r.closed_at) end)::float8 as close_p90
+      percentile_cont(0.5) within group (order by r.close_working_days)::float8 as close_median,
+      percentile_cont(0.9) within group (order by r.close_working_days)::float8 as close_p90,
+      ${sql.join([...needCounts, ...outcomeCounts], sql`, `)}
     from referrals r where ${w}`);
   const s = row!;
-  return {
-    total: s.total,
-    decided: s.decided,
-    accepted: s.accepted,
-    declined: s.declined,
-    acceptanceRate: s.decided > 0 ? s.accepted / s.decided : null,
-    responded: s.responded,
-    responseMedian: s.response_median,
-    responseP90: s.response_p90,
-    closed: s.closed,
-    closeMedian: s.close_median,
-    closeP90: s.close_p90,
+  const n = (k: string) => (s[k] ?? 0) as number;
+  const totals: Summary = {
+    total: n("total"),
+    decided: n("decided"),
+    accepted: n("accepted"),
+    declined: n("declined"),
+    acceptanceRate: n("decided") > 0 ? n("accepted") / n("decided") : null,
+    responded: n("responded"),
+    responseMedian: s.response_median ?? null,
+    responseP90: s.response_p90 ?? null,
+    closed: n("closed"),
+    closeMedian: s.close_median ?? null,
+    closeP90: s.close_p90 ?? null,
   };
+  const needs = SHANARRI.map((x) => ({ code: x.code, n: n(`need_${x.code}`) }));
+  const needOutcomes = SHANARRI.flatMap((x) => OUTCOME_CODES.map((o) => ({ need: x.code, outcome: o, n: n(`out_${x.code}_${o}`) })));
+  return { totals, needs, needOutcomes };
 }
 
-/** Counts by month and state, and by state over the whole range, in one pass. */
-async function byMonthAndState(w: SQL) {
-  return rowsOf<{ month: string | null; state: ReferralState; n: number }>(sql`
-    select ${MONTH} as month, r.state, count(*)::int as n
-    from referrals r where ${w}
-    group by grouping sets ((1, 2), (2))`);
+type Breakdown = "month_state" | "state" | "ward_month" | "ward" | "service" | "organisation" | "decline" | "outcome";
+
+/**
+ * One pass for every breakdown (GROUPING SETS): by month and state, state, ward and month, ward, service,
+ * organisation, decline reason and close outcome, each with its accepted / declined / open counts.
+ * Free text given with "other" is never reported: it may name the family.
+ */
+async function breakdowns(w: SQL) {
+  const rows = await rowsOf<{
+    month: string | null;
+    state: ReferralState | null;
+    ward_code: string | null;
+    service_id: string | null;
+    organisation_id: string | null;
+    decline: string | null;
+    outcome: string | null;
+    g: number;
+    n: number;
+    accepted: number;
+    declined: number;
+    open: number;
+  }>(sql`
+    select to_char(b.sent_month, 'YYYY-MM') as month, b.state, b.ward_code, b.service_id, b.organisation_id, b.decline, b.outcome,
+      grouping(b.sent_month, b.state, b.ward_code, b.service_id, b.organisation_id, b.decline, b.outcome)::int as g,
+      count(*)::int as n,
+      count(*) filter (where b.state in ${ACCEPTED_STATES})::int as accepted,
+      count(*) filter (where b.state = 'declined')::int as declined,
+      count(*) filter (where b.state in ${OPEN_STATES})::int as open
+    from (
+      select r.sent_month, r.state, r.ward_code, r.service_id, r.organisation_id,
+        case when r.state = 'declined' then case when r.decline_reason like 'other%' then 'other' else coalesce(r.decline_reason, 'other') end end as decline,
+        case when r.state = 'closed' then case when r.close_outcome like 'other%' then 'other' else coalesce(r.close_outcome, 'other') end end as outcome
+      from referrals r where ${w}
+    ) as b
+    group by grouping sets ((b.sent_month, b.state), (b.state), (b.ward_code, b.sent_month), (b.ward_code), (b.service_id), (b.organisation_id), (b.decline), (b.outcome))`);
+  // grouping() sets a bit (most significant first) for each listed column NOT in the row's grouping set.
+  const ALL = 0b1111111;
+  const only = (...bits: number[]) => ALL & ~bits.reduce((a, b) => a | b, 0);
+  const [MONTH_BIT, STATE_BIT, WARD_BIT, SERVICE_BIT, ORG_BIT, DECLINE_BIT, OUTCOME_BIT] = [64, 32, 16, 8, 4, 2, 1];
+  const sets: Record<Breakdown, number> = {
+    month_state: only(MONTH_BIT, STATE_BIT),
+    state: only(STATE_BIT),
+    ward_month: only(WARD_BIT, MONTH_BIT),
+    ward: only(WARD_BIT),
+    service: only(SERVICE_BIT),
+    organisation: only(ORG_BIT),
+    decline: only(DECLINE_BIT),
+    outcome: only(OUTCOME_BIT),
+  };
+  return (name: Breakdown) => rows.filter((r) => r.g === sets[name]);
 }
 
-/** Counts by ward and month, and by ward over the whole range, in one pass. */
-async function byWardAndMonth(w: SQL) {
-  return rowsOf<{ ward_code: string | null; month: string | null; n: number }>(sql`
-    select r.ward_code, ${MONTH} as month, count(*)::int as n
-    from referrals r where ${w}
-    group by grouping sets ((1, 2), (1))`);
+async function serviceNames(ids: string[]) {
+  if (ids.length === 0) return [];
+  return rowsOf<{ id: string; name: string; organisation_name: string }>(sql`
+    select s.id, s.name, o.name as organisation_name from services s join organisations o on o.id = s.organisation_id
+    where s.id in (${sql.join(
+      ids.map((id) => sql`${id}::uuid`),
+      sql`, `,
+    )})`);
 }
 
-async function byService(w: SQL) {
-  return rowsOf<{ id: string; name: string; organisation_name: string; n: number; accepted: number; declined: number; open: number }>(sql`
-    with agg as (
-      select r.service_id, count(*)::int as n,
-        count(*) filter (where r.state in ${ACCEPTED_STATES})::int as accepted,
-        count(*) filter (where r.state = 'declined')::int as declined,
-        count(*) filter (where r.state in ${OPEN_STATES})::int as open
-      from referrals r where ${w} group by r.service_id
-    )
-    select s.id, s.name, o.name as organisation_name, agg.n, agg.accepted, agg.declined, agg.open
-    from agg join services s on s.id = agg.service_id join organisations o on o.id = s.organisation_id
-    order by agg.n desc, s.name`);
-}
-
-async function byOrganisation(w: SQL) {
-  return rowsOf<{ id: string; name: string; n: number; accepted: number; declined: number }>(sql`
-    with agg as (
-      select r.organisation_id, count(*)::int as n,
-        count(*) filter (where r.state in ${ACCEPTED_STATES})::int as accepted,
-        count(*) filter (where r.state = 'declined')::int as declined
-      from referrals r where ${w} group by r.organisation_id
-    )
-    select o.id, o.name, agg.n, agg.accepted, agg.declined
-    from agg join organisations o on o.id = agg.organisation_id
-    order by agg.n desc, o.name`);
-}
-
-async function byNeed(w: SQL) {
-  return rowsOf<{ code: string; n: number }>(sql`
-    select need->>'code' as code, count(*)::int as n
-    from referrals r cross join lateral jsonb_array_elements(r.needs) as need
-    where ${w} group by 1`);
-}
-
-async function declineReasons(w: SQL) {
-  // Free text given with "other" is not reported: it may name the family.
-  return rowsOf<{ reason: string; n: number }>(sql`
-    select case when r.decline_reason like 'other%' then 'other' else coalesce(r.decline_reason, 'other') end as reason, count(*)::int as n
-    from referrals r where ${w} and r.state = 'declined' group by 1 order by 2 desc, 1`);
-}
-
-async function outcomesByNeed(w: SQL) {
-  return rowsOf<{ need: string; outcome: string; n: number }>(sql`
-    select o.key as need, o.value as outcome, count(*)::int as n
-    from referrals r cross join lateral jsonb_each_text(r.need_outcomes) as o
-    where ${w} and r.state = 'closed' and r.need_outcomes is not null group by 1, 2`);
-}
-
-async function closeOutcomes(w: SQL) {
-  return rowsOf<{ outcome: string; n: number }>(sql`
-    select case when r.close_outcome like 'other%' then 'other' else coalesce(r.close_outcome, 'other') end as outcome, count(*)::int as n
-    from referrals r where ${w} and r.state = 'closed' group by 1 order by 2 desc, 1`);
+async function organisationNames(ids: string[]) {
+  if (ids.length === 0) return [];
+  return rowsOf<{ id: string; name: string }>(sql`
+    select o.id, o.name from organisations o where o.id in (${sql.join(
+      ids.map((id) => sql`${id}::uuid`),
+      sql`, `,
+    )})`);
 }
 
 /** Services with a waiting list now, with how many referrals to them are open (any date), within the filters. */
@@ -197,60 +198,73 @@ export async function filterOptions() {
   return { organisations, services, wards: wards(), needs: SHANARRI.map((n) => ({ code: n.code, name: n.name })) };
 }
 
-const NEED_NAMES: Record<string, string> = Object.fromEntries(SHANARRI.map((n) => [n.code, n.name]));
 const label = (labels: Record<string, string>, code: string) => labels[code] ?? code;
 
 /** Everything on the dashboard for these filters. Coordinators only. */
 export async function dashboard(user: CurrentUser, f: ReportFilters) {
   if (user.role !== "coordinator") throw new NotACoordinator();
   const w = referralsWhere(f);
-  const [totals, monthState, wardMonth, services, organisations, needs, declines, needOutcomes, outcomes, waiting] = await Promise.all([
-    summary(w),
-    byMonthAndState(w),
-    byWardAndMonth(w),
-    byService(w),
-    byOrganisation(w),
-    byNeed(w),
-    declineReasons(w),
-    outcomesByNeed(w),
-    closeOutcomes(w),
-    waitingLists(f),
+  const [one, by, waiting] = await Promise.all([summary(w), breakdowns(w), waitingLists(f)]);
+  const [serviceRows, organisationRows] = await Promise.all([
+    serviceNames(by("service").map((r) => r.service_id!)),
+    organisationNames(by("organisation").map((r) => r.organisation_id!)),
   ]);
+  const byCount = <T extends { n: number; name: string }>(a: T, b: T) => b.n - a.n || a.name.localeCompare(b.name);
+  const services = by("service")
+    .map((r) => {
+      const named = serviceRows.find((x) => x.id === r.service_id)!;
+      return { id: named.id, name: named.name, organisation_name: named.organisation_name, n: r.n, accepted: r.accepted, declined: r.declined, open: r.open };
+    })
+    .sort(byCount);
+  const organisations = by("organisation")
+    .map((r) => ({ id: r.organisation_id!, name: organisationRows.find((x) => x.id === r.organisation_id)!.name, n: r.n, accepted: r.accepted, declined: r.declined }))
+    .sort(byCount);
   const months = monthsBetween(f.from, f.to);
   const states = REFERRAL_STATES.filter((s) => s !== "draft");
+  const monthState = by("month_state");
   const monthly = months.map((month) => ({
     month,
     total: monthState.filter((r) => r.month === month).reduce((a, r) => a + r.n, 0),
     byState: Object.fromEntries(states.map((s) => [s, monthState.find((r) => r.month === month && r.state === s)?.n ?? 0])) as Record<ReferralState, number>,
   }));
-  const stateTotals = states.map((s) => ({ state: s, label: STATE_LABELS[s], n: monthState.find((r) => r.month === null && r.state === s)?.n ?? 0 }));
+  const stateRows = by("state");
+  const stateTotals = states.map((s) => ({ state: s, label: STATE_LABELS[s], n: stateRows.find((r) => r.state === s)?.n ?? 0 }));
   const wardNames = new Map(wards().map((x) => [x.code, x.name]));
+  const wardTotals = by("ward");
+  const wardMonth = by("ward_month");
   const wardRows = [...wards().map((x) => x.code), null].map((code) => ({
     code,
     name: code ? wardNames.get(code)! : "Outside the wards FORT knows, or not given",
-    n: wardMonth.find((r) => r.ward_code === code && r.month === null)?.n ?? 0,
+    n: wardTotals.find((r) => r.ward_code === code)?.n ?? 0,
     monthly: months.map((month) => ({ month, n: wardMonth.find((r) => r.ward_code === code && r.month === month)?.n ?? 0 })),
   }));
   // Wards not in the boundary file (should not happen) still count, under their code.
-  for (const r of wardMonth) {
-    if (r.month === null && r.ward_code && !wardNames.has(r.ward_code)) wardRows.push({ code: r.ward_code, name: r.ward_code, n: r.n, monthly: [] });
+  for (const r of wardTotals) {
+    if (r.ward_code && !wardNames.has(r.ward_code)) wardRows.push({ code: r.ward_code, name: r.ward_code, n: r.n, monthly: [] });
   }
+  const byN = (a: { n: number; label: string }, b: { n: number; label: string }) => b.n - a.n || a.label.localeCompare(b.label);
   return {
     filters: f,
-    summary: totals,
+    summary: one.totals,
     months,
     monthly,
     stateTotals,
     wards: wardRows,
     services,
     organisations,
-    needs: SHANARRI.map((n) => ({ code: n.code, name: n.name, n: needs.find((r) => r.code === n.code)?.n ?? 0 })),
-    declineReasons: declines.map((d) => ({ reason: d.reason, label: label(DECLINE_REASONS, d.reason), n: d.n })),
-    closeOutcomes: outcomes.map((o) => ({ outcome: o.outcome, label: label(CLOSE_OUTCOMES, o.outcome), n: o.n })),
+    needs: SHANARRI.map((n) => ({ code: n.code, name: n.name, n: one.needs.find((r) => r.code === n.code)?.n ?? 0 })),
+    declineReasons: by("decline")
+      .filter((d) => d.decline !== null)
+      .map((d) => ({ reason: d.decline!, label: label(DECLINE_REASONS, d.decline!), n: d.n }))
+      .sort(byN),
+    closeOutcomes: by("outcome")
+      .filter((o) => o.outcome !== null)
+      .map((o) => ({ outcome: o.outcome!, label: label(CLOSE_OUTCOMES, o.outcome!), n: o.n }))
+      .sort(byN),
     needOutcomes: SHANARRI.map((n) => ({
       code: n.code,
       name: n.name,
-      outcomes: Object.fromEntries(Object.keys(NEED_OUTCOMES).map((o) => [o, needOutcomes.find((r) => r.need === n.code && r.outcome === o)?.n ?? 0])) as Record<keyof typeof NEED_OUTCOMES, number>,
+      outcomes: Object.fromEntries(OUTCOME_CODES.map((o) => [o, one.needOutcomes.find((r) => r.need === n.code && r.outcome === o)?.n ?? 0])) as Record<keyof typeof NEED_OUTCOMES, number>,
     })).filter((n) => Object.values(n.outcomes).some((v) => v > 0)),
     waitingLists: waiting,
   };
@@ -339,4 +353,3 @@ export function reportTables(d: Dashboard): Record<ReportTableName, ReportTable>
 
 
 
-export { NEED_NAMES };

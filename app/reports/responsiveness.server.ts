@@ -18,8 +18,8 @@ export async function serviceResponsiveness(serviceId: string, minimum = config(
   if (!isUuid(serviceId)) return null;
   const since = new Date(clock.now().getTime() - 365 * 86_400_000).toISOString();
   const [row] = await rowsOf<{ responded: number; median: number | null; decided: number; accepted: number }>(sql`
-    select count(r.first_response_at)::int as responded,
-      percentile_cont(0.5) within group (order by working_days_between(r.sent_at, r.first_response_at))::float8 as median,
+    select count(r.response_working_days)::int as responded,
+      percentile_cont(0.5) within group (order by r.response_working_days)::float8 as median,
       count(*) filter (where r.state in ('accepted', 'in_progress', 'closed', 'declined'))::int as decided,
       count(*) filter (where r.state in ('accepted', 'in_progress', 'closed'))::int as accepted
     from referrals r

@@ -1,6 +1,7 @@
 // Referrals: one row per (child, service) with its state, its history, messages and who has read what.
 // A send to several services makes several rows sharing a group id.
 import { bigserial, boolean, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
 import { teams, users } from "./accounts";
 import { organisations, services } from "./directory";
 
@@ -86,6 +87,12 @@ export const referrals = pgTable(
     postcodeSector: text("postcode_sector"),
     anonymisedAt: timestamp("anonymised_at", { withTimezone: true }),
     overdueNotifiedAt: timestamp("overdue_notified_at", { withTimezone: true }),
+    // Reporting (issue 6): kept by PostgreSQL itself from the columns above (functions in migration 0006), so the
+    // dashboard aggregates plain integers over a million rows instead of working them out per row, per query.
+    sentMonth: date("sent_month", { mode: "string" }).generatedAlwaysAs(sql`(date_trunc('month', (sent_at at time zone 'UTC')))::date`),
+    responseWorkingDays: integer("response_working_days").generatedAlwaysAs(sql`working_days_between(sent_at, first_response_at)`),
+    closeWorkingDays: integer("close_working_days").generatedAlwaysAs(sql`case when state = 'closed' then working_days_between(sent_at, closed_at) end`),
+    needMask: integer("need_mask").generatedAlwaysAs(sql`referral_need_mask(needs)`),
   },
   (t) => [
     uniqueIndex("referrals_reference_key").on(t.reference),
@@ -94,6 +101,9 @@ export const referrals = pgTable(
     index("referrals_team_idx").on(t.teamId),
     index("referrals_group_idx").on(t.groupId),
     index("referrals_state_sent_idx").on(t.state, t.sentAt),
+    // Reporting (issue 6): date-range scans, and per-service figures (waiting lists, responsiveness).
+    index("referrals_sent_idx").on(t.sentAt),
+    index("referrals_service_sent_idx").on(t.serviceId, t.sentAt),
   ],
 );
 
