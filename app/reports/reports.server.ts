@@ -9,7 +9,7 @@ import { SHANARRI } from "../directory/taxonomy";
 import { CLOSE_OUTCOMES, DECLINE_REASONS, NEED_OUTCOMES, REFERRAL_STATES, STATE_LABELS, type ReferralState } from "../referrals/state-machine";
 import { wards } from "./areas.server";
 import { monthsBetween, type ReportFilters } from "./filters";
-import { NEED_BITS } from "./needs";
+import { NEED_BITS, OUTCOME_CODES, outcomeBit } from "./needs";
 
 export class NotACoordinator extends Error {}
 
@@ -57,52 +57,32 @@ export interface Summary {
   closeP90: number | null;
 }
 
-const OUTCOME_CODES = Object.keys(NEED_OUTCOMES);
-
-/** One pass for the one-row figures: totals, percentiles, needs and outcomes per need. */
-async function summary(w: SQL) {
-  const needCounts = SHANARRI.map((n) => sql`count(*) filter (where (r.need_mask & ${NEED_BITS[n.code]!}::int) <> 0)::int as ${sql.identifier(`need_${n.code}`)}`);
-  const outcomeCounts = SHANARRI.flatMap((n) =>
-    OUTCOME_CODES.map((o) => sql`count(*) filter (where r.state = 'closed' and r.need_outcomes->>${n.code}::text = ${o}::text)::int as ${sql.identifier(`out_${n.code}_${o}`)}`),
-  );
-  const [row] = await rowsOf<Record<string, number | null>>(sql`
-    select count(*)::int as total,
-      count(*) filter (where r.state in ${DECIDED_STATES})::int as decided,
-      count(*) filter (where r.state in ${ACCEPTED_STATES})::int as accepted,
-      count(*) filter (where r.state = 'declined')::int as declined,
-      count(r.response_working_days)::int as responded,
-      percentile_cont(0.5) within group (order by r.response_working_days)::float8 as response_median,
-      percentile_cont(0.9) within group (order by r.response_working_days)::float8 as response_p90,
-      count(*) filter (where r.state = 'closed')::int as closed,
-      percentile_cont(0.5) within group (order by r.close_working_days)::float8 as close_median,
-      percentile_cont(0.9) within group (order by r.close_working_days)::float8 as close_p90,
-      ${sql.join([...needCounts, ...outcomeCounts], sql`, `)}
-    from referrals r where ${w}`);
-  const s = row!;
-  const n = (k: string) => (s[k] ?? 0) as number;
-  const totals: Summary = {
-    total: n("total"),
-    decided: n("decided"),
-    accepted: n("accepted"),
-    declined: n("declined"),
-    acceptanceRate: n("decided") > 0 ? n("accepted") / n("decided") : null,
-    responded: n("responded"),
-    responseMedian: s.response_median ?? null,
-    responseP90: s.response_p90 ?? null,
-    closed: n("closed"),
-    closeMedian: s.close_median ?? null,
-    closeP90: s.close_p90 ?? null,
+/** percentile_cont over a histogram of whole numbers (value → count): the same interpolation PostgreSQL uses. */
+export function percentileFromHistogram(histogram: { value: number; n: number }[], p: number): number | null {
+  const sorted = histogram.filter((h) => h.n > 0).sort((a, b) => a.value - b.value);
+  const total = sorted.reduce((a, h) => a + h.n, 0);
+  if (total === 0) return null;
+  const at = (index: number) => {
+    let seen = 0;
+    for (const h of sorted) {
+      seen += h.n;
+      if (index < seen) return h.value;
+    }
+    return sorted[sorted.length - 1]!.value;
   };
-  const needs = SHANARRI.map((x) => ({ code: x.code, n: n(`need_${x.code}`) }));
-  const needOutcomes = SHANARRI.flatMap((x) => OUTCOME_CODES.map((o) => ({ need: x.code, outcome: o, n: n(`out_${x.code}_${o}`) })));
-  return { totals, needs, needOutcomes };
+  const position = p * (total - 1);
+  const lower = Math.floor(position);
+  const below = at(lower);
+  return below + (position - lower) * (at(Math.ceil(position)) - below);
 }
 
-type Breakdown = "month_state" | "state" | "ward_month" | "ward" | "service" | "organisation" | "decline" | "outcome";
+type Breakdown = "month_state" | "state" | "ward_month" | "ward" | "service" | "organisation" | "decline" | "outcome" | "needs" | "need_outcomes" | "response" | "close";
 
 /**
- * One pass for every breakdown (GROUPING SETS): by month and state, state, ward and month, ward, service,
- * organisation, decline reason and close outcome, each with its accepted / declined / open counts.
+ * The whole dashboard in one pass over the referrals (GROUPING SETS, answered from referrals_report_idx): counts by
+ * month and state, state, ward and month, ward, service, organisation, decline reason, close outcome, need bits,
+ * need-outcome bits, and histograms of working days to respond and to close. What is left for JavaScript is
+ * combining at most a few hundred grouped rows (bits into needs, histograms into percentiles).
  * Free text given with "other" is never reported: it may name the family.
  */
 async function breakdowns(w: SQL) {
@@ -114,6 +94,10 @@ async function breakdowns(w: SQL) {
     organisation_id: string | null;
     decline: string | null;
     outcome: string | null;
+    need_mask: number | null;
+    outcome_bits: string | null;
+    response_days: number | null;
+    close_days: number | null;
     g: number;
     n: number;
     accepted: number;
@@ -121,33 +105,69 @@ async function breakdowns(w: SQL) {
     open: number;
   }>(sql`
     select to_char(b.sent_month, 'YYYY-MM') as month, b.state, b.ward_code, b.service_id, b.organisation_id, b.decline, b.outcome,
-      grouping(b.sent_month, b.state, b.ward_code, b.service_id, b.organisation_id, b.decline, b.outcome)::int as g,
+      b.need_mask, b.outcome_bits::text as outcome_bits, b.response_days, b.close_days,
+      grouping(b.sent_month, b.state, b.ward_code, b.service_id, b.organisation_id, b.decline, b.outcome, b.need_mask, b.outcome_bits, b.response_days, b.close_days)::int as g,
       count(*)::int as n,
       count(*) filter (where b.state in ${ACCEPTED_STATES})::int as accepted,
       count(*) filter (where b.state = 'declined')::int as declined,
       count(*) filter (where b.state in ${OPEN_STATES})::int as open
     from (
-      select r.sent_month, r.state, r.ward_code, r.service_id, r.organisation_id,
+      select r.sent_month, r.state, r.ward_code, r.service_id, r.organisation_id, r.need_mask,
+        case when r.state = 'closed' then r.need_outcome_bits end as outcome_bits,
+        r.response_working_days as response_days, r.close_working_days as close_days,
         case when r.state = 'declined' then case when r.decline_reason like 'other%' then 'other' else coalesce(r.decline_reason, 'other') end end as decline,
         case when r.state = 'closed' then case when r.close_outcome like 'other%' then 'other' else coalesce(r.close_outcome, 'other') end end as outcome
       from referrals r where ${w}
     ) as b
-    group by grouping sets ((b.sent_month, b.state), (b.state), (b.ward_code, b.sent_month), (b.ward_code), (b.service_id), (b.organisation_id), (b.decline), (b.outcome))`);
+    group by grouping sets ((b.sent_month, b.state), (b.state), (b.ward_code, b.sent_month), (b.ward_code), (b.service_id), (b.organisation_id),
+      (b.decline), (b.outcome), (b.need_mask), (b.outcome_bits), (b.response_days), (b.close_days))`);
   // grouping() sets a bit (most significant first) for each listed column NOT in the row's grouping set.
-  const ALL = 0b1111111;
-  const only = (...bits: number[]) => ALL & ~bits.reduce((a, b) => a | b, 0);
-  const [MONTH_BIT, STATE_BIT, WARD_BIT, SERVICE_BIT, ORG_BIT, DECLINE_BIT, OUTCOME_BIT] = [64, 32, 16, 8, 4, 2, 1];
+  const COLUMNS = ["month", "state", "ward", "service", "organisation", "decline", "outcome", "needs", "need_outcomes", "response", "close"] as const;
+  const bit = (c: (typeof COLUMNS)[number]) => 1 << (COLUMNS.length - 1 - COLUMNS.indexOf(c));
+  const ALL = (1 << COLUMNS.length) - 1;
+  const only = (...cs: (typeof COLUMNS)[number][]) => ALL & ~cs.reduce((a, c) => a | bit(c), 0);
   const sets: Record<Breakdown, number> = {
-    month_state: only(MONTH_BIT, STATE_BIT),
-    state: only(STATE_BIT),
-    ward_month: only(WARD_BIT, MONTH_BIT),
-    ward: only(WARD_BIT),
-    service: only(SERVICE_BIT),
-    organisation: only(ORG_BIT),
-    decline: only(DECLINE_BIT),
-    outcome: only(OUTCOME_BIT),
+    month_state: only("month", "state"),
+    state: only("state"),
+    ward_month: only("ward", "month"),
+    ward: only("ward"),
+    service: only("service"),
+    organisation: only("organisation"),
+    decline: only("decline"),
+    outcome: only("outcome"),
+    needs: only("needs"),
+    need_outcomes: only("need_outcomes"),
+    response: only("response"),
+    close: only("close"),
   };
   return (name: Breakdown) => rows.filter((r) => r.g === sets[name]);
+}
+
+function summaryOf(by: Awaited<ReturnType<typeof breakdowns>>): Summary {
+  const states = by("state");
+  const count = (list: readonly string[]) => states.filter((r) => list.includes(r.state!)).reduce((a, r) => a + r.n, 0);
+  const total = states.reduce((a, r) => a + r.n, 0);
+  const decided = count(["accepted", "in_progress", "closed", "declined"]);
+  const accepted = count(["accepted", "in_progress", "closed"]);
+  const response = by("response")
+    .filter((r) => r.response_days !== null)
+    .map((r) => ({ value: r.response_days!, n: r.n }));
+  const close = by("close")
+    .filter((r) => r.close_days !== null)
+    .map((r) => ({ value: r.close_days!, n: r.n }));
+  return {
+    total,
+    decided,
+    accepted,
+    declined: count(["declined"]),
+    acceptanceRate: decided > 0 ? accepted / decided : null,
+    responded: response.reduce((a, r) => a + r.n, 0),
+    responseMedian: percentileFromHistogram(response, 0.5),
+    responseP90: percentileFromHistogram(response, 0.9),
+    closed: count(["closed"]),
+    closeMedian: percentileFromHistogram(close, 0.5),
+    closeP90: percentileFromHistogram(close, 0.9),
+  };
 }
 
 async function serviceNames(ids: string[]) {
@@ -204,7 +224,9 @@ const label = (labels: Record<string, string>, code: string) => labels[code] ?? 
 export async function dashboard(user: CurrentUser, f: ReportFilters) {
   if (user.role !== "coordinator") throw new NotACoordinator();
   const w = referralsWhere(f);
-  const [one, by, waiting] = await Promise.all([summary(w), breakdowns(w), waitingLists(f)]);
+  const [by, waiting] = await Promise.all([breakdowns(w), waitingLists(f)]);
+  const needRows = by("needs");
+  const outcomeRows = by("need_outcomes").filter((r) => r.outcome_bits !== null);
   const [serviceRows, organisationRows] = await Promise.all([
     serviceNames(by("service").map((r) => r.service_id!)),
     organisationNames(by("organisation").map((r) => r.organisation_id!)),
@@ -245,14 +267,14 @@ export async function dashboard(user: CurrentUser, f: ReportFilters) {
   const byN = (a: { n: number; label: string }, b: { n: number; label: string }) => b.n - a.n || a.label.localeCompare(b.label);
   return {
     filters: f,
-    summary: one.totals,
+    summary: summaryOf(by),
     months,
     monthly,
     stateTotals,
     wards: wardRows,
     services,
     organisations,
-    needs: SHANARRI.map((n) => ({ code: n.code, name: n.name, n: one.needs.find((r) => r.code === n.code)?.n ?? 0 })),
+    needs: SHANARRI.map((n) => ({ code: n.code, name: n.name, n: needRows.filter((r) => ((r.need_mask ?? 0) & NEED_BITS[n.code]!) !== 0).reduce((a, r) => a + r.n, 0) })),
     declineReasons: by("decline")
       .filter((d) => d.decline !== null)
       .map((d) => ({ reason: d.decline!, label: label(DECLINE_REASONS, d.decline!), n: d.n }))
@@ -264,7 +286,9 @@ export async function dashboard(user: CurrentUser, f: ReportFilters) {
     needOutcomes: SHANARRI.map((n) => ({
       code: n.code,
       name: n.name,
-      outcomes: Object.fromEntries(OUTCOME_CODES.map((o) => [o, one.needOutcomes.find((r) => r.need === n.code && r.outcome === o)?.n ?? 0])) as Record<keyof typeof NEED_OUTCOMES, number>,
+      outcomes: Object.fromEntries(
+        OUTCOME_CODES.map((o) => [o, outcomeRows.filter((r) => (BigInt(r.outcome_bits!) & outcomeBit(n.code, o)) !== 0n).reduce((a, r) => a + r.n, 0)]),
+      ) as Record<keyof typeof NEED_OUTCOMES, number>,
     })).filter((n) => Object.values(n.outcomes).some((v) => v > 0)),
     waitingLists: waiting,
   };
