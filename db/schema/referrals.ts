@@ -102,9 +102,8 @@ export const referrals = pgTable(
     index("referrals_team_idx").on(t.teamId),
     index("referrals_group_idx").on(t.groupId),
     index("referrals_state_sent_idx").on(t.state, t.sentAt),
-    // Reporting (issue 6): per-service figures (waiting lists, responsiveness). Date-range scans use the covering
-    // index referrals_report_idx made by hand in migration 0008 (drizzle cannot express INCLUDE).
-    index("referrals_service_sent_idx").on(t.serviceId, t.sentAt),
+    // Reporting (issue 6): two covering indexes made by hand in migration 0006 (drizzle cannot express INCLUDE):
+    // referrals_report_idx for date ranges, referrals_service_state_idx for per-service figures.
   ],
 );
 
