@@ -76,13 +76,14 @@ export function percentileFromHistogram(histogram: { value: number; n: number }[
   return below + (position - lower) * (at(Math.ceil(position)) - below);
 }
 
-type Breakdown = "month_state" | "state" | "ward_month" | "ward" | "service" | "organisation" | "decline" | "outcome" | "needs" | "need_outcomes" | "response" | "close";
+type Breakdown = "month_state" | "ward_month" | "service_state" | "organisation_state" | "reason" | "needs" | "days";
 
 /**
- * The whole dashboard in one pass over the referrals (GROUPING SETS, answered from referrals_report_idx): counts by
- * month and state, state, ward and month, ward, service, organisation, decline reason, close outcome, need bits,
- * need-outcome bits, and histograms of working days to respond and to close. What is left for JavaScript is
- * combining at most a few hundred grouped rows (bits into needs, histograms into percentiles).
+ * The whole dashboard in one pass over the referrals (GROUPING SETS, answered from referrals_report_idx), with as
+ * few grouping sets as possible since each costs a hash lookup per referral: month × state, ward × month,
+ * service × state, organisation × state, decline reason or close outcome, need bits × need-outcome bits, and working
+ * days to respond × to close. What is left for JavaScript is adding up at most a few thousand grouped rows
+ * (ward totals, bits into needs, histograms into percentiles).
  * Free text given with "other" is never reported: it may name the family.
  */
 async function breakdowns(w: SQL) {
@@ -92,76 +93,84 @@ async function breakdowns(w: SQL) {
     ward_code: string | null;
     service_id: string | null;
     organisation_id: string | null;
-    decline: string | null;
-    outcome: string | null;
+    reason: string | null;
     need_mask: number | null;
     outcome_bits: string | null;
     response_days: number | null;
     close_days: number | null;
     g: number;
     n: number;
-    accepted: number;
-    declined: number;
-    open: number;
   }>(sql`
-    select to_char(b.sent_month, 'YYYY-MM') as month, b.state, b.ward_code, b.service_id, b.organisation_id, b.decline, b.outcome,
+    select to_char(b.sent_month, 'YYYY-MM') as month, b.state, b.ward_code, b.service_id, b.organisation_id, b.reason,
       b.need_mask, b.outcome_bits::text as outcome_bits, b.response_days, b.close_days,
-      grouping(b.sent_month, b.state, b.ward_code, b.service_id, b.organisation_id, b.decline, b.outcome, b.need_mask, b.outcome_bits, b.response_days, b.close_days)::int as g,
-      count(*)::int as n,
-      count(*) filter (where b.state in ${ACCEPTED_STATES})::int as accepted,
-      count(*) filter (where b.state = 'declined')::int as declined,
-      count(*) filter (where b.state in ${OPEN_STATES})::int as open
+      grouping(b.sent_month, b.state, b.ward_code, b.service_id, b.organisation_id, b.reason, b.need_mask, b.outcome_bits, b.response_days, b.close_days)::int as g,
+      count(*)::int as n
     from (
       select r.sent_month, r.state, r.ward_code, r.service_id, r.organisation_id, r.need_mask,
         case when r.state = 'closed' then r.need_outcome_bits end as outcome_bits,
         r.response_working_days as response_days, r.close_working_days as close_days,
-        case when r.state = 'declined' then case when r.decline_reason like 'other%' then 'other' else coalesce(r.decline_reason, 'other') end end as decline,
-        case when r.state = 'closed' then case when r.close_outcome like 'other%' then 'other' else coalesce(r.close_outcome, 'other') end end as outcome
+        case
+          when r.state = 'declined' then 'decline:' || case when r.decline_reason like 'other%' then 'other' else coalesce(r.decline_reason, 'other') end
+          when r.state = 'closed' then 'outcome:' || case when r.close_outcome like 'other%' then 'other' else coalesce(r.close_outcome, 'other') end
+        end as reason
       from referrals r where ${w}
     ) as b
-    group by grouping sets ((b.sent_month, b.state), (b.state), (b.ward_code, b.sent_month), (b.ward_code), (b.service_id), (b.organisation_id),
-      (b.decline), (b.outcome), (b.need_mask), (b.outcome_bits), (b.response_days), (b.close_days))`);
+    group by grouping sets ((b.sent_month, b.state), (b.ward_code, b.sent_month), (b.service_id, b.state), (b.organisation_id, b.state),
+      (b.reason), (b.need_mask, b.outcome_bits), (b.response_days, b.close_days))`);
   // grouping() sets a bit (most significant first) for each listed column NOT in the row's grouping set.
-  const COLUMNS = ["month", "state", "ward", "service", "organisation", "decline", "outcome", "needs", "need_outcomes", "response", "close"] as const;
+  const COLUMNS = ["month", "state", "ward", "service", "organisation", "reason", "needs", "need_outcomes", "response", "close"] as const;
   const bit = (c: (typeof COLUMNS)[number]) => 1 << (COLUMNS.length - 1 - COLUMNS.indexOf(c));
   const ALL = (1 << COLUMNS.length) - 1;
   const only = (...cs: (typeof COLUMNS)[number][]) => ALL & ~cs.reduce((a, c) => a | bit(c), 0);
   const sets: Record<Breakdown, number> = {
     month_state: only("month", "state"),
-    state: only("state"),
     ward_month: only("ward", "month"),
-    ward: only("ward"),
-    service: only("service"),
-    organisation: only("organisation"),
-    decline: only("decline"),
-    outcome: only("outcome"),
-    needs: only("needs"),
-    need_outcomes: only("need_outcomes"),
-    response: only("response"),
-    close: only("close"),
+    service_state: only("service", "state"),
+    organisation_state: only("organisation", "state"),
+    reason: only("reason"),
+    needs: only("needs", "need_outcomes"),
+    days: only("response", "close"),
   };
   return (name: Breakdown) => rows.filter((r) => r.g === sets[name]);
 }
 
-function summaryOf(by: Awaited<ReturnType<typeof breakdowns>>): Summary {
-  const states = by("state");
-  const count = (list: readonly string[]) => states.filter((r) => list.includes(r.state!)).reduce((a, r) => a + r.n, 0);
-  const total = states.reduce((a, r) => a + r.n, 0);
+type Grouped = Awaited<ReturnType<typeof breakdowns>>;
+const sum = (rows: { n: number }[]) => rows.reduce((a, r) => a + r.n, 0);
+const ACCEPTED: readonly string[] = ["accepted", "in_progress", "closed"];
+const OPEN: readonly string[] = ["sent", "info_requested", "accepted", "in_progress"];
+
+/** Referrals, accepted, declined and open, from rows grouped by (something, state). */
+function stateCounts(rows: Grouped extends (name: Breakdown) => infer R ? R : never) {
+  return {
+    n: sum(rows),
+    accepted: sum(rows.filter((r) => ACCEPTED.includes(r.state!))),
+    declined: sum(rows.filter((r) => r.state === "declined")),
+    open: sum(rows.filter((r) => OPEN.includes(r.state!))),
+  };
+}
+
+function histogram(rows: { value: number | null; n: number }[]) {
+  const byValue = new Map<number, number>();
+  for (const r of rows) if (r.value !== null) byValue.set(r.value, (byValue.get(r.value) ?? 0) + r.n);
+  return [...byValue].map(([value, n]) => ({ value, n }));
+}
+
+function summaryOf(by: Grouped): Summary {
+  const states = by("month_state");
+  const count = (list: readonly string[]) => sum(states.filter((r) => list.includes(r.state!)));
+  const total = sum(states);
   const decided = count(["accepted", "in_progress", "closed", "declined"]);
-  const accepted = count(["accepted", "in_progress", "closed"]);
-  const response = by("response")
-    .filter((r) => r.response_days !== null)
-    .map((r) => ({ value: r.response_days!, n: r.n }));
-  const close = by("close")
-    .filter((r) => r.close_days !== null)
-    .map((r) => ({ value: r.close_days!, n: r.n }));
+  const accepted = count(ACCEPTED);
+  const days = by("days");
+  const response = histogram(days.map((r) => ({ value: r.response_days, n: r.n })));
+  const close = histogram(days.map((r) => ({ value: r.close_days, n: r.n })));
   return {
     total,
     decided,
     accepted,
     declined: count(["declined"]),
     acceptanceRate: decided > 0 ? accepted / decided : null,
-    responded: response.reduce((a, r) => a + r.n, 0),
+    responded: sum(response),
     responseMedian: percentileFromHistogram(response, 0.5),
     responseP90: percentileFromHistogram(response, 0.9),
     closed: count(["closed"]),
@@ -226,44 +235,45 @@ export async function dashboard(user: CurrentUser, f: ReportFilters) {
   const w = referralsWhere(f);
   const [by, waiting] = await Promise.all([breakdowns(w), waitingLists(f)]);
   const needRows = by("needs");
-  const outcomeRows = by("need_outcomes").filter((r) => r.outcome_bits !== null);
-  const [serviceRows, organisationRows] = await Promise.all([
-    serviceNames(by("service").map((r) => r.service_id!)),
-    organisationNames(by("organisation").map((r) => r.organisation_id!)),
-  ]);
+  const outcomeRows = needRows.filter((r) => r.outcome_bits !== null);
+  const serviceIds = [...new Set(by("service_state").map((r) => r.service_id!))];
+  const organisationIds = [...new Set(by("organisation_state").map((r) => r.organisation_id!))];
+  const [serviceRows, organisationRows] = await Promise.all([serviceNames(serviceIds), organisationNames(organisationIds)]);
   const byCount = <T extends { n: number; name: string }>(a: T, b: T) => b.n - a.n || a.name.localeCompare(b.name);
-  const services = by("service")
-    .map((r) => {
-      const named = serviceRows.find((x) => x.id === r.service_id)!;
-      return { id: named.id, name: named.name, organisation_name: named.organisation_name, n: r.n, accepted: r.accepted, declined: r.declined, open: r.open };
+  const services = serviceIds
+    .map((id) => {
+      const named = serviceRows.find((x) => x.id === id)!;
+      return { id, name: named.name, organisation_name: named.organisation_name, ...stateCounts(by("service_state").filter((r) => r.service_id === id)) };
     })
     .sort(byCount);
-  const organisations = by("organisation")
-    .map((r) => ({ id: r.organisation_id!, name: organisationRows.find((x) => x.id === r.organisation_id)!.name, n: r.n, accepted: r.accepted, declined: r.declined }))
+  const organisations = organisationIds
+    .map((id) => {
+      const { open: _open, ...counts } = stateCounts(by("organisation_state").filter((r) => r.organisation_id === id));
+      return { id, name: organisationRows.find((x) => x.id === id)!.name, ...counts };
+    })
     .sort(byCount);
   const months = monthsBetween(f.from, f.to);
   const states = REFERRAL_STATES.filter((s) => s !== "draft");
   const monthState = by("month_state");
   const monthly = months.map((month) => ({
     month,
-    total: monthState.filter((r) => r.month === month).reduce((a, r) => a + r.n, 0),
+    total: sum(monthState.filter((r) => r.month === month)),
     byState: Object.fromEntries(states.map((s) => [s, monthState.find((r) => r.month === month && r.state === s)?.n ?? 0])) as Record<ReferralState, number>,
   }));
-  const stateRows = by("state");
-  const stateTotals = states.map((s) => ({ state: s, label: STATE_LABELS[s], n: stateRows.find((r) => r.state === s)?.n ?? 0 }));
+  const stateTotals = states.map((s) => ({ state: s, label: STATE_LABELS[s], n: sum(monthState.filter((r) => r.state === s)) }));
   const wardNames = new Map(wards().map((x) => [x.code, x.name]));
-  const wardTotals = by("ward");
   const wardMonth = by("ward_month");
   const wardRows = [...wards().map((x) => x.code), null].map((code) => ({
     code,
     name: code ? wardNames.get(code)! : "Outside the wards FORT knows, or not given",
-    n: wardTotals.find((r) => r.ward_code === code)?.n ?? 0,
+    n: sum(wardMonth.filter((r) => r.ward_code === code)),
     monthly: months.map((month) => ({ month, n: wardMonth.find((r) => r.ward_code === code && r.month === month)?.n ?? 0 })),
   }));
   // Wards not in the boundary file (should not happen) still count, under their code.
-  for (const r of wardTotals) {
-    if (r.ward_code && !wardNames.has(r.ward_code)) wardRows.push({ code: r.ward_code, name: r.ward_code, n: r.n, monthly: [] });
+  for (const code of new Set(wardMonth.map((r) => r.ward_code))) {
+    if (code && !wardNames.has(code)) wardRows.push({ code, name: code, n: sum(wardMonth.filter((r) => r.ward_code === code)), monthly: [] });
   }
+  const reasons = by("reason").filter((r) => r.reason !== null);
   const byN = (a: { n: number; label: string }, b: { n: number; label: string }) => b.n - a.n || a.label.localeCompare(b.label);
   return {
     filters: f,
@@ -275,13 +285,13 @@ export async function dashboard(user: CurrentUser, f: ReportFilters) {
     services,
     organisations,
     needs: SHANARRI.map((n) => ({ code: n.code, name: n.name, n: needRows.filter((r) => ((r.need_mask ?? 0) & NEED_BITS[n.code]!) !== 0).reduce((a, r) => a + r.n, 0) })),
-    declineReasons: by("decline")
-      .filter((d) => d.decline !== null)
-      .map((d) => ({ reason: d.decline!, label: label(DECLINE_REASONS, d.decline!), n: d.n }))
+    declineReasons: reasons
+      .filter((r) => r.reason!.startsWith("decline:"))
+      .map((r) => ({ reason: r.reason!.slice(8), label: label(DECLINE_REASONS, r.reason!.slice(8)), n: r.n }))
       .sort(byN),
-    closeOutcomes: by("outcome")
-      .filter((o) => o.outcome !== null)
-      .map((o) => ({ outcome: o.outcome!, label: label(CLOSE_OUTCOMES, o.outcome!), n: o.n }))
+    closeOutcomes: reasons
+      .filter((r) => r.reason!.startsWith("outcome:"))
+      .map((r) => ({ outcome: r.reason!.slice(8), label: label(CLOSE_OUTCOMES, r.reason!.slice(8)), n: r.n }))
       .sort(byN),
     needOutcomes: SHANARRI.map((n) => ({
       code: n.code,
