@@ -160,9 +160,9 @@ export default function Reports() {
           />
           <ReportSection name="by-state" table={tables["by-state"]} csvHref={csv("by-state")} chart={<BarChart data={report.stateTotals.map((s) => ({ label: s.label, value: s.n }))} />} />
           <ReportSection name="by-need" table={tables["by-need"]} csvHref={csv("by-need")} chart={<BarChart data={report.needs.map((n) => ({ label: n.name, value: n.n }))} />} />
-          <section className="fort-report" aria-labelledby="by-ward-heading">
-            <h2 id="by-ward-heading">{tables["by-ward"].title}</h2>
-            <p className="ds_hint-text">One small chart per ward, all on the same scale, so wards can be compared at a glance. The figures are in the table below.</p>
+          <section className="fort-report" aria-labelledby="ward-multiples-heading">
+            <h2 id="ward-multiples-heading">Referrals by ward, month by month</h2>
+            <p className="ds_hint-text">One small chart per ward, all on the same scale, so wards can be compared at a glance. The figures are in the next table.</p>
             <ul className="fort-multiples">
               {report.wards.map((w) => {
                 const max = Math.max(1, ...report.wards.flatMap((x) => x.monthly.map((m) => m.n)));
@@ -176,8 +176,8 @@ export default function Reports() {
                 );
               })}
             </ul>
-            <ReportSection name="by-ward" table={{ ...tables["by-ward"], title: "Referrals by ward and month (table)" }} csvHref={csv("by-ward")} />
           </section>
+          <ReportSection name="by-ward" table={tables["by-ward"]} csvHref={csv("by-ward")} />
           <ReportSection
             name="by-service"
             table={tables["by-service"]}
