@@ -24,11 +24,12 @@ export async function registerJobs(jobs: JobDefinition[]) {
 
 async function claimDueJob(): Promise<string | null> {
   const db = await getDb();
-  const now = clock.now();
+  // An ISO string, not a Date: drizzle hands raw-SQL parameters to postgres.js unserialised, which rejects a Date.
+  const now = clock.now().toISOString();
   const rows = await db.execute<{ name: string }>(sql`
-    update ${s.scheduledJobs} set next_run_at = ${now}::timestamptz + make_interval(secs => interval_seconds), last_run_at = ${now}
+    update ${s.scheduledJobs} set next_run_at = ${now}::timestamptz + make_interval(secs => interval_seconds), last_run_at = ${now}::timestamptz
     where name = (
-      select name from ${s.scheduledJobs} where next_run_at <= ${now} order by next_run_at for update skip locked limit 1
+      select name from ${s.scheduledJobs} where next_run_at <= ${now}::timestamptz order by next_run_at for update skip locked limit 1
     )
     returning name`);
   const list = Array.isArray(rows) ? rows : (rows as { rows: { name: string }[] }).rows;
