@@ -1,4 +1,4 @@
-import type { Browser, Page } from "@playwright/test";
+import type { Browser, Locator, Page } from "@playwright/test";
 import { DEMO, expect, expectAccessible, signIn, test } from "./fixtures";
 
 // Two services of the two demo provider organisations that both fit a six-year-old in Maryfield (DD1 1AA).
@@ -19,6 +19,14 @@ async function signedIn(browser: Browser, who: { email: string; password: string
 /** The page's live connection is open, so what happens next must appear without a reload. */
 async function live(page: Page) {
   await expect(page.locator("[data-live]")).toHaveAttribute("data-live", "connected");
+}
+
+/** Under load a forced tick can land while the page re-renders (live updates, hydration); tick until it holds. */
+async function tick(checkbox: Locator) {
+  await expect(async () => {
+    if (!(await checkbox.isChecked())) await checkbox.click({ force: true });
+    await expect(checkbox).toBeChecked({ timeout: 1000 });
+  }).toPass({ timeout: 15_000 });
 }
 
 test.describe.configure({ mode: "serial" });
@@ -181,12 +189,7 @@ test("a family asks for help itself and follows its request with the secret link
   await page.getByLabel("Email address").fill("alex@example.org");
   await page.getByLabel("Your child's age in years").fill("5");
   await page.getByLabel("What help would you like").fill("Ideas for bedtime battles.");
-  // Under load a forced tick can land while the form re-renders; tick until it holds.
-  const consent = page.getByLabel(/I agree to Tay Family Links holding these details/);
-  await expect(async () => {
-    if (!(await consent.isChecked())) await consent.click({ force: true });
-    await expect(consent).toBeChecked({ timeout: 1000 });
-  }).toPass({ timeout: 15_000 });
+  await tick(page.getByLabel(/I agree to Tay Family Links holding these details/));
   await page.getByRole("button", { name: "Send request" }).click();
   await expect(page.getByRole("heading", { name: "Request sent" })).toBeVisible();
   const reference = (await page.getByText(/^FR-/).first().textContent())!.trim();
@@ -198,7 +201,7 @@ test("a family asks for help itself and follows its request with the secret link
   await expect(row).toContainText("Family request");
   await row.getByRole("link").click();
   await provider.getByLabel("Write a message").fill("Hello Alex, we will phone you on Monday.");
-  await provider.getByLabel("Let the family read this message on their tracking page").check({ force: true });
+  await tick(provider.getByLabel("Let the family read this message on their tracking page"));
   await provider.getByRole("button", { name: "Send message" }).click();
   await expect(provider.getByText("Done: Your message was sent.")).toBeVisible();
   await provider.getByRole("button", { name: "Accept" }).click();
