@@ -1,5 +1,5 @@
-import type { Browser, Locator, Page } from "@playwright/test";
-import { DEMO, expect, expectAccessible, signIn, test } from "./fixtures";
+import type { Browser, Page } from "@playwright/test";
+import { DEMO, expect, expectAccessible, signIn, test, tick } from "./fixtures";
 
 // Two services of the two demo provider organisations that both fit a six-year-old in Maryfield (DD1 1AA).
 const SERVICE_A = "Growing Together Parenting Course"; // Tay Family Links (provider.one)
@@ -21,14 +21,6 @@ async function live(page: Page) {
   await expect(page.locator("[data-live]")).toHaveAttribute("data-live", "connected");
 }
 
-/** Under load a forced tick can land while the page re-renders (live updates, hydration); tick until it holds. */
-async function tick(checkbox: Locator) {
-  await expect(async () => {
-    if (!(await checkbox.isChecked())) await checkbox.click({ force: true });
-    await expect(checkbox).toBeChecked({ timeout: 1000 });
-  }).toPass({ timeout: 15_000 });
-}
-
 test.describe.configure({ mode: "serial" });
 
 test("a referral goes to two services and every step shows live on the other side", async ({ browser }) => {
@@ -48,8 +40,8 @@ test("a referral goes to two services and every step shows live on the other sid
   await expect(referrer.getByText("FORT is not for child protection")).toBeVisible();
   await expect(referrer.getByRole("link", { name: "local child protection procedure" })).toBeVisible();
   await expectAccessible(referrer);
-  await referrer.getByLabel(new RegExp(`^${SERVICE_A}`)).check({ force: true });
-  await referrer.getByLabel(new RegExp(`^${SERVICE_B.replace("'", ".")}`)).check({ force: true });
+  await tick(referrer.getByLabel(new RegExp(`^${SERVICE_A}`)));
+  await tick(referrer.getByLabel(new RegExp(`^${SERVICE_B.replace("'", ".")}`)));
   await referrer.getByLabel("Child's full name").fill(CHILD);
   await referrer.getByLabel("Date of birth").fill(`${new Date().getUTCFullYear() - 6}-01-15`);
   await referrer.getByLabel("Postcode where the child lives").fill("DD1 1AA");
@@ -57,13 +49,13 @@ test("a referral goes to two services and every step shows live on the other sid
   await referrer.getByLabel("Relationship to the child").fill("Mother");
   await referrer.getByLabel("Phone number").fill("01632 960001");
   await referrer.getByLabel("How they would like to be contacted").selectOption("phone");
-  await referrer.getByLabel("Nurtured", { exact: true }).check({ force: true });
+  await tick(referrer.getByLabel("Nurtured", { exact: true }));
   await referrer.getByLabel("Describe the nurtured need (if ticked)").fill("Mum is isolated since moving to the area and would like parenting support.");
   await referrer.getByLabel("What the family would like to happen").fill("A parenting group and someone to talk to.");
   await referrer.getByLabel("Who gave consent").fill("Jo Testparent (mother)");
   await referrer.getByLabel("Date consent was given").fill(new Date().toISOString().slice(0, 10));
   await referrer.getByLabel("How consent was given").selectOption("verbal");
-  await referrer.getByLabel(/The family agreed to this referral/).check({ force: true });
+  await tick(referrer.getByLabel(/The family agreed to this referral/));
   await referrer.getByRole("button", { name: "Send referral" }).click();
   await expect(referrer.getByRole("status").filter({ hasText: "Referral sent to 2 services" })).toBeVisible();
   await expectAccessible(referrer);

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { DEMO, expect, expectAccessible, signIn, test } from "./fixtures";
+import { DEMO, expect, expectAccessible, signIn, test, tick } from "./fixtures";
 
 // A Lochee postcode and a need no other journey uses, so the filtered figures are exactly this referral.
 const SERVICE = "Growing Together Parenting Course";
@@ -17,7 +17,7 @@ test("a coordinator filters the dashboard by ward and need, downloads the CSV, a
   // Fill the form once the page has hydrated, so React does not reset what was typed.
   await referrer.waitForLoadState("networkidle");
   await expect(referrer.getByText("FORT is not for child protection")).toBeVisible();
-  await referrer.getByLabel(new RegExp(`^${SERVICE}`)).check({ force: true });
+  await tick(referrer.getByLabel(new RegExp(`^${SERVICE}`)));
   await referrer.getByLabel("Child's full name").fill("Alex Reportchild");
   await referrer.getByLabel("Date of birth").fill(`${new Date().getUTCFullYear() - 7}-03-10`);
   await referrer.getByLabel("Postcode where the child lives").fill(LOCHEE_POSTCODE);
@@ -25,18 +25,13 @@ test("a coordinator filters the dashboard by ward and need, downloads the CSV, a
   await referrer.getByLabel("Relationship to the child").fill("Father");
   await referrer.getByLabel("Phone number").fill("01632 960003");
   await referrer.getByLabel("How they would like to be contacted").selectOption("phone");
-  await referrer.getByLabel("Respected", { exact: true }).check({ force: true });
+  await tick(referrer.getByLabel("Respected", { exact: true }));
   await referrer.getByLabel("Describe the respected need (if ticked)").fill("Alex would like to be listened to about changes at home.");
   await referrer.getByLabel("What the family would like to happen").fill("Someone to help the family talk together.");
   await referrer.getByLabel("Who gave consent").fill("Chris Reportparent (father)");
   await referrer.getByLabel("Date consent was given").fill(new Date().toISOString().slice(0, 10));
   await referrer.getByLabel("How consent was given").selectOption("verbal");
-  // The form saves a draft as it is typed in; a tick made while that re-renders can be lost, so tick until it holds.
-  const consent = referrer.getByLabel(/The family agreed to this referral/);
-  await expect(async () => {
-    if (!(await consent.isChecked())) await consent.click({ force: true });
-    await expect(consent).toBeChecked({ timeout: 1000 });
-  }).toPass({ timeout: 15_000 });
+  await tick(referrer.getByLabel(/The family agreed to this referral/));
   await referrer.getByRole("button", { name: "Send referral" }).click();
   await expect(referrer.getByRole("status").filter({ hasText: "Referral sent to 1 service" })).toBeVisible();
   await referrerContext.close();
