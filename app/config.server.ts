@@ -56,6 +56,27 @@ const configSchema = z.object({
     .min(1, "must be a whole number of working days between 1 and 60")
     .max(60, "must be a whole number of working days between 1 and 60")
     .default(5),
+  // Reports (issue 6): closed, declined and withdrawn referrals lose their personal details after this many months.
+  REFERRAL_RETENTION_MONTHS: z.coerce
+    .number({ invalid_type_error: "must be a whole number of months between 1 and 240" })
+    .int("must be a whole number of months between 1 and 240")
+    .min(1, "must be a whole number of months between 1 and 240")
+    .max(240, "must be a whole number of months between 1 and 240")
+    .default(24),
+  // Reports (issue 6): area counts below this are shown as "fewer than N" so no family can be picked out.
+  REPORT_SUPPRESSION_THRESHOLD: z.coerce
+    .number({ invalid_type_error: "must be a whole number between 2 and 100" })
+    .int("must be a whole number between 2 and 100")
+    .min(2, "must be a whole number between 2 and 100")
+    .max(100, "must be a whole number between 2 and 100")
+    .default(5),
+  // Reports (issue 6): a service page shows its response time and acceptance once it has had this many referrals.
+  RESPONSIVENESS_MIN_REFERRALS: z.coerce
+    .number({ invalid_type_error: "must be a whole number between 1 and 1000" })
+    .int("must be a whole number between 1 and 1000")
+    .min(1, "must be a whole number between 1 and 1000")
+    .max(1000, "must be a whole number between 1 and 1000")
+    .default(5),
 });
 
 export type Config = z.infer<typeof configSchema> & { APP_URL: string; SESSION_SECRET: string; sessionSecretGenerated: boolean };

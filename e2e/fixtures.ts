@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import { test as base, expect, type Page } from "@playwright/test";
+import { test as base, expect, type Locator, type Page } from "@playwright/test";
 
 // A 1×1 transparent PNG served for every map tile: tests never reach the internet.
 const BLANK_TILE = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=", "base64");
@@ -34,4 +34,15 @@ export async function signIn(page: Page, who: { email: string; password: string 
   await page.getByLabel("Password").fill(who.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("button", { name: "Sign out", exact: true })).toBeVisible();
+}
+
+/**
+ * Ticks a checkbox and makes sure it stays ticked. The design system draws its own box over the real one (so the
+ * click is forced), and under load a tick can land while the page re-renders (hydration, draft autosave, live updates).
+ */
+export async function tick(checkbox: Locator) {
+  await expect(async () => {
+    if (!(await checkbox.isChecked())) await checkbox.click({ force: true });
+    await expect(checkbox).toBeChecked({ timeout: 1000 });
+  }).toPass({ timeout: 15_000 });
 }

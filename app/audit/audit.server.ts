@@ -20,7 +20,8 @@ export type AuditAction =
   | "service_approved"
   | "service_capacity_changed"
   | "location_saved"
-  | "open_referral_import_applied";
+  | "open_referral_import_applied"
+  | "referrals_anonymised";
 
 export interface AuditEntry {
   actorId: string | null;

@@ -1,6 +1,9 @@
 // Every recurring job FORT runs. `npm run job -- <name>` runs one once from the command line.
 import { sendFreshnessReminders } from "../directory/freshness.server";
 import { deliverPendingMail } from "../mail/mail.server";
+import { backfillReferralAreas } from "../reports/areas.server";
+import { flagOverdueReferrals } from "../reports/overdue.server";
+import { anonymiseExpiredReferrals } from "../reports/retention.server";
 import type { JobDefinition } from "./scheduler.server";
 
 export const JOBS: JobDefinition[] = [
@@ -16,5 +19,22 @@ export const JOBS: JobDefinition[] = [
     name: "freshness-reminders",
     intervalSeconds: 24 * 3600,
     run: async () => `${await sendFreshnessReminders()} reminders queued`,
+  },
+  // Reports (issue 6).
+  {
+    name: "overdue-referrals",
+    intervalSeconds: 3600,
+    run: async () => `${await flagOverdueReferrals()} referrals flagged overdue`,
+  },
+  {
+    name: "referral-retention",
+    intervalSeconds: 24 * 3600,
+    run: async () => `${await anonymiseExpiredReferrals()} referrals anonymised`,
+  },
+  {
+    // Fills the ward and sector of referrals sent before they were recorded; nothing to do after that.
+    name: "referral-areas",
+    intervalSeconds: 24 * 3600,
+    run: async () => `${await backfillReferralAreas()} referral areas filled`,
   },
 ];

@@ -1,4 +1,4 @@
-// The endpoints of FORT's Open Referral UK 3.0 API (docs/decisions/0005). Each turns query parameters
+// The endpoints of FORT's Open Referral UK 3.0 API (docs/decisions/0007). Each turns query parameters
 // into a query and the rows into the standard's shapes; routes only call these.
 import { z } from "zod";
 import {

@@ -1,5 +1,5 @@
 // Imports an Open Referral feed into the directory. The same code previews (nothing written) and applies
-// (docs/decisions/0005): records are matched by id so a re-import updates rather than duplicates,
+// (docs/decisions/0007): records are matched by id so a re-import updates rather than duplicates,
 // every imported service keeps its source and waits for a coordinator's approval.
 import { eq, inArray, sql } from "drizzle-orm";
 import * as s from "../../db/schema";

@@ -1,5 +1,5 @@
 // An import from the browser in two steps: the upload is kept and previewed, and only a coordinator's
-// confirmation applies it (docs/decisions/0005). Each coordinator sees only their own imports.
+// confirmation applies it (docs/decisions/0007). Each coordinator sees only their own imports.
 import { and, desc, eq } from "drizzle-orm";
 import { strToU8, zipSync } from "fflate";
 import * as s from "../../db/schema";

@@ -1,7 +1,7 @@
 // Referrals: sending, every change of state, messages, and reading them — each query scoped inside its SQL to
 // what the caller may see. Every change of state goes through changeState(), which checks the state machine,
 // refuses a change made from a stale page or lost in a race, writes history, mail and the live announcement
-// in the same transaction. See docs/decisions/0005.
+// in the same transaction. See docs/decisions/0010.
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { and, asc, desc, eq, gt, inArray, isNull, lt, ne, or, sql, type SQL } from "drizzle-orm";
 import * as s from "../../db/schema";
@@ -12,6 +12,7 @@ import { type Database, getDb } from "../db.server";
 import { isUuid } from "../directory/services.server";
 import { queueMail } from "../mail/mail.server";
 import { announce } from "./live.server";
+import { referralArea } from "../reports/areas.server";
 import { type ReferralInput, needsOf, normalisePostcode } from "./forms";
 import {
   ACTION_PAST,
@@ -402,7 +403,7 @@ export async function sendReferral(user: CurrentUser, input: ReferralInput, ip?:
       if (!service) throw new ReferralRefused("One of the chosen services no longer exists.");
       const [row] = await tx
         .insert(s.referrals)
-        .values({ ...referrerReferralValues(user, input), groupId, reference: newReference(), serviceId, organisationId: service.organisationId, state: "draft", updatedBy: user.id, updatedByLabel: user.name })
+        .values({ ...referrerReferralValues(user, input), ...referralArea(input.childPostcode), groupId, reference: newReference(), serviceId, organisationId: service.organisationId, state: "draft", updatedBy: user.id, updatedByLabel: user.name })
         .returning({ id: s.referrals.id });
       await changeState({ kind: "user", user, ip }, row!.id, "submit", 1, {}, tx);
       ids.push(row!.id);
@@ -449,6 +450,7 @@ export async function createSelfReferral(serviceId: string, input: SelfReferralI
         childName: "Not given (family request)",
         childAgeYears: input.childAge,
         childPostcode: input.childPostcode ? normalisePostcode(input.childPostcode) : null,
+        ...referralArea(input.childPostcode),
         parentName: input.parentName,
         parentRelationship: "Parent or carer (self-referral)",
         parentPhone: input.parentPhone ?? null,

@@ -10,6 +10,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const LINKS = [
   ["/coordinator/approvals", "Approvals"],
   ["/coordinator/organisations", "Organisations"],
+  ["/coordinator/reports", "Reports"],
+  ["/coordinator/gaps", "Gaps in provision"],
   ["/coordinator/stale", "Stale records"],
   ["/coordinator/users", "People"],
   ["/coordinator/audit", "Audit log"],

@@ -13,6 +13,7 @@ import { SHANARRI, SHANARRI_CODES } from "~/directory/taxonomy";
 import { checkServices, referableServices, suggestServices, type ServiceFit } from "~/referrals/eligibility.server";
 import { CONSENT_METHODS, CONTACT_PREFERENCES, URGENCY_LABELS, needDetailField, needField, needsOf, referralSchema } from "~/referrals/forms";
 import { ReferralRefused, getDraft, saveDraft, sendReferral } from "~/referrals/referrals.server";
+import { recordNoEligibleService } from "~/reports/unmet-demand.server";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -76,6 +77,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const unfit = fits.filter((f) => f.problems.length > 0);
   if (unfit.length > 0) {
     const suggestions = await suggestServices(child, clock.now(), input.serviceIds);
+    if (unfit.length === fits.length && suggestions.length === 0) await recordNoEligibleService(user.id, child, clock.now());
     const message = `${unfit.map((f) => f.name).join(" and ")} ${unfit.length === 1 ? "does" : "do"} not fit this child: see the reasons below the list of services`;
     return data({ result: submission.reply({ fieldErrors: { serviceIds: [message] } }), fits, suggestions }, { status: 400 });
   }

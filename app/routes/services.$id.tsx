@@ -17,12 +17,15 @@ import type { loader as rootLoader } from "~/root";
 const LocationMap = lazy(() => import("~/components/LocationMap.client"));
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: leafletCss }];
+import { ServiceResponsiveness } from "~/reports/Responsiveness";
+import { serviceResponsiveness } from "~/reports/responsiveness.server";
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const service = await getPublishedService(params.id ?? "");
   if (!service) throw new Response("We could not find that service. It may have been removed or the link may be wrong.", { status: 404 });
   return {
     service,
+    responsiveness: await serviceResponsiveness(service.id),
     openNow: openingStatus(service.hours, clock.now()),
     map: mapSettings(),
     pageUrl: `${config().APP_URL}/services/${service.id}`,
@@ -30,7 +33,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 }
 
 export default function ServicePage() {
-  const { service, openNow, map, pageUrl } = useLoaderData<typeof loader>();
+  const { service, openNow, map, pageUrl, responsiveness } = useLoaderData<typeof loader>();
   const user = useRouteLoaderData<typeof rootLoader>("root")?.user;
   const canRefer = user?.role === "referrer" && service.acceptsProfessionalReferrals;
   const routes = [
@@ -90,6 +93,7 @@ export default function ServicePage() {
         </SummaryRow>
       </dl>
 
+      <ServiceResponsiveness stats={responsiveness} />
       <h2>How to get this support</h2>
       <ul>
         {routes.map((r) => (

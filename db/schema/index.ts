@@ -7,3 +7,4 @@ export * from "./jobs";
 export * from "./openreferral";
 export * from "./search";
 export * from "./referrals";
+export * from "./reports";

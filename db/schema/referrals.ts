@@ -1,6 +1,7 @@
 // Referrals: one row per (child, service) with its state, its history, messages and who has read what.
 // A send to several services makes several rows sharing a group id.
-import { bigserial, boolean, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, bigserial, boolean, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
 import { teams, users } from "./accounts";
 import { organisations, services } from "./directory";
 
@@ -79,6 +80,20 @@ export const referrals = pgTable(
     sentAt: timestamp("sent_at", { withTimezone: true }),
     firstResponseAt: timestamp("first_response_at", { withTimezone: true }),
     closedAt: timestamp("closed_at", { withTimezone: true }),
+
+    // Reporting (issue 6): the area the child lives in, taken from the postcode when the referral is sent, so
+    // figures by area survive anonymisation and never need the address itself.
+    wardCode: text("ward_code"),
+    postcodeSector: text("postcode_sector"),
+    anonymisedAt: timestamp("anonymised_at", { withTimezone: true }),
+    overdueNotifiedAt: timestamp("overdue_notified_at", { withTimezone: true }),
+    // Reporting (issue 6): kept by PostgreSQL itself from the columns above (functions in migration 0006), so the
+    // dashboard aggregates plain integers over a million rows instead of working them out per row, per query.
+    sentMonth: date("sent_month", { mode: "string" }).generatedAlwaysAs(sql`(date_trunc('month', (sent_at at time zone 'UTC')))::date`),
+    responseWorkingDays: integer("response_working_days").generatedAlwaysAs(sql`working_days_between(sent_at, first_response_at)`),
+    closeWorkingDays: integer("close_working_days").generatedAlwaysAs(sql`case when state = 'closed' then working_days_between(sent_at, closed_at) end`),
+    needMask: integer("need_mask").generatedAlwaysAs(sql`referral_need_mask(needs)`),
+    needOutcomeBits: bigint("need_outcome_bits", { mode: "number" }).generatedAlwaysAs(sql`referral_need_outcome_bits(need_outcomes)`),
   },
   (t) => [
     uniqueIndex("referrals_reference_key").on(t.reference),
@@ -87,6 +102,8 @@ export const referrals = pgTable(
     index("referrals_team_idx").on(t.teamId),
     index("referrals_group_idx").on(t.groupId),
     index("referrals_state_sent_idx").on(t.state, t.sentAt),
+    // Reporting (issue 6): two covering indexes made by hand in migration 0006 (drizzle cannot express INCLUDE):
+    // referrals_report_idx for date ranges, referrals_service_state_idx for per-service figures.
   ],
 );
 

@@ -112,6 +112,9 @@ export const ACCESS: Record<string, Access> = {
   "routes/coordinator.import.$id": { params: NO_SUCH_ID, get: { coordinator: "missing", default: "deny" }, post: COORDINATOR },
   "routes/coordinator.export._index": { get: COORDINATOR },
   "routes/coordinator.export.download": { get: COORDINATOR },
+  "routes/coordinator.reports": { get: COORDINATOR },
+  "routes/coordinator.gaps": { get: COORDINATOR },
+  "routes/coordinator_.reports.export.$table": { params: () => ({ table: "by-ward" }), get: COORDINATOR },
 };
 
 const WHO: Record<Exclude<Who, "public">, string> = {
