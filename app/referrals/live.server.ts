@@ -1,6 +1,6 @@
 // Live updates for open inboxes and referral pages. A change announces itself with NOTIFY inside its own
 // transaction, so the announcement goes out only if the change commits, and reaches every app server that
-// LISTENs (PostgreSQL) or this process (PGlite, which has its own listen/notify). See docs/decisions/0006.
+// LISTENs (PostgreSQL) or this process (PGlite, which has its own listen/notify). See docs/decisions/0011.
 import { EventEmitter } from "node:events";
 import { sql } from "drizzle-orm";
 import { type Database, databaseHandle } from "../db.server";
