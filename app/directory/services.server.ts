@@ -1,9 +1,9 @@
 // Reading the public directory. Every query here is limited to published, visible services
 // inside the SQL itself, so a caller cannot forget the check.
-import { and, asc, count, eq, ne, sql } from "drizzle-orm";
+import { and, asc, eq, ne, sql } from "drizzle-orm";
 import * as s from "../../db/schema";
 import { getDb } from "../db.server";
-import type { Capacity, ShanarriCode } from "./taxonomy";
+import type { ShanarriCode } from "./taxonomy";
 
 const publiclyVisible = and(eq(s.services.publication, "published"), ne(s.services.status, "inactive"));
 
@@ -13,51 +13,6 @@ const termCodes = (taxonomy: string) =>
     join ${s.taxonomyTerms} tt on tt.id = stt.taxonomy_term_id
     where stt.service_id = ${s.services.id} and tt.taxonomy = ${taxonomy}
     order by tt.code)`;
-
-export interface ServiceListItem {
-  id: string;
-  name: string;
-  summary: string;
-  organisationName: string;
-  shanarri: ShanarriCode[];
-  minAge: number | null;
-  maxAge: number | null;
-  capacity: Capacity;
-  typicalWaitWeeks: number | null;
-  status: "active" | "inactive" | "temporarily_closed";
-  acceptsSelfReferrals: boolean;
-  acceptsProfessionalReferrals: boolean;
-}
-
-export const PAGE_SIZE = 20;
-
-export async function listPublishedServices({ page = 1, pageSize = PAGE_SIZE }: { page?: number; pageSize?: number } = {}) {
-  const db = await getDb();
-  const [totals] = await db.select({ total: count() }).from(s.services).where(publiclyVisible);
-  const items = await db
-    .select({
-      id: s.services.id,
-      name: s.services.name,
-      summary: s.services.summary,
-      organisationName: s.organisations.name,
-      shanarri: termCodes("shanarri"),
-      minAge: s.services.minAge,
-      maxAge: s.services.maxAge,
-      capacity: s.services.capacity,
-      typicalWaitWeeks: s.services.typicalWaitWeeks,
-      status: s.services.status,
-      acceptsSelfReferrals: s.services.acceptsSelfReferrals,
-      acceptsProfessionalReferrals: s.services.acceptsProfessionalReferrals,
-    })
-    .from(s.services)
-    .innerJoin(s.organisations, eq(s.organisations.id, s.services.organisationId))
-    .where(publiclyVisible)
-    .orderBy(asc(s.services.name), asc(s.services.id))
-    .limit(pageSize)
-    .offset((page - 1) * pageSize);
-  const total = totals?.total ?? 0;
-  return { items: items as ServiceListItem[], total, page, pageCount: Math.max(1, Math.ceil(total / pageSize)) };
-}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,25 +1,15 @@
 // Does a service fit this child? Age on the day, area served, capacity and whether it takes referrals at all,
 // with plain reasons, and other services that do fit.
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import * as s from "../../db/schema";
 import { getDb } from "../db.server";
 import { formatAgeRange } from "../directory/format";
-
-let wardsByPostcode: Map<string, string> | undefined;
+import { lookUpPostcode } from "../geo/postcodes.server";
 
 /** The ward of a Dundee postcode (ONS NSPL, shipped in geodata/), or null when FORT does not know it. */
 export function wardOfPostcode(postcode: string): string | null {
-  if (!wardsByPostcode) {
-    wardsByPostcode = new Map();
-    const csv = readFileSync(path.resolve(process.cwd(), "geodata/dd_postcodes.csv"), "utf8");
-    for (const line of csv.split("\n").slice(1)) {
-      const cols = line.split(",");
-      if (cols[0] && cols[6]) wardsByPostcode.set(cols[0], cols[6]);
-    }
-  }
-  return wardsByPostcode.get(postcode.toUpperCase().replace(/\s+/g, " ").trim()) ?? null;
+  const found = lookUpPostcode(postcode);
+  return found && !found.approximate ? found.wardName : null;
 }
 
 // Services covering the whole council area carry the council's GSS code.
