@@ -203,6 +203,24 @@ async function rows<T>(query: SQL): Promise<T[]> {
   return Array.isArray(result) ? result : result.rows;
 }
 
+/** A result row as the list shows it (the same shape wherever the row came from). */
+function listItem(r: ListRow) {
+  return {
+    id: r.id,
+    name: r.name,
+    summary: r.summary,
+    organisationName: r.organisation_name,
+    shanarri: r.shanarri,
+    minAge: r.min_age,
+    maxAge: r.max_age,
+    capacity: r.capacity,
+    typicalWaitWeeks: r.typical_wait_weeks,
+    status: r.status,
+    acceptsSelfReferrals: r.accepts_self_referrals,
+    acceptsProfessionalReferrals: r.accepts_professional_referrals,
+  };
+}
+
 export async function searchServices(options: ServiceSearchOptions) {
   const pageSize = options.pageSize ?? SEARCH_PAGE_SIZE;
   const [counted] = await rows<{ total: number | string }>(buildServiceCountQuery(options.filters, options.bbox));
@@ -218,18 +236,7 @@ export async function searchServices(options: ServiceSearchOptions) {
       : await rows<ListRow>(buildServiceListQuery({ ...options, page, pageSize }));
   const points = await locationPoints(list.map((r) => r.id));
   const items: ServiceSearchItem[] = list.map((r) => ({
-    id: r.id,
-    name: r.name,
-    summary: r.summary,
-    organisationName: r.organisation_name,
-    shanarri: r.shanarri,
-    minAge: r.min_age,
-    maxAge: r.max_age,
-    capacity: r.capacity,
-    typicalWaitWeeks: r.typical_wait_weeks,
-    status: r.status,
-    acceptsSelfReferrals: r.accepts_self_referrals,
-    acceptsProfessionalReferrals: r.accepts_professional_referrals,
+    ...listItem(r),
     distanceMetres: r.distance_metres === null ? null : Number(r.distance_metres),
     points: points.get(r.id) ?? [],
   }));
@@ -356,23 +363,6 @@ export async function servicesByIds(ids: string[]) {
   const byId = new Map(list.map((r) => [r.id, r]));
   return ids.flatMap((id) => {
     const r = byId.get(id);
-    return r
-      ? [
-          {
-            id: r.id,
-            name: r.name,
-            summary: r.summary,
-            organisationName: r.organisation_name,
-            shanarri: r.shanarri,
-            minAge: r.min_age,
-            maxAge: r.max_age,
-            capacity: r.capacity,
-            typicalWaitWeeks: r.typical_wait_weeks,
-            status: r.status,
-            acceptsSelfReferrals: r.accepts_self_referrals,
-            acceptsProfessionalReferrals: r.accepts_professional_referrals,
-          },
-        ]
-      : [];
+    return r ? [listItem(r)] : [];
   });
 }
