@@ -1,4 +1,5 @@
-// Who may do what. Routes ask here; ownership is also enforced inside each domain query.
+// The route gate: who is signed in and whether their role may open the page at all. What they may see and change
+// once inside is the policy's business (app/auth/policy.server.ts), enforced by the domain functions.
 import type { CurrentUser, Role } from "./session.server";
 import { requireUser } from "./session.server";
 
@@ -11,13 +12,4 @@ export async function requireRole(request: Request, ...roles: Role[]): Promise<C
   const user = await requireUser(request);
   if (!roles.includes(user.role)) throw forbidden();
   return user;
-}
-
-/** Organisations whose services and referrals the user may manage. */
-export function managedOrganisationIds(user: CurrentUser): string[] {
-  return user.role === "provider" ? user.organisations.map((o) => o.id) : [];
-}
-
-export function isOrganisationAdmin(user: CurrentUser, organisationId: string): boolean {
-  return user.role === "provider" && user.organisations.some((o) => o.id === organisationId && o.isAdmin);
 }

@@ -1,8 +1,8 @@
 // Keeping records current: reminders at 5 and 6 months unchecked, one-click confirmation, the stale list.
-import { and, asc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, lte, sql } from "drizzle-orm";
 import * as s from "../../db/schema";
 import { audit } from "../audit/audit.server";
-import { managedOrganisationIds } from "../auth/permissions.server";
+import { serviceEditScope } from "../auth/policy.server";
 import type { CurrentUser } from "../auth/session.server";
 import { clock } from "../clock.server";
 import { config } from "../config.server";
@@ -103,13 +103,13 @@ export async function confirmByToken(token: string): Promise<{ ok: boolean; name
 
 /** A signed-in provider confirms nothing has changed. */
 export async function confirmServiceChecked(user: CurrentUser, serviceId: string) {
-  const orgs = managedOrganisationIds(user);
-  if (orgs.length === 0) return false;
+  // Confirming is the provider's word that their record is current; coordinators approve, they do not confirm.
+  if (user.role !== "provider") return false;
   const db = await getDb();
   const [service] = await db
     .select({ id: s.services.id })
     .from(s.services)
-    .where(and(eq(s.services.id, serviceId), inArray(s.services.organisationId, orgs)));
+    .where(and(eq(s.services.id, serviceId), serviceEditScope(user)));
   if (!service) return false;
   await markChecked(serviceId, user.id, "provider");
   return true;

@@ -3,24 +3,21 @@
 import { and, asc, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import * as s from "../../db/schema";
 import { audit } from "../audit/audit.server";
-import { managedOrganisationIds } from "../auth/permissions.server";
+import { assertMay, mayEditService, serviceEditScope } from "../auth/policy.server";
 import type { CurrentUser } from "../auth/session.server";
 import { clock } from "../clock.server";
 import { type Database, getDb } from "../db.server";
 import { queueMail } from "../mail/mail.server";
 import { config } from "../config.server";
+import { Conflict, NotFound } from "../domain/errors";
 import { clearMapCache } from "./map-cache.server";
 import type { ServiceForm } from "./service-form";
 import type { CategoryCode, ShanarriCode } from "./taxonomy";
 
 const today = () => clock.now().toISOString().slice(0, 10);
 
-/** Services the caller may edit: their organisations' (providers) or all (coordinators). */
-function editableBy(user: CurrentUser) {
-  if (user.role === "coordinator") return sql`true`;
-  const orgs = managedOrganisationIds(user);
-  return orgs.length ? inArray(s.services.organisationId, orgs) : sql`false`;
-}
+/** Services the caller may edit (the policy's rule, as SQL). */
+const editableBy = serviceEditScope;
 
 export async function listManagedServices(user: CurrentUser) {
   const db = await getDb();
@@ -140,7 +137,7 @@ export async function getServiceForEditing(user: CurrentUser, serviceId: string)
 
 /** Locations a provider can choose for a new service in one of their organisations. */
 export async function organisationLocations(user: CurrentUser, organisationId: string) {
-  if (user.role !== "coordinator" && !managedOrganisationIds(user).includes(organisationId)) return null;
+  if (!mayEditService(user, { organisationId })) return null;
   const db = await getDb();
   return db
     .select({ id: s.locations.id, name: s.locations.name, postcode: s.locations.postcode })
@@ -177,7 +174,7 @@ export async function proposeServiceChange(user: CurrentUser, serviceId: string,
 
 /** A new service: hidden from the public until a coordinator approves its first version. */
 export async function createService(user: CurrentUser, organisationId: string, form: ServiceForm, ip: string): Promise<ProposalResult> {
-  if (user.role !== "coordinator" && !managedOrganisationIds(user).includes(organisationId)) return { ok: false, field: "form", message: "You cannot add services to this organisation." };
+  if (!mayEditService(user, { organisationId })) return { ok: false, field: "form", message: "You cannot add services to this organisation." };
   const db = await getDb();
   return db.transaction(async (tx) => {
     if (!(await locationBelongsTo(tx, form.locationId, organisationId))) return { ok: false as const, field: "locationId" as const, message: "Choose one of your organisation's locations" };
@@ -247,6 +244,7 @@ export async function importedServicesAwaitingApproval() {
 
 /** Publishes an imported service as it is, or sends it back to draft. */
 export async function decideImportedService(coordinator: CurrentUser, serviceId: string, decision: "approve" | "reject", ip: string): Promise<DecisionResult> {
+  assertMay(coordinator, "services.approve");
   const db = await getDb();
   return db.transaction(async (tx) => {
     const [service] = await tx
@@ -254,7 +252,7 @@ export async function decideImportedService(coordinator: CurrentUser, serviceId:
       .set(decision === "approve" ? { publication: "published", lastCheckedOn: today(), updatedAt: clock.now() } : { publication: "draft", updatedAt: clock.now() })
       .where(and(eq(s.services.id, serviceId), eq(s.services.publication, "awaiting_approval")))
       .returning({ name: s.services.name });
-    if (!service) return { ok: false as const, message: "This service is no longer waiting for approval." };
+    if (!service) throw new Conflict("This service is no longer waiting for approval.");
     clearMapCache();
     await audit({ actorId: coordinator.id, action: "service_approved", subjectType: "service", subjectId: serviceId, ip, details: { decision, imported: true } }, tx);
     return { ok: true as const, message: decision === "approve" ? `${service.name} is published.` : `${service.name} was set back to draft.` };
@@ -263,15 +261,16 @@ export async function decideImportedService(coordinator: CurrentUser, serviceId:
 
 /** A pending revision beside the service's current record, for the coordinator's decision. */
 export async function revisionForReview(coordinator: CurrentUser, revisionId: string) {
+  assertMay(coordinator, "services.approve");
   const db = await getDb();
   const [revision] = await db
     .select({ id: s.serviceRevisions.id, serviceId: s.serviceRevisions.serviceId, status: s.serviceRevisions.status, submittedAt: s.serviceRevisions.submittedAt, submittedBy: s.users.name })
     .from(s.serviceRevisions)
     .leftJoin(s.users, eq(s.users.id, s.serviceRevisions.submittedBy))
     .where(eq(s.serviceRevisions.id, revisionId));
-  if (!revision) return null;
+  if (!revision) throw new NotFound("That change could not be found.");
   const editing = await getServiceForEditing(coordinator, revision.serviceId);
-  if (!editing) return null;
+  if (!editing) throw new NotFound("That change could not be found.");
   const [proposedRow] = await db.select({ proposed: s.serviceRevisions.proposed }).from(s.serviceRevisions).where(eq(s.serviceRevisions.id, revisionId));
   return { revision, service: editing.service, current: editing.current, proposed: proposedRow!.proposed as unknown as ServiceForm, locations: editing.locations };
 }
@@ -313,9 +312,11 @@ async function applyForm(tx: Database, serviceId: string, form: ServiceForm) {
   await tx.insert(s.serviceAtLocations).values({ serviceId, locationId: form.locationId }).onConflictDoNothing();
 }
 
-export type DecisionResult = { ok: true; message: string } | { ok: false; message: string };
+/** What a decision did, for the coordinator's notice; a refusal is thrown (Forbidden, Conflict). */
+export type DecisionResult = { ok: true; message: string };
 
 export async function decideRevision(coordinator: CurrentUser, revisionId: string, decision: "approve" | "reject", note: string | null, ip: string): Promise<DecisionResult> {
+  assertMay(coordinator, "services.approve");
   const db = await getDb();
   return db.transaction(async (tx) => {
     const [revision] = await tx
@@ -323,7 +324,7 @@ export async function decideRevision(coordinator: CurrentUser, revisionId: strin
       .from(s.serviceRevisions)
       .where(eq(s.serviceRevisions.id, revisionId))
       .for("update");
-    if (!revision || revision.status !== "pending") return { ok: false as const, message: "This change has already been decided or replaced by a newer one." };
+    if (!revision || revision.status !== "pending") throw new Conflict("This change has already been decided or replaced by a newer one.");
     const form = revision.proposed as unknown as ServiceForm;
     if (decision === "approve") {
       await applyForm(tx, revision.serviceId, form);

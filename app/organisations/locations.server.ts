@@ -1,21 +1,20 @@
 // Providers keep their organisation's buildings up to date. An address is placed on the map from its postcode
 // (open data, no outside service), and changes show at once: they are facts about a building, not a service's offer.
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import * as s from "../../db/schema";
 import { audit } from "../audit/audit.server";
-import { managedOrganisationIds } from "../auth/permissions.server";
+import { locationEditScope, mayEditLocation } from "../auth/policy.server";
 import type { CurrentUser } from "../auth/session.server";
 import { clock } from "../clock.server";
 import { getDb } from "../db.server";
+import { NotFound, Refused } from "../domain/errors";
 import { clearMapCache } from "../directory/map-cache.server";
 import { listAreas } from "../geo/areas.server";
 import { lookUpPostcode } from "../geo/postcodes.server";
 import type { LocationForm } from "./location-form";
 
-function ownedBy(user: CurrentUser) {
-  const orgs = managedOrganisationIds(user);
-  return orgs.length ? inArray(s.locations.organisationId, orgs) : sql`false`;
-}
+/** Locations the user keeps (the policy's rule, as SQL). */
+const ownedBy = locationEditScope;
 
 export async function listManagedLocations(user: CurrentUser) {
   const db = await getDb();
@@ -41,20 +40,20 @@ export async function getLocationForEditing(user: CurrentUser, locationId: strin
   return row ? { ...row, accessibility: row.accessibility as LocationForm["accessibility"] } : null;
 }
 
-type Placed = { ok: true; postcode: string; latitude: number; longitude: number; wardCode: string | null; wardName: string | null } | { ok: false; message: string };
-
-function place(postcode: string): Placed {
+function place(postcode: string) {
   const found = lookUpPostcode(postcode);
-  if (!found || found.approximate) return { ok: false, message: "We could not find that postcode. Check it, or enter a full postcode like DD1 4HN" };
+  if (!found || found.approximate) throw Refused.field("postcode", "We could not find that postcode. Check it, or enter a full postcode like DD1 4HN");
   const ward = found.wardName ? listAreas().find((a) => a.name === found.wardName) : undefined;
-  return { ok: true, postcode: found.postcode, latitude: found.latitude, longitude: found.longitude, wardCode: ward?.code ?? null, wardName: found.wardName };
+  return { postcode: found.postcode, latitude: found.latitude, longitude: found.longitude, wardCode: ward?.code ?? null, wardName: found.wardName };
 }
 
-export type LocationResult = { ok: true; id: string } | { ok: false; field: "postcode" | "form"; message: string };
+/** Which location: an existing one by id, or a new one in a named organisation (never guessed from memberships). */
+export type LocationTarget = { locationId: string } | { organisationId: string };
 
-export async function saveLocation(user: CurrentUser, locationId: string | null, form: LocationForm, ip: string): Promise<LocationResult> {
+/** Saves a location the user keeps. Refused on the postcode field when it cannot be placed; NotFound when not theirs. */
+export async function saveLocation(user: CurrentUser, target: LocationTarget, form: LocationForm, ip: string): Promise<{ id: string }> {
+  if ("organisationId" in target && !mayEditLocation(user, target)) throw new NotFound("You cannot add locations to that organisation.");
   const placed = place(form.postcode);
-  if (!placed.ok) return { ok: false, field: "postcode", message: placed.message };
   const values = {
     name: form.name,
     address1: form.address1,
@@ -69,18 +68,15 @@ export async function saveLocation(user: CurrentUser, locationId: string | null,
   };
   const db = await getDb();
   let id: string | undefined;
-  if (locationId) {
-    const [row] = await db.update(s.locations).set(values).where(and(eq(s.locations.id, locationId), ownedBy(user))).returning({ id: s.locations.id });
+  if ("locationId" in target) {
+    const [row] = await db.update(s.locations).set(values).where(and(eq(s.locations.id, target.locationId), ownedBy(user))).returning({ id: s.locations.id });
     id = row?.id;
   } else {
-    const organisationId = managedOrganisationIds(user)[0];
-    if (organisationId) {
-      const [row] = await db.insert(s.locations).values({ ...values, organisationId }).returning({ id: s.locations.id });
-      id = row?.id;
-    }
+    const [row] = await db.insert(s.locations).values({ ...values, organisationId: target.organisationId }).returning({ id: s.locations.id });
+    id = row?.id;
   }
-  if (!id) return { ok: false, field: "form", message: "You cannot change this location." };
+  if (!id) throw new NotFound("You cannot change this location.");
   await audit({ actorId: user.id, action: "location_saved", subjectType: "location", subjectId: id, ip, details: { postcode: placed.postcode } });
   clearMapCache();
-  return { ok: true, id };
+  return { id };
 }

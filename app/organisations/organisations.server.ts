@@ -1,10 +1,12 @@
 // Organisations: registered by anyone (pending), created or approved by coordinators; admins manage their staff.
+// Every function acting for someone takes the actor first and checks it against the policy; refusals are thrown.
 import { and, asc, count, eq, sql } from "drizzle-orm";
 import * as s from "../../db/schema";
 import { audit } from "../audit/audit.server";
-import { isOrganisationAdmin } from "../auth/permissions.server";
+import { assertMay, mayAdministerOrganisation } from "../auth/policy.server";
 import type { CurrentUser } from "../auth/session.server";
 import { getDb } from "../db.server";
+import { Conflict, Forbidden, NotFound, Refused } from "../domain/errors";
 import { inviteUser } from "../users/invitations.server";
 
 export interface OrganisationInput {
@@ -16,7 +18,8 @@ export interface OrganisationInput {
   intakeEmail?: string | null;
 }
 
-export async function listOrganisations() {
+export async function listOrganisations(actor: CurrentUser) {
+  assertMay(actor, "organisations.list");
   const db = await getDb();
   return db
     .select({
@@ -42,22 +45,23 @@ async function nameTaken(name: string) {
   return (row?.n ?? 0) > 0;
 }
 
-export type OrganisationResult = { ok: true; id: string } | { ok: false; field: "name"; message: string };
+export type OrganisationResult = { id: string };
 
-/** A coordinator adds an organisation directly: it is approved at once. */
+/** A coordinator adds an organisation directly: it is approved at once. A taken name is refused on its field. */
 export async function createOrganisation(actor: CurrentUser, input: OrganisationInput, ip: string): Promise<OrganisationResult> {
-  if (await nameTaken(input.name)) return { ok: false, field: "name", message: "An organisation with this name is already on FORT" };
+  assertMay(actor, "organisations.create");
+  if (await nameTaken(input.name)) throw Refused.field("name", "An organisation with this name is already on FORT");
   const db = await getDb();
   return db.transaction(async (tx) => {
     const [org] = await tx.insert(s.organisations).values({ ...input, name: input.name.trim(), status: "approved" }).returning({ id: s.organisations.id });
     await audit({ actorId: actor.id, action: "organisation_created", subjectType: "organisation", subjectId: org!.id, ip }, tx);
-    return { ok: true as const, id: org!.id };
+    return { id: org!.id };
   });
 }
 
 /** Anyone may ask for their organisation to be listed; it waits for a coordinator. */
 export async function registerOrganisation(input: OrganisationInput & { contactName: string }, ip: string): Promise<OrganisationResult> {
-  if (await nameTaken(input.name)) return { ok: false, field: "name", message: "An organisation with this name is already on FORT or waiting for approval" };
+  if (await nameTaken(input.name)) throw Refused.field("name", "An organisation with this name is already on FORT or waiting for approval");
   const db = await getDb();
   const { contactName, ...org } = input;
   return db.transaction(async (tx) => {
@@ -66,11 +70,12 @@ export async function registerOrganisation(input: OrganisationInput & { contactN
       .values({ ...org, name: org.name.trim(), status: "pending", description: `${org.description}`.trim() })
       .returning({ id: s.organisations.id });
     await audit({ actorId: null, action: "organisation_created", subjectType: "organisation", subjectId: row!.id, ip, details: { registeredBy: contactName, pending: true } }, tx);
-    return { ok: true as const, id: row!.id };
+    return { id: row!.id };
   });
 }
 
-export async function pendingOrganisations() {
+export async function pendingOrganisations(actor: CurrentUser) {
+  assertMay(actor, "organisations.approve");
   const db = await getDb();
   return db
     .select({ id: s.organisations.id, name: s.organisations.name, description: s.organisations.description, email: s.organisations.email, createdAt: s.organisations.createdAt })
@@ -80,22 +85,23 @@ export async function pendingOrganisations() {
 }
 
 /** Approves a pending organisation and invites its contact as the organisation's first admin. */
-export async function approveOrganisation(actor: CurrentUser, organisationId: string, contactName: string, ip: string) {
+export async function approveOrganisation(actor: CurrentUser, organisationId: string, contactName: string, ip: string): Promise<{ ok: true; message: string }> {
+  assertMay(actor, "organisations.approve");
   const db = await getDb();
   const [org] = await db
     .update(s.organisations)
     .set({ status: "approved", updatedAt: sql`now()` })
     .where(and(eq(s.organisations.id, organisationId), eq(s.organisations.status, "pending")))
     .returning({ id: s.organisations.id, name: s.organisations.name, email: s.organisations.email });
-  if (!org) return { ok: false as const, message: "That organisation is not waiting for approval." };
+  if (!org) throw new Conflict("That organisation is not waiting for approval.");
   await audit({ actorId: actor.id, action: "organisation_approved", subjectType: "organisation", subjectId: org.id, ip });
   if (org.email) await inviteUser(actor, { email: org.email, name: contactName || org.name, role: "provider", organisationId: org.id, isAdmin: true }, ip);
   return { ok: true as const, message: `${org.name} is approved${org.email ? ` and ${org.email} has been invited as its admin` : ""}.` };
 }
 
-/** Staff of an organisation, for its admins and coordinators only (checked in the query's caller and here). */
+/** Staff of an organisation, for its admins and coordinators only. */
 export async function organisationMembers(actor: CurrentUser, organisationId: string) {
-  if (actor.role !== "coordinator" && !isOrganisationAdmin(actor, organisationId)) return null;
+  if (!mayAdministerOrganisation(actor, organisationId)) throw new NotFound("We could not find that organisation, or you do not administer it.");
   const db = await getDb();
   return db
     .select({ id: s.users.id, name: s.users.name, email: s.users.email, isAdmin: s.memberships.isAdmin, active: s.users.active })
@@ -105,15 +111,15 @@ export async function organisationMembers(actor: CurrentUser, organisationId: st
     .orderBy(asc(s.users.name));
 }
 
-export async function removeMember(actor: CurrentUser, organisationId: string, userId: string, ip: string) {
-  if (actor.role !== "coordinator" && !isOrganisationAdmin(actor, organisationId)) return { ok: false as const, message: "You do not administer this organisation." };
-  if (actor.id === userId) return { ok: false as const, message: "You cannot remove yourself; ask another admin or a coordinator." };
+export async function removeMember(actor: CurrentUser, organisationId: string, userId: string, ip: string): Promise<{ ok: true; message: string }> {
+  if (!mayAdministerOrganisation(actor, organisationId)) throw new Forbidden("You do not administer this organisation.");
+  if (actor.id === userId) throw new Refused("You cannot remove yourself; ask another admin or a coordinator.");
   const db = await getDb();
   const removed = await db
     .delete(s.memberships)
     .where(and(eq(s.memberships.organisationId, organisationId), eq(s.memberships.userId, userId)))
     .returning({ userId: s.memberships.userId });
-  if (removed.length === 0) return { ok: false as const, message: "That person is not a member of this organisation." };
+  if (removed.length === 0) throw new NotFound("That person is not a member of this organisation.");
   await audit({ actorId: actor.id, action: "role_changed", subjectType: "user", subjectId: userId, ip, details: { removedFrom: organisationId } });
   return { ok: true as const, message: "They no longer have access to this organisation." };
 }

@@ -8,14 +8,19 @@ import { WEEKDAYS, formatAgeRange } from "~/directory/format";
 import { decideRevision, revisionForReview } from "~/directory/service-editing.server";
 import type { ServiceForm } from "~/directory/service-form";
 import { isUuid } from "~/directory/services.server";
+import { refusalOf } from "~/domain/refusal.server";
 import { CATEGORIES, SHANARRI } from "~/directory/taxonomy";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const me = await requireRole(request, "coordinator");
-  const review = isUuid(params.id) ? await revisionForReview(me, params.id) : null;
-  if (!review) throw new Response("That change could not be found.", { status: 404 });
-  return review;
+  if (!isUuid(params.id)) throw new Response("That change could not be found.", { status: 404 });
+  try {
+    return await revisionForReview(me, params.id);
+  } catch (error) {
+    const refusal = refusalOf(error);
+    throw new Response(refusal.message, { status: refusal.status });
+  }
 }
 
 const decisionSchema = z.object({ decision: z.enum(["approve", "reject"]), note: z.string().trim().max(1000).optional() });
@@ -26,8 +31,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const parsed = decisionSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success || !isUuid(params.id)) return data({ ok: false, message: "Choose approve or send back." }, { status: 400 });
   if (parsed.data.decision === "reject" && !parsed.data.note) return data({ ok: false, message: "Say what needs to change, so the provider can fix it." }, { status: 400 });
-  const result = await decideRevision(me, params.id, parsed.data.decision, parsed.data.note || null, clientIp(request));
-  if (!result.ok) return data(result, { status: 409 });
+  try {
+    await decideRevision(me, params.id, parsed.data.decision, parsed.data.note || null, clientIp(request));
+  } catch (error) {
+    const refusal = refusalOf(error);
+    return data({ ok: false, message: refusal.message }, { status: refusal.status });
+  }
   throw redirect("/coordinator/approvals");
 }
 

@@ -5,12 +5,13 @@ import { z } from "zod";
 import { requireRole } from "~/auth/permissions.server";
 import { Notice } from "~/components/Notice";
 import { decideImportedService, importedServicesAwaitingApproval, pendingServiceRevisions } from "~/directory/service-editing.server";
+import { refusalOf } from "~/domain/refusal.server";
 import { pendingOrganisations } from "~/organisations/organisations.server";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, "coordinator");
-  const [revisions, imported, organisations] = await Promise.all([pendingServiceRevisions(), importedServicesAwaitingApproval(), pendingOrganisations()]);
+  const me = await requireRole(request, "coordinator");
+  const [revisions, imported, organisations] = await Promise.all([pendingServiceRevisions(), importedServicesAwaitingApproval(), pendingOrganisations(me)]);
   return { revisions, imported, organisations };
 }
 
@@ -21,8 +22,12 @@ export async function action({ request }: ActionFunctionArgs) {
   const me = await requireRole(request, "coordinator");
   const parsed = importedDecisionSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return data({ ok: false, message: "That request was not understood. Reload the page and try again." }, { status: 400 });
-  const result = await decideImportedService(me, parsed.data.serviceId, parsed.data.decision, clientIp(request));
-  return data(result, { status: result.ok ? 200 : 409 });
+  try {
+    return data(await decideImportedService(me, parsed.data.serviceId, parsed.data.decision, clientIp(request)));
+  } catch (error) {
+    const refusal = refusalOf(error);
+    return data({ ok: false as const, message: refusal.message }, { status: refusal.status });
+  }
 }
 
 const when = (d: string | Date) => new Date(d).toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric" });

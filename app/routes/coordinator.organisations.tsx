@@ -7,13 +7,14 @@ import { z } from "zod";
 import { requireRole } from "~/auth/permissions.server";
 import { ErrorSummary, TextAreaField, TextField, summariseErrors } from "~/components/forms";
 import { Notice } from "~/components/Notice";
+import { refusalOf, replyErrorsOf } from "~/domain/refusal.server";
 import { organisationSchema } from "~/organisations/forms";
 import { approveOrganisation, createOrganisation, listOrganisations } from "~/organisations/organisations.server";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, "coordinator");
-  return { organisations: await listOrganisations() };
+  const me = await requireRole(request, "coordinator");
+  return { organisations: await listOrganisations(me) };
 }
 
 const approveSchema = z.object({ intent: z.literal("approve"), organisationId: z.string().uuid(), contactName: z.string().trim().max(120).default("") });
@@ -25,13 +26,21 @@ export async function action({ request }: ActionFunctionArgs) {
   if (formData.get("intent") === "approve") {
     const parsed = approveSchema.safeParse(Object.fromEntries(formData));
     if (!parsed.success) return data({ notice: { ok: false, message: "That request was not understood." }, result: undefined }, { status: 400 });
-    const notice = await approveOrganisation(me, parsed.data.organisationId, parsed.data.contactName, clientIp(request));
-    return data({ notice, result: undefined }, { status: notice.ok ? 200 : 409 });
+    try {
+      return data({ notice: await approveOrganisation(me, parsed.data.organisationId, parsed.data.contactName, clientIp(request)), result: undefined });
+    } catch (error) {
+      const refusal = refusalOf(error);
+      return data({ notice: { ok: false, message: refusal.message }, result: undefined }, { status: refusal.status });
+    }
   }
   const submission = parseWithZod(formData, { schema: organisationSchema });
   if (submission.status !== "success") return data({ notice: null, result: submission.reply() }, { status: 400 });
-  const created = await createOrganisation(me, submission.value, clientIp(request));
-  if (!created.ok) return data({ notice: null, result: submission.reply({ fieldErrors: { [created.field]: [created.message] } }) }, { status: 400 });
+  try {
+    await createOrganisation(me, submission.value, clientIp(request));
+  } catch (error) {
+    const refusal = refusalOf(error);
+    return data({ notice: null, result: submission.reply(replyErrorsOf(refusal)) }, { status: refusal.status });
+  }
   return { notice: { ok: true, message: `${submission.value.name} has been added.` }, result: submission.reply({ resetForm: true }) };
 }
 

@@ -4,13 +4,14 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireRole } from "~/auth/permissions.server";
 import { Notice } from "~/components/Notice";
+import { refusalOf } from "~/domain/refusal.server";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
 import { changeRole, listUsers, setUserActive } from "~/users/users.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const me = await requireRole(request, "coordinator");
   const invited = new URL(request.url).searchParams.get("invited");
-  return { users: await listUsers(), me: me.id, invited };
+  return { users: await listUsers(me), me: me.id, invited };
 }
 
 const userActionSchema = z.discriminatedUnion("intent", [
@@ -25,11 +26,16 @@ export async function action({ request }: ActionFunctionArgs) {
   const parsed = userActionSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return data({ ok: false, message: "That request was not understood. Reload the page and try again." }, { status: 400 });
   const input = parsed.data;
-  const result =
-    input.intent === "role"
-      ? await changeRole(me, input.userId, input.role, clientIp(request))
-      : await setUserActive(me, input.userId, input.intent === "reactivate", clientIp(request));
-  return data(result, { status: result.ok ? 200 : 400 });
+  try {
+    return data(
+      input.intent === "role"
+        ? await changeRole(me, input.userId, input.role, clientIp(request))
+        : await setUserActive(me, input.userId, input.intent === "reactivate", clientIp(request)),
+    );
+  } catch (error) {
+    const refusal = refusalOf(error);
+    return data({ ok: false as const, message: refusal.message }, { status: refusal.status });
+  }
 }
 
 const ROLE_LABEL = { coordinator: "Coordinator", referrer: "Referrer", provider: "Provider" } as const;

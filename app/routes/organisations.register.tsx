@@ -5,6 +5,7 @@ import { data } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
 import { ErrorSummary, TextAreaField, TextField, summariseErrors } from "~/components/forms";
 import { registrationSchema } from "~/organisations/forms";
+import { refusalOf, replyErrorsOf } from "~/domain/refusal.server";
 import { registerOrganisation } from "~/organisations/organisations.server";
 import { LINK_REQUESTS_PER_IP, checkRate, recordFailure, retryMessage } from "~/security/rate-limit.server";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
@@ -20,8 +21,12 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!rate.allowed) return data({ result: submission.reply({ formErrors: [retryMessage(rate.retryAfterSeconds)] }), done: false }, { status: 429 });
   await recordFailure(`register:ip:${ip}`);
   const { fax: _honeypot, ...input } = submission.value;
-  const result = await registerOrganisation(input, ip);
-  if (!result.ok) return data({ result: submission.reply({ fieldErrors: { [result.field]: [result.message] } }), done: false }, { status: 400 });
+  try {
+    await registerOrganisation(input, ip);
+  } catch (error) {
+    const refusal = refusalOf(error);
+    return data({ result: submission.reply(replyErrorsOf(refusal)), done: false }, { status: refusal.status });
+  }
   return { result: submission.reply(), done: true };
 }
 

@@ -4,7 +4,7 @@ import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import * as s from "../../db/schema";
 import { audit } from "../audit/audit.server";
 import { hashPassword } from "../auth/password.server";
-import { isOrganisationAdmin } from "../auth/permissions.server";
+import { mayAdministerOrganisation } from "../auth/policy.server";
 import type { CurrentUser, Role } from "../auth/session.server";
 import { clock } from "../clock.server";
 import { config } from "../config.server";
@@ -29,7 +29,7 @@ export async function inviteUser(actor: CurrentUser, input: InvitationInput, ip:
   const byCoordinator = actor.role === "coordinator";
   if (!byCoordinator) {
     // Organisation admins may only invite provider staff to their own organisation.
-    if (input.role !== "provider" || !input.organisationId || !isOrganisationAdmin(actor, input.organisationId)) {
+    if (input.role !== "provider" || !input.organisationId || !mayAdministerOrganisation(actor, input.organisationId)) {
       return { ok: false, field: "form", message: "You can only invite staff to an organisation you administer." };
     }
   }
