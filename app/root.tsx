@@ -6,7 +6,7 @@ import designSystemCss from "@scottish-government/design-system/dist/css/design-
 import appCss from "./styles/app.css?url";
 import { readSession } from "./auth/session.server";
 import { LiveUpdates } from "./referrals/components";
-import { unreadCount } from "./referrals/referrals.server";
+import { unreadCount } from "./referrals/queries.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, setCookie } = await readSession(request);

@@ -1,6 +1,8 @@
 // Postcode look-ups from the open data in geodata/ (ONS NSPL, OGL v3): a point and, for DD postcodes, the ward.
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { listAreas } from "./areas.server";
+import { normalisePostcode, sectorOfPostcode } from "./postcode";
 
 export interface PostcodePoint {
   postcode: string;
@@ -33,14 +35,7 @@ function load() {
   return tables;
 }
 
-/** "dd4 6qd" → "DD4 6QD"; null when it does not look like a UK postcode or district. */
-export function normalisePostcode(input: string): string | null {
-  const compact = input.replace(/\s+/g, "").toUpperCase();
-  const full = /^([A-Z]{1,2}\d[A-Z\d]?)(\d[A-Z]{2})$/.exec(compact);
-  if (full) return `${full[1]} ${full[2]}`;
-  if (/^[A-Z]{1,2}\d[A-Z\d]?$/.test(compact)) return compact;
-  return null;
-}
+export { normalisePostcode, sectorOfPostcode } from "./postcode";
 
 export function lookUpPostcode(input: string): PostcodePoint | null {
   const postcode = normalisePostcode(input);
@@ -51,4 +46,21 @@ export function lookUpPostcode(input: string): PostcodePoint | null {
   const district = outcodes.get(postcode.split(" ")[0]!);
   if (district) return { postcode, latitude: district.lat, longitude: district.lng, wardName: null, approximate: true };
   return null;
+}
+
+/** The ward of a Dundee postcode (ONS NSPL, shipped in geodata/), or null when FORT does not know it. */
+export function wardOfPostcode(postcode: string): string | null {
+  const found = lookUpPostcode(postcode);
+  return found && !found.approximate ? found.wardName : null;
+}
+
+/**
+ * Where a referral comes from, for reporting only: the ward and postcode sector of the child's postcode at send
+ * time. Never finer than a sector (a few thousand addresses), so no report can point at a household.
+ */
+export function referralArea(postcode: string | null | undefined): { wardCode: string | null; postcodeSector: string | null } {
+  if (!postcode) return { wardCode: null, postcodeSector: null };
+  const wardName = wardOfPostcode(postcode);
+  const ward = wardName ? listAreas().find((w) => w.name === wardName) : undefined;
+  return { wardCode: ward?.code ?? null, postcodeSector: sectorOfPostcode(postcode) };
 }

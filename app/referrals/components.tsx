@@ -4,7 +4,7 @@ import { useEffect, useRef, useState, type ReactNode } from "react";
 import { SHANARRI } from "~/directory/taxonomy";
 import { CLOSE_OUTCOMES, DECLINE_REASONS, NEED_OUTCOMES, STATE_LABELS, type ReferralState } from "./state-machine";
 import { URGENCY_LABELS } from "./forms";
-import { describeAge } from "./working-days";
+import { describeAge } from "../calendar/working-days";
 
 const STATE_TAG: Record<ReferralState, string> = {
   draft: "ds_tag--grey",

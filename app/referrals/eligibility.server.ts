@@ -4,13 +4,7 @@ import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import * as s from "../../db/schema";
 import { getDb } from "../db.server";
 import { formatAgeRange } from "../directory/format";
-import { lookUpPostcode } from "../geo/postcodes.server";
-
-/** The ward of a Dundee postcode (ONS NSPL, shipped in geodata/), or null when FORT does not know it. */
-export function wardOfPostcode(postcode: string): string | null {
-  const found = lookUpPostcode(postcode);
-  return found && !found.approximate ? found.wardName : null;
-}
+import { wardOfPostcode } from "../geo/postcodes.server";
 
 // Services covering the whole council area carry the council's GSS code.
 const WHOLE_AREA_CODES = new Set(["S12000042"]);

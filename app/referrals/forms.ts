@@ -1,6 +1,7 @@
 // Referral form schemas, shared by the browser (instant feedback) and the server (the real check).
 import { z } from "zod";
 import { SHANARRI, SHANARRI_CODES, type ShanarriCode } from "~/directory/taxonomy";
+import { UK_POSTCODE } from "~/geo/postcode";
 import { CLOSE_OUTCOMES, DECLINE_REASONS, NEED_OUTCOMES, type ReferralAction } from "./state-machine";
 
 const required = (message: string, max = 200) =>
@@ -11,11 +12,6 @@ const required = (message: string, max = 200) =>
     .max(max, `Must be ${max} characters or fewer`);
 const optional = (max = 2000) => z.string().trim().max(max, `Must be ${max} characters or fewer`).optional();
 
-const UK_POSTCODE = /^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$/;
-export function normalisePostcode(value: string): string {
-  const m = value.toUpperCase().replace(/\s+/g, " ").trim().match(UK_POSTCODE);
-  return m ? `${m[1]} ${m[2]}` : value.trim().toUpperCase();
-}
 
 const isoDate = (requiredMessage: string) =>
   z

@@ -1,11 +1,11 @@
-// Where a referral comes from, for reporting only: the ward and postcode sector of the child's postcode.
-// Never finer than a sector (a few thousand addresses), so no report can point at a household.
+// Wards for reports and the gap map, and filling the area of referrals sent before areas were recorded.
+// The area of one postcode is geography's (app/geo/postcodes.server.ts: referralArea).
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { and, isNotNull, isNull, eq, sql } from "drizzle-orm";
 import * as s from "../../db/schema";
 import { getDb } from "../db.server";
-import { wardOfPostcode } from "../referrals/eligibility.server";
+import { referralArea } from "../geo/postcodes.server";
 
 export interface Ward {
   code: string;
@@ -38,21 +38,6 @@ export function wards(): Ward[] {
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-const UK_POSTCODE = /^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9])[A-Z]{2}$/;
-
-/** The postcode sector ("DD2 4") of a full postcode, or null when it is not one. */
-export function sectorOfPostcode(postcode: string): string | null {
-  const m = postcode.toUpperCase().replace(/\s+/g, "").match(UK_POSTCODE);
-  return m ? `${m[1]} ${m[2]}` : null;
-}
-
-/** The columns a referral carries for reporting, from the child's postcode at send time. */
-export function referralArea(postcode: string | null | undefined): { wardCode: string | null; postcodeSector: string | null } {
-  if (!postcode) return { wardCode: null, postcodeSector: null };
-  const wardName = wardOfPostcode(postcode);
-  const ward = wardName ? wards().find((w) => w.name === wardName) : undefined;
-  return { wardCode: ward?.code ?? null, postcodeSector: sectorOfPostcode(postcode) };
-}
 
 /** Fills the area of referrals sent before areas were recorded. Idempotent; returns how many it filled. */
 export async function backfillReferralAreas(batch = 1000): Promise<number> {

@@ -5,7 +5,7 @@ import { clock } from "../clock.server";
 import { config } from "../config.server";
 import { getDb } from "../db.server";
 import { queueMail } from "../mail/mail.server";
-import { overdueCutoff } from "../referrals/working-days";
+import { overdueCutoff } from "../calendar/working-days";
 
 export async function flagOverdueReferrals(): Promise<number> {
   const now = clock.now();

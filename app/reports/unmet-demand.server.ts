@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import * as s from "../../db/schema";
 import { getDb } from "../db.server";
-import { referralArea } from "./areas.server";
+import { referralArea } from "../geo/postcodes.server";
 
 export async function recordNoEligibleService(referrerId: string, child: { postcode?: string; needCodes: string[] }, on: Date) {
   const needCodes = [...new Set(child.needCodes)].sort();

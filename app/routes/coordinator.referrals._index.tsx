@@ -4,10 +4,9 @@ import { z } from "zod";
 import { requireRole } from "~/auth/permissions.server";
 import { config } from "~/config.server";
 import { ReferralTable } from "~/referrals/components";
-import { REFERRAL_STATES, STATE_LABELS } from "~/referrals/state-machine";
-import { workingDaysSince } from "~/referrals/working-days";
+import { STATE_LABELS } from "~/referrals/state-machine";
 import { INBOX_TABS, type InboxTab } from "~/referrals/inbox";
-import { coordinatorOverview } from "~/referrals/referrals.server";
+import { coordinatorOverview } from "~/referrals/queries.server";
 
 const querySchema = z.object({
   tab: z.enum(Object.keys(INBOX_TABS) as [InboxTab]).optional().catch(undefined),
@@ -18,13 +17,7 @@ const querySchema = z.object({
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "coordinator");
   const query = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const items = await coordinatorOverview(user, { tab: query.tab, overdueOnly: query.overdue === "on", sort: "oldest" });
-  const responded = items.filter((i) => i.sentAt && i.firstResponseAt).map((i) => workingDaysSince(new Date(i.sentAt!), new Date(i.firstResponseAt!)));
-  responded.sort((a, b) => a - b);
-  const figures = {
-    byState: REFERRAL_STATES.filter((st) => st !== "draft").map((state) => ({ state, count: items.filter((i) => i.state === state).length })),
-    medianWorkingDaysToFirstResponse: responded.length ? responded[Math.floor((responded.length - 1) / 2)]! : null,
-  };
+  const { items, figures } = await coordinatorOverview(user, { tab: query.tab, overdueOnly: query.overdue === "on", sort: "oldest" });
   return { items, query, figures, overdueDays: config().REFERRAL_OVERDUE_WORKING_DAYS };
 }
 
@@ -77,13 +70,16 @@ export default function CoordinatorReferrals() {
         <div className="ds_summary-list__item">
           <dt className="ds_summary-list__key">Median time to first response</dt>
           <dd className="ds_summary-list__value">
-            {figures.medianWorkingDaysToFirstResponse === null ? "No responses yet" : `${figures.medianWorkingDaysToFirstResponse} working day${figures.medianWorkingDaysToFirstResponse === 1 ? "" : "s"}`}
+            {figures.medianWorkingDaysToFirstResponse === null
+              ? "No responses yet"
+              : `${Number(figures.medianWorkingDaysToFirstResponse.toFixed(1))} working day${figures.medianWorkingDaysToFirstResponse === 1 ? "" : "s"}`}
           </dd>
         </div>
       </dl>
-      <h2>Overdue ({overdue.length})</h2>
+      <h2>Overdue ({figures.overdue})</h2>
       <ReferralTable items={overdue} caption="Overdue referrals" show={{ service: true, organisation: true }} />
-      <h2>Referrals ({items.length})</h2>
+      <h2>Referrals ({figures.total})</h2>
+      {items.length < figures.total && <p>The oldest {items.length} are listed; narrow the list with the filters above.</p>}
       <ReferralTable items={items} caption="Referrals" show={{ service: true, organisation: true }} />
     </>
   );

@@ -5,7 +5,7 @@ import { requireRole } from "~/auth/permissions.server";
 import { ReferralTable } from "~/referrals/components";
 import { URGENCY_LABELS } from "~/referrals/forms";
 import { INBOX_TABS, type InboxTab } from "~/referrals/inbox";
-import { providerInbox } from "~/referrals/referrals.server";
+import { providerInbox } from "~/referrals/queries.server";
 
 const querySchema = z.object({
   tab: z.enum(Object.keys(INBOX_TABS) as [InboxTab]).catch("new"),

@@ -25,19 +25,12 @@ import {
 } from "~/referrals/components";
 import { referableServices } from "~/referrals/eligibility.server";
 import { CONSENT_METHODS, CONTACT_PREFERENCES, coordinatorOpenSchema, messageSchema, transitionSchema } from "~/referrals/forms";
-import {
-  ReferralConflict,
-  ReferralNotFound,
-  ReferralRefused,
-  canSeeReferral,
-  changeState,
-  getReferral,
-  openDetailsWithReason,
-  postMessage,
-  type ReferralView,
-} from "~/referrals/referrals.server";
+import { canSeeReferral, openDetailsWithReason } from "~/referrals/access.server";
+import { changeState, postMessage } from "~/referrals/commands.server";
+import { ReferralConflict, ReferralNotFound, ReferralRefused } from "~/referrals/errors";
+import { getReferral, type ReferralView } from "~/referrals/queries.server";
 import { ACTIONS, ACTION_LABELS, ACTION_PAST, CLOSE_OUTCOMES, DECLINE_REASONS, NEED_OUTCOMES, STATE_LABELS, type ReferralAction } from "~/referrals/state-machine";
-import { isOverdue } from "~/referrals/working-days";
+import { isOverdue } from "~/calendar/working-days";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
 
 const NOT_FOUND = "We could not find that referral, or you do not have access to it.";

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireRole } from "~/auth/permissions.server";
 import { ReferralTable } from "~/referrals/components";
-import { referrerDashboard } from "~/referrals/referrals.server";
+import { referrerDashboard } from "~/referrals/queries.server";
 import { REFERRAL_STATES, STATE_LABELS } from "~/referrals/state-machine";
 
 export async function loader({ request }: LoaderFunctionArgs) {

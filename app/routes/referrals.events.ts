@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getUser } from "~/auth/session.server";
 import { subscribe } from "~/referrals/live.server";
-import { eventConcerns } from "~/referrals/referrals.server";
+import { eventConcerns } from "~/auth/policy.server";
 
 // Server-sent events: one "referral" event (ids only) whenever a referral this user may see changes.
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -12,7 +12,9 @@ import { config } from "~/config.server";
 import { SHANARRI, SHANARRI_CODES } from "~/directory/taxonomy";
 import { checkServices, referableServices, suggestServices, type ServiceFit } from "~/referrals/eligibility.server";
 import { CONSENT_METHODS, CONTACT_PREFERENCES, URGENCY_LABELS, needDetailField, needField, needsOf, referralSchema } from "~/referrals/forms";
-import { ReferralRefused, getDraft, saveDraft, sendReferral } from "~/referrals/referrals.server";
+import { sendReferral } from "~/referrals/commands.server";
+import { getDraft, saveDraft } from "~/referrals/drafts.server";
+import { refusalOf, replyErrorsOf } from "~/domain/refusal.server";
 import { recordNoEligibleService } from "~/reports/unmet-demand.server";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
 
@@ -85,8 +87,9 @@ export async function action({ request }: ActionFunctionArgs) {
     const { ids } = await sendReferral(user, input, clientIp(request));
     throw redirect(`/referrals?sent=${ids.length}`);
   } catch (error) {
-    if (error instanceof ReferralRefused) return data({ result: submission.reply({ formErrors: [error.message] }), fits, suggestions: [] as ServiceFit[] }, { status: 400 });
-    throw error;
+    if (error instanceof Response) throw error;
+    const refusal = refusalOf(error);
+    return data({ result: submission.reply(replyErrorsOf(refusal)), fits, suggestions: [] as ServiceFit[] }, { status: refusal.status });
   }
 }
 

@@ -7,9 +7,9 @@ import { CheckboxField, ErrorSummary, SelectField, TextAreaField, TextField, sum
 import { clock } from "~/clock.server";
 import { config } from "~/config.server";
 import { getPublishedService } from "~/directory/services.server";
-import { checkServices } from "~/referrals/eligibility.server";
+import { refusalOf, replyErrorsOf } from "~/domain/refusal.server";
 import { CONTACT_PREFERENCES, selfReferralSchema } from "~/referrals/forms";
-import { createSelfReferral } from "~/referrals/referrals.server";
+import { createSelfReferral } from "~/referrals/commands.server";
 import { type RateRule, checkRate, recordFailure, retryMessage } from "~/security/rate-limit.server";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
 
@@ -43,12 +43,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
   // A filled honeypot is a bot: it is told all went well, and nothing is kept.
   if (submission.value.website) throw redirect(`/services/${service.id}/self-referral/sent`);
   if (!submission.value.consent) return data(submission.reply({ fieldErrors: { consent: ["Tick the box to agree to the service holding these details"] } }), { status: 400 });
-  const [fit] = await checkServices([service.id], { ageYears: submission.value.childAge, postcode: submission.value.childPostcode, needCodes: [] }, clock.now(), "self");
-  if (fit && fit.problems.length) {
-    return data(submission.reply({ formErrors: [`${fit.problems.join(" ")} You can look for another service on the list of services.`] }), { status: 400 });
+  let created: { reference: string; secret: string };
+  try {
+    // The service's rules (age, area, whether it takes families' requests now) are checked by createSelfReferral.
+    created = await createSelfReferral(service.id, submission.value, ip);
+  } catch (error) {
+    const refusal = refusalOf(error);
+    return data(submission.reply(replyErrorsOf(refusal)), { status: refusal.status });
   }
-  const { reference, secret } = await createSelfReferral(service.id, submission.value, ip);
-  throw redirect(`/track/${reference}?key=${encodeURIComponent(secret)}&new=1`);
+  throw redirect(`/track/${created.reference}?key=${encodeURIComponent(created.secret)}&new=1`);
 }
 
 export default function SelfReferral() {

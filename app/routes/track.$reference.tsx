@@ -6,7 +6,9 @@ import { Form, Link, isRouteErrorResponse, useActionData, useLoaderData, useRout
 import { ErrorSummary, TextAreaField, summariseErrors } from "~/components/forms";
 import { StateTag, Timeline, describeDecline, describeOutcome, formatDateTime } from "~/referrals/components";
 import { familyMessageSchema } from "~/referrals/forms";
-import { ReferralNotFound, ReferralRefused, changeState, getTrackedReferral, postMessage } from "~/referrals/referrals.server";
+import { refusalOf } from "~/domain/refusal.server";
+import { changeState, postMessage, replyAsFamily } from "~/referrals/commands.server";
+import { getTrackedReferral } from "~/referrals/queries.server";
 import { ACTION_PAST, type ReferralAction } from "~/referrals/state-machine";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
 
@@ -39,16 +41,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (intent === "withdraw") {
       await changeState(actor, referral.id, "withdraw", referral.version, { note: submission.value.body });
     } else if (referral.state === "info_requested") {
-      // A family's reply to a question is its answer: the request goes back to the service.
-      await postMessage(actor, referral.id, submission.value.body);
-      await changeState(actor, referral.id, "answer_info", referral.version, { note: "The family replied with a message." });
+      // A family's reply to a question is its answer: message and answer in one transaction.
+      await replyAsFamily(actor, referral.id, submission.value.body, referral.version);
     } else {
       await postMessage(actor, referral.id, submission.value.body);
     }
   } catch (error) {
-    if (error instanceof ReferralNotFound) throw new Response(NOT_FOUND, { status: 404 });
-    if (error instanceof ReferralRefused) return data(submission.reply({ formErrors: [error.message] }), { status: 409 });
-    throw error;
+    const refusal = refusalOf(error);
+    if (refusal.status === 404) throw new Response(NOT_FOUND, { status: 404 });
+    return data(submission.reply({ formErrors: [refusal.message] }), { status: 409 });
   }
   throw redirect(`/track/${referral.reference}?key=${encodeURIComponent(key)}`);
 }

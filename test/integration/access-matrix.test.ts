@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as s from "../../db/schema";
 import { getDb } from "~/db.server";
 import { getServiceForEditing, proposeServiceChange } from "~/directory/service-editing.server";
-import { sendReferral } from "~/referrals/referrals.server";
+import { sendReferral } from "~/referrals/commands.server";
 import { SERVICE_A, serviceId, validInput } from "./referrals-helpers";
 import { DEMO, signedIn } from "../helpers";
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { startSession } from "~/auth/session.server";
-import { sendReferral } from "~/referrals/referrals.server";
+import { sendReferral } from "~/referrals/commands.server";
 import { loader as eventsLoader } from "~/routes/referrals.events";
 import { SERVICE_A, demoUsers, serviceId, validInput } from "./referrals-helpers";
 

@@ -6,7 +6,7 @@ import { getDb } from "~/db.server";
 import { action as newReferralAction } from "~/routes/referrals.new";
 import { action as selfReferralAction } from "~/routes/services.$id_.self-referral";
 import { action as referralAction, loader as referralLoader } from "~/routes/referrals.$id";
-import { sendReferral } from "~/referrals/referrals.server";
+import { sendReferral } from "~/referrals/commands.server";
 import { SERVICE_A, demoUsers, serviceId, validInput } from "./referrals-helpers";
 
 const ORIGIN = "http://localhost:3000";

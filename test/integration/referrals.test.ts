@@ -4,23 +4,11 @@ import * as s from "../../db/schema";
 import { useClock } from "~/clock.server";
 import { databaseHandle, getDb } from "~/db.server";
 import { subscribe, type ReferralEvent } from "~/referrals/live.server";
-import {
-  ReferralConflict,
-  ReferralNotFound,
-  ReferralRefused,
-  changeState,
-  coordinatorOverview,
-  createSelfReferral,
-  getReferral,
-  getTrackedReferral,
-  hashSecret,
-  openDetailsWithReason,
-  postMessage,
-  providerInbox,
-  referrerDashboard,
-  sendReferral,
-  unreadCount,
-} from "~/referrals/referrals.server";
+import { hashSecret } from "~/auth/policy.server";
+import { openDetailsWithReason } from "~/referrals/access.server";
+import { changeState, createSelfReferral, postMessage, sendReferral } from "~/referrals/commands.server";
+import { ReferralConflict, ReferralNotFound, ReferralRefused } from "~/referrals/errors";
+import { coordinatorOverview, getReferral, getTrackedReferral, providerInbox, referrerDashboard, unreadCount } from "~/referrals/queries.server";
 import { SERVICE_A, SERVICE_B, colleagueOf, demoUsers, serviceId, validInput } from "./referrals-helpers";
 
 type Users = Awaited<ReturnType<typeof demoUsers>>;
@@ -115,7 +103,7 @@ describe("who can read a referral", () => {
     const { toA } = await sendToBoth();
     await postMessage(asUser(u.providerOne), toA, "Case note: called the family");
     const overview = await coordinatorOverview(u.coordinator, {});
-    const listed = overview.find((i) => i.id === toA)!;
+    const listed = overview.items.find((i) => i.id === toA)!;
     expect(listed.state).toBe("sent");
     expect(listed.childName).toBeNull();
 
@@ -252,7 +240,7 @@ describe("news and response times", () => {
     useClock({ now: () => new Date(now + 10 * 86_400_000) });
     const overdue = await providerInbox(u.providerOne, { overdueOnly: true });
     expect(overdue.items.map((i) => i.id)).toContain(toA);
-    expect((await coordinatorOverview(u.coordinator, {})).find((i) => i.id === toA)?.overdue).toBe(true);
+    expect((await coordinatorOverview(u.coordinator, {})).items.find((i) => i.id === toA)?.overdue).toBe(true);
     await changeState(asUser(u.providerOne), toA, "accept", 2);
     expect((await providerInbox(u.providerOne, { overdueOnly: true })).items.map((i) => i.id)).not.toContain(toA);
     useClock(null);

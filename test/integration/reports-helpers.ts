@@ -1,7 +1,7 @@
 // Referrals with known dates, states and areas, inserted directly, for the report tests.
 import * as s from "../../db/schema";
 import { getDb } from "~/db.server";
-import { newReference } from "~/referrals/referrals.server";
+import { newReference } from "~/referrals/access.server";
 import type { ReferralState } from "~/referrals/state-machine";
 import { serviceId } from "./referrals-helpers";
 

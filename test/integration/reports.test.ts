@@ -5,8 +5,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as s from "../../db/schema";
 import type { CurrentUser } from "~/auth/session.server";
 import { getDb } from "~/db.server";
-import { workingDaysSince } from "~/referrals/working-days";
-import { referralArea } from "~/reports/areas.server";
+import { workingDaysSince } from "~/calendar/working-days";
+import { referralArea } from "~/geo/postcodes.server";
 import { parseReportFilters, type ReportFilters } from "~/reports/filters";
 import { NotACoordinator, dashboard, reportTables, rowsOf } from "~/reports/reports.server";
 import { loader as exportLoader } from "~/routes/coordinator_.reports.export.$table";
@@ -190,7 +190,7 @@ describe("referral areas", () => {
   });
 
   it("is recorded when a referral is sent, and back-filled for older ones", async () => {
-    const { sendReferral } = await import("~/referrals/referrals.server");
+    const { sendReferral } = await import("~/referrals/commands.server");
     const { validInput, serviceId } = await import("./referrals-helpers");
     const { backfillReferralAreas } = await import("~/reports/areas.server");
     const referrer = await demoUser(DEMO.healthVisitor);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeAge, isOverdue, overdueCutoff, workingDaysSince } from "~/referrals/working-days";
+import { describeAge, isOverdue, overdueCutoff, workingDaysSince } from "~/calendar/working-days";
 
 const at = (iso: string) => new Date(`${iso}T10:00:00Z`);
 

@@ -1,0 +1,342 @@
+// Everything that changes a referral: sending (with the rules a referral obeys whichever route or script sends
+// it), every change of state through changeState() (state machine, stale-page and race guard, history, mail and the
+// live announcement in one transaction; docs/decisions/0010), messages and the family's atomic reply.
+import { randomBytes } from "node:crypto";
+import { and, eq, inArray, ne } from "drizzle-orm";
+import * as s from "../../db/schema";
+import { type Actor, assertMay, hashSecret, partyOf } from "../auth/policy.server";
+import type { CurrentUser } from "../auth/session.server";
+import { clock } from "../clock.server";
+import { type Database, getDb } from "../db.server";
+import { isUuid } from "../directory/services.server";
+import { referralArea } from "../geo/postcodes.server";
+import { tidyPostcode } from "../geo/postcode";
+import { actorLabel, actorUserId, logChange, newReference } from "./access.server";
+import { deleteDraft } from "./drafts.server";
+import { checkServices } from "./eligibility.server";
+import { ReferralConflict, ReferralNotFound, ReferralRefused } from "./errors";
+import { type ReferralInput, needsOf } from "./forms";
+import { announce } from "./live.server";
+import { notifyOtherSide } from "./notifications.server";
+import { ACTION_PAST, CLOSE_OUTCOMES, DECLINE_REASONS, type Party, type ReferralAction, type ReferralState, STATE_LABELS, decide } from "./state-machine";
+
+/** A service that can take a referral by this route now: listed, running, taking this kind, not full. */
+function takesReferrals(route: "professional" | "self") {
+  return and(
+    eq(s.services.publication, "published"),
+    eq(s.services.status, "active"),
+    ne(s.services.capacity, "not_accepting"),
+    route === "self" ? eq(s.services.acceptsSelfReferrals, true) : eq(s.services.acceptsProfessionalReferrals, true),
+  )!;
+}
+
+export interface TransitionDetails {
+  note?: string;
+  reason?: keyof typeof DECLINE_REASONS;
+  reasonOther?: string;
+  suggestedServiceId?: string;
+  outcome?: keyof typeof CLOSE_OUTCOMES;
+  outcomeOther?: string;
+  needOutcomes?: Record<string, string>;
+  toServiceId?: string;
+}
+
+const lockedColumns = {
+  id: s.referrals.id,
+  reference: s.referrals.reference,
+  state: s.referrals.state,
+  version: s.referrals.version,
+  serviceId: s.referrals.serviceId,
+  organisationId: s.referrals.organisationId,
+  referrerId: s.referrals.referrerId,
+  teamId: s.referrals.teamId,
+  isSelfReferral: s.referrals.isSelfReferral,
+  secretHash: s.referrals.secretHash,
+  updatedByLabel: s.referrals.updatedByLabel,
+  firstResponseAt: s.referrals.firstResponseAt,
+  parentEmail: s.referrals.parentEmail,
+  needs: s.referrals.needs,
+};
+
+type LockedReferral = { [K in keyof typeof lockedColumns]: (typeof lockedColumns)[K]["_"]["data"] } & {
+  needs: { code: string; description: string }[];
+};
+
+/** Locks the referral for this transaction and names the actor's party on it; NotFound when they have none. */
+async function lockReferral(t: Database, actor: Actor, referralId: string) {
+  const [row] = (await t.select(lockedColumns).from(s.referrals).where(eq(s.referrals.id, referralId)).for("update")) as LockedReferral[];
+  if (!row) throw new ReferralNotFound();
+  const seenAs = partyOf(actor, row);
+  // Someone with no relation to the referral learns nothing, not even that it exists.
+  if (seenAs === "none") throw new ReferralNotFound();
+  return { row, party: seenAs as Exclude<Party, "none"> };
+}
+
+/**
+ * The one way a referral's state changes. Locks the row, checks the version the user saw, asks the state
+ * machine, applies the change and records it: a history row, the access log, mail to the other side and a
+ * live announcement, all in one transaction.
+ */
+export async function changeState(
+  actor: Actor,
+  referralId: string,
+  action: ReferralAction,
+  expectedVersion: number,
+  details: TransitionDetails = {},
+  tx?: Database,
+): Promise<{ state: ReferralState; version: number }> {
+  if (!isUuid(referralId)) throw new ReferralNotFound();
+  const run = async (t: Database) => {
+    const { row, party } = await lockReferral(t, actor, referralId);
+    if (row.version !== expectedVersion) throw new ReferralConflict(row.updatedByLabel ?? "someone else", row.state);
+    const decision = decide(row.state, action, party);
+    if (!decision.allowed) throw new ReferralRefused(decision.reason);
+    const now = clock.now();
+    const userId = actor.kind === "user" ? actor.user.id : null;
+    const label = actorLabel(actor);
+
+    const change: Partial<typeof s.referrals.$inferInsert> = {
+      state: decision.to,
+      version: row.version + 1,
+      updatedBy: userId,
+      updatedByLabel: label,
+      updatedAt: now,
+      lastActivityAt: now,
+      lastActivityParty: party,
+    };
+    let target: { serviceId: string; organisationId: string; name: string } | undefined;
+    if (action === "submit") change.sentAt = now;
+    if (["accept", "decline", "request_info"].includes(action) && !row.firstResponseAt) change.firstResponseAt = now;
+    if (["decline", "close", "withdraw"].includes(action)) change.closedAt = now;
+    if (action === "decline") {
+      if (!details.reason) throw new ReferralRefused("Choose why you are declining.");
+      change.declineReason = details.reason === "other" ? `other: ${details.reasonOther ?? ""}` : details.reason;
+      change.suggestedServiceId = details.suggestedServiceId ?? null;
+    }
+    if (action === "close") {
+      if (!details.outcome) throw new ReferralRefused("Choose the outcome.");
+      const missing = row.needs.filter((n) => !details.needOutcomes?.[n.code]);
+      if (missing.length) throw new ReferralRefused("Record the outcome for each need the referral was about.");
+      change.closeOutcome = details.outcome === "other" ? `other: ${details.outcomeOther ?? ""}` : details.outcome;
+      change.needOutcomes = details.needOutcomes ?? {};
+    }
+    if (action === "forward") {
+      if (!details.toServiceId || !isUuid(details.toServiceId) || details.toServiceId === row.serviceId) throw new ReferralRefused("Choose another service to forward it to.");
+      const [service] = await t
+        .select({ id: s.services.id, organisationId: s.services.organisationId, name: s.services.name })
+        .from(s.services)
+        .where(and(eq(s.services.id, details.toServiceId), takesReferrals(row.isSelfReferral ? "self" : "professional")))
+        .for("share");
+      if (!service) throw new ReferralRefused("That service cannot take referrals at the moment; choose another.");
+      target = { serviceId: service.id, organisationId: service.organisationId, name: service.name };
+      Object.assign(change, { serviceId: service.id, organisationId: service.organisationId, sentAt: now, firstResponseAt: null });
+    }
+
+    const [updated] = await t
+      .update(s.referrals)
+      .set(change)
+      .where(and(eq(s.referrals.id, row.id), eq(s.referrals.version, expectedVersion)))
+      .returning({ state: s.referrals.state, version: s.referrals.version, organisationId: s.referrals.organisationId });
+    // The row is locked, so this only happens if the lock was not honoured; refuse rather than double-apply.
+    if (!updated) throw new ReferralConflict("someone else", row.state);
+
+    const reasonText =
+      action === "decline" ? (details.reason === "other" ? details.reasonOther : DECLINE_REASONS[details.reason!]) : action === "close" ? (details.outcome === "other" ? details.outcomeOther : CLOSE_OUTCOMES[details.outcome!]) : null;
+    await t.insert(s.referralHistory).values({
+      referralId: row.id,
+      at: now,
+      actorId: userId,
+      actorLabel: label,
+      party,
+      action,
+      fromState: row.state,
+      toState: decision.to,
+      reason: reasonText ?? null,
+      note: details.note || null,
+      fromServiceId: action === "forward" ? row.serviceId : null,
+      toServiceId: target?.serviceId ?? null,
+    });
+    await logChange(actor, row.id, t);
+    await notifyOtherSide(t, { ...row, organisationId: updated.organisationId }, party, `${ACTION_PAST[action]}: ${STATE_LABELS[decision.to].toLowerCase()}`, action);
+    if (action === "forward") await announce({ referralId: row.id, organisationId: row.organisationId, referrerId: row.referrerId, teamId: row.teamId, kind: "state" }, t);
+    await announce({ referralId: row.id, organisationId: updated.organisationId, referrerId: row.referrerId, teamId: row.teamId, kind: "state" }, t);
+    return { state: updated.state, version: updated.version };
+  };
+  if (tx) return run(tx);
+  return (await getDb()).transaction(run);
+}
+
+// ---------------------------------------------------------------- sending
+
+function referrerReferralValues(user: CurrentUser, input: ReferralInput) {
+  return {
+    referrerId: user.id,
+    teamId: user.teamId,
+    childName: input.childName,
+    childDateOfBirth: input.childDateOfBirth,
+    childPostcode: tidyPostcode(input.childPostcode),
+    childSchool: input.childSchool ?? null,
+    parentName: input.parentName,
+    parentRelationship: input.parentRelationship,
+    parentPhone: input.parentPhone ?? null,
+    parentEmail: input.parentEmail ?? null,
+    contactPreference: input.contactPreference,
+    contactTimes: input.contactTimes ?? null,
+    needs: needsOf(input),
+    tried: input.tried ?? null,
+    familyWants: input.familyWants,
+    urgency: input.urgency,
+    language: input.language ?? null,
+    interpreterNeeded: input.interpreterNeeded ?? false,
+    accessibilityNeeds: input.accessibilityNeeds ?? null,
+    consentGivenBy: input.consentGivenBy,
+    consentDate: input.consentDate,
+    consentMethod: input.consentMethod,
+    consentLimits: input.consentLimits ?? null,
+    childViews: input.childViews ?? null,
+  };
+}
+
+/**
+ * Sends one referral to each chosen service (a group), from the draft when there is one. Refused, whoever calls
+ * it, without consent, by anyone but a referrer, or to a service that cannot take it (not listed, closed, not taking
+ * professionals' referrals, not accepting, or not for this child's age or area).
+ */
+export async function sendReferral(user: CurrentUser, input: ReferralInput, ip?: string): Promise<{ groupId: string; ids: string[] }> {
+  assertMay(user, "referrals.send", "Only referrers can send referrals.");
+  if (!input.consentConfirmed) throw new ReferralRefused("A referral cannot be sent without the family's consent.");
+  const serviceIds = [...new Set(input.serviceIds)];
+  if (serviceIds.length === 0 || !serviceIds.every(isUuid)) throw ReferralRefused.field("serviceIds", "Choose at least one service");
+  const child = { dateOfBirth: input.childDateOfBirth, postcode: input.childPostcode, needCodes: needsOf(input).map((n) => n.code) };
+  const unfit = (await checkServices(serviceIds, child, clock.now())).filter((f) => f.problems.length > 0);
+  if (unfit.length) throw ReferralRefused.field("serviceIds", unfit.map((f) => `${f.name}: ${f.problems.join(" ")}`).join(" "));
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    // Held until commit, so a service cannot stop taking referrals between this check and the send.
+    const services = await tx
+      .select({ id: s.services.id, organisationId: s.services.organisationId })
+      .from(s.services)
+      .where(and(inArray(s.services.id, serviceIds), takesReferrals("professional")))
+      .for("share");
+    const groupId = crypto.randomUUID();
+    const ids: string[] = [];
+    for (const serviceId of serviceIds) {
+      const service = services.find((x) => x.id === serviceId);
+      if (!service) throw ReferralRefused.field("serviceIds", "One of the chosen services cannot take referrals at the moment; choose another.");
+      const [row] = await tx
+        .insert(s.referrals)
+        .values({ ...referrerReferralValues(user, input), ...referralArea(input.childPostcode), groupId, reference: newReference(), serviceId, organisationId: service.organisationId, state: "draft", updatedBy: user.id, updatedByLabel: user.name })
+        .returning({ id: s.referrals.id });
+      await changeState({ kind: "user", user, ip }, row!.id, "submit", 1, {}, tx);
+      ids.push(row!.id);
+    }
+    if (input.draftId) await deleteDraft(user, input.draftId, tx);
+    return { groupId, ids };
+  });
+}
+
+export interface SelfReferralInput {
+  parentName: string;
+  contactPreference: "phone" | "text" | "email";
+  parentPhone?: string;
+  parentEmail?: string;
+  contactTimes?: string;
+  childAge: number;
+  childPostcode?: string;
+  familyWants: string;
+  language?: string;
+}
+
+/** A family's own request. Returns the reference and the secret for its private link (shown once, only its hash kept). */
+export async function createSelfReferral(serviceId: string, input: SelfReferralInput, ip?: string): Promise<{ id: string; reference: string; secret: string }> {
+  if (!isUuid(serviceId)) throw new ReferralNotFound();
+  const [fit] = await checkServices([serviceId], { ageYears: input.childAge, postcode: input.childPostcode, needCodes: [] }, clock.now(), "self");
+  if (fit?.problems.length) throw new ReferralRefused(`${fit.problems.join(" ")} You can look for another service on the list of services.`);
+  const db = await getDb();
+  const secret = randomBytes(24).toString("base64url");
+  return db.transaction(async (tx) => {
+    const [service] = await tx
+      .select({ organisationId: s.services.organisationId })
+      .from(s.services)
+      .where(and(eq(s.services.id, serviceId), takesReferrals("self")))
+      .for("share");
+    if (!service) throw new ReferralNotFound();
+    const reference = newReference();
+    const today = clock.now().toISOString().slice(0, 10);
+    const [row] = await tx
+      .insert(s.referrals)
+      .values({
+        groupId: crypto.randomUUID(),
+        reference,
+        serviceId,
+        organisationId: service.organisationId,
+        isSelfReferral: true,
+        secretHash: hashSecret(secret),
+        state: "draft",
+        childName: "Not given (family request)",
+        childAgeYears: input.childAge,
+        childPostcode: input.childPostcode ? tidyPostcode(input.childPostcode) : null,
+        ...referralArea(input.childPostcode),
+        parentName: input.parentName,
+        parentRelationship: "Parent or carer (self-referral)",
+        parentPhone: input.parentPhone ?? null,
+        parentEmail: input.parentEmail ?? null,
+        contactPreference: input.contactPreference,
+        contactTimes: input.contactTimes ?? null,
+        familyWants: input.familyWants,
+        language: input.language ?? null,
+        consentGivenBy: input.parentName,
+        consentDate: today,
+        consentMethod: "online",
+        updatedByLabel: "The family",
+      })
+      .returning({ id: s.referrals.id });
+    await changeState({ kind: "family", secret, ip }, row!.id, "submit", 1, {}, tx);
+    return { id: row!.id, reference, secret };
+  });
+}
+
+// ---------------------------------------------------------------- messages
+
+/** Writes a message on a referral (in the caller's transaction, or its own). Coordinators read, they do not write. */
+export async function postMessage(actor: Actor, referralId: string, body: string, visibleToFamily = false, tx?: Database) {
+  if (!isUuid(referralId)) throw new ReferralNotFound();
+  const run = async (t: Database) => {
+    const { row, party } = await lockReferral(t, actor, referralId);
+    if (party === "coordinator") throw new ReferralRefused("Coordinators cannot write on a referral.");
+    if (row.state === "draft") throw new ReferralRefused("Send the referral before writing messages on it.");
+    const now = clock.now();
+    await t.insert(s.referralMessages).values({
+      referralId,
+      authorId: actorUserId(actor),
+      authorLabel: actorLabel(actor),
+      party,
+      body,
+      // The family always sees its own messages; others choose.
+      visibleToFamily: party === "family" ? true : row.isSelfReferral && visibleToFamily,
+      createdAt: now,
+    });
+    await t.update(s.referrals).set({ lastActivityAt: now, lastActivityParty: party }).where(eq(s.referrals.id, referralId));
+    await logChange(actor, referralId, t);
+    await notifyOtherSide(t, row, party, "a new message", "message");
+    await announce({ referralId, organisationId: row.organisationId, referrerId: row.referrerId, teamId: row.teamId, kind: "message" }, t);
+  };
+  if (tx) return run(tx);
+  await (await getDb()).transaction(run);
+}
+
+/**
+ * A family writes on its request. When the service asked a question, the message is the answer: the message and
+ * the change back to "sent" happen in one transaction, so a provider acting at the same moment gives the family a
+ * clear conflict (ReferralConflict, 409) and neither half is left behind.
+ */
+export async function replyAsFamily(actor: Extract<Actor, { kind: "family" }>, referralId: string, body: string, expectedVersion: number) {
+  if (!isUuid(referralId)) throw new ReferralNotFound();
+  const db = await getDb();
+  await db.transaction(async (t) => {
+    const { row } = await lockReferral(t, actor, referralId);
+    if (row.version !== expectedVersion) throw new ReferralConflict(row.updatedByLabel ?? "someone else", row.state);
+    await postMessage(actor, referralId, body, true, t);
+    if (row.state === "info_requested") await changeState(actor, referralId, "answer_info", expectedVersion, { note: "The family replied with a message." }, t);
+  });
+}
