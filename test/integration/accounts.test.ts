@@ -104,8 +104,8 @@ describe("managing people", () => {
 
   it("does not let a coordinator lock themselves out", async () => {
     const { user: coordinator } = await signedIn(DEMO.coordinator);
-    expect(await setUserActive(coordinator, coordinator.id, false, "3.3.3.3")).toMatchObject({ ok: false });
-    expect(await changeRole(coordinator, coordinator.id, "referrer", "3.3.3.3")).toMatchObject({ ok: false });
+    await expect(setUserActive(coordinator, coordinator.id, false, "3.3.3.3")).rejects.toMatchObject({ status: 400, message: "You cannot deactivate your own account." });
+    await expect(changeRole(coordinator, coordinator.id, "referrer", "3.3.3.3")).rejects.toMatchObject({ status: 400, message: "You cannot change your own role." });
   });
 
   it("records role changes in the audit log", async () => {

@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import * as s from "../../db/schema";
 import { getDb } from "~/db.server";
+import { Conflict } from "~/domain/errors";
 import { decideImportedService, importedServicesAwaitingApproval, decideRevision, getServiceForEditing, pendingServiceRevisions, proposeServiceChange, updateCapacity, createService, listManagedServices } from "~/directory/service-editing.server";
 import { getPublishedService } from "~/directory/services.server";
 import { DEMO, signedIn } from "../helpers";
@@ -34,7 +35,7 @@ describe("providers editing their services", () => {
     const after = await getPublishedService(serviceId);
     expect(after!.name).toBe(`${before} (renamed)`);
     expect(after!.hours).toContainEqual(expect.objectContaining({ weekday: 6, opensAt: "10:00:00", closesAt: "12:00:00" }));
-    expect(await decideRevision(coordinator, revision.id, "approve", null, "4.4.4.4")).toMatchObject({ ok: false });
+    await expect(decideRevision(coordinator, revision.id, "approve", null, "4.4.4.4")).rejects.toBeInstanceOf(Conflict);
   });
 
   it("publishes capacity at once", async () => {
@@ -92,6 +93,6 @@ describe("providers editing their services", () => {
     const { user: coordinator } = await signedIn(DEMO.coordinator);
     expect(await decideImportedService(coordinator, imported!.id, "approve", "4.4.4.4")).toMatchObject({ ok: true });
     expect((await getPublishedService(imported!.id))!.name).toBe("Imported Toddler Group");
-    expect(await decideImportedService(coordinator, imported!.id, "approve", "4.4.4.4")).toMatchObject({ ok: false });
+    await expect(decideImportedService(coordinator, imported!.id, "approve", "4.4.4.4")).rejects.toBeInstanceOf(Conflict);
   });
 });
