@@ -34,3 +34,19 @@ describe("working days", () => {
     expect(describeAge(at("2026-11-18"), at("2026-11-19"))).toBe("sent 1 working day ago");
   });
 });
+
+describe("working days are defined once", () => {
+  it("the newest migration installing working_days_between() is the one generated from this definition", async () => {
+    const { readdirSync, readFileSync } = await import("node:fs");
+    const { workingDaysBetweenSql } = await import("~/calendar/working-days");
+    const latest = readdirSync("db/migrations").filter((f) => f.endsWith("_working_days.sql")).sort().at(-1);
+    expect(latest, "run npm run db:working-days").toBeDefined();
+    expect(readFileSync(`db/migrations/${latest}`, "utf8")).toContain(workingDaysBetweenSql());
+  });
+
+  it("does not count a bank holiday on a weekday, and a holiday on a weekend changes nothing", () => {
+    // 2026-12-25 is a Friday, 2026-12-26 a Saturday.
+    expect(workingDaysSince(at("2026-12-24"), at("2026-12-29"), ["2026-12-25", "2026-12-26"])).toBe(2);
+    expect(workingDaysSince(at("2026-12-24"), at("2026-12-29"))).toBe(3);
+  });
+});
