@@ -5,7 +5,9 @@ import { strToU8, zipSync } from "fflate";
 import * as s from "../../db/schema";
 import { audit } from "../audit/audit.server";
 import type { CurrentUser } from "../auth/session.server";
+import { assertMay, importScope } from "../auth/policy.server";
 import { getDb } from "../db.server";
+import { Conflict } from "../domain/errors";
 import type { UploadedFile } from "./feed.server";
 import { isUuid } from "./ids";
 import { importFeed, type ImportReport } from "./import.server";
@@ -23,7 +25,8 @@ export interface StagedImport {
   decidedAt: Date | null;
 }
 
-export class ImportStateError extends Error {}
+/** The import was already applied or cancelled, or has nothing to apply: a conflict (409). */
+export class ImportStateError extends Conflict {}
 
 /** What is stored: one file as uploaded, or several CSV files zipped together. */
 function storedUpload(files: UploadedFile[]): UploadedFile {
@@ -32,6 +35,7 @@ function storedUpload(files: UploadedFile[]): UploadedFile {
 }
 
 export async function stageImport(user: CurrentUser, files: UploadedFile[], source: string | undefined): Promise<string> {
+  assertMay(user, "imports.run");
   const fileName = files.map((f) => f.name).join(", ");
   const provenance = source?.trim() || fileName;
   const preview = await importFeed({ files }, { source: provenance, apply: false });
@@ -71,7 +75,7 @@ export async function getStagedImport(user: CurrentUser, id: string | undefined)
   const [row] = await db
     .select(columns)
     .from(s.openReferralImports)
-    .where(and(eq(s.openReferralImports.id, id), eq(s.openReferralImports.createdBy, user.id)));
+    .where(and(eq(s.openReferralImports.id, id), importScope(user)));
   return (row as StagedImport | undefined) ?? null;
 }
 
@@ -80,7 +84,7 @@ export async function recentImports(user: CurrentUser, limit = 10) {
   const rows = await db
     .select({ id: columns.id, fileName: columns.fileName, state: columns.state, createdAt: columns.createdAt, preview: columns.preview, result: columns.result })
     .from(s.openReferralImports)
-    .where(eq(s.openReferralImports.createdBy, user.id))
+    .where(importScope(user))
     .orderBy(desc(s.openReferralImports.createdAt))
     .limit(limit);
   return rows as Pick<StagedImport, "id" | "fileName" | "state" | "createdAt" | "preview" | "result">[];
@@ -95,7 +99,7 @@ export async function applyStagedImport(user: CurrentUser, id: string): Promise<
   const [claimed] = await db
     .update(s.openReferralImports)
     .set({ state: "applied", decidedAt: new Date() })
-    .where(and(eq(s.openReferralImports.id, id), eq(s.openReferralImports.createdBy, user.id), eq(s.openReferralImports.state, "previewed")))
+    .where(and(eq(s.openReferralImports.id, id), importScope(user), eq(s.openReferralImports.state, "previewed")))
     .returning({ content: s.openReferralImports.content, fileName: s.openReferralImports.fileName, source: s.openReferralImports.source, preview: s.openReferralImports.preview });
   if (!claimed) throw new ImportStateError("This import has already been applied or cancelled.");
   if ((claimed.preview as ImportReport).refusal) {
@@ -131,7 +135,7 @@ export async function discardStagedImport(user: CurrentUser, id: string) {
   const [row] = await db
     .update(s.openReferralImports)
     .set({ state: "discarded", decidedAt: new Date(), content: strToU8("") })
-    .where(and(eq(s.openReferralImports.id, id), eq(s.openReferralImports.createdBy, user.id), eq(s.openReferralImports.state, "previewed")))
+    .where(and(eq(s.openReferralImports.id, id), importScope(user), eq(s.openReferralImports.state, "previewed")))
     .returning({ id: s.openReferralImports.id });
   if (!row) throw new ImportStateError("This import has already been applied or cancelled.");
 }

@@ -2,7 +2,7 @@
 // The area of one postcode is geography's (app/geo/postcodes.server.ts: referralArea).
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { and, isNotNull, isNull, eq, sql } from "drizzle-orm";
+import { and, isNotNull, isNull, eq } from "drizzle-orm";
 import * as s from "../../db/schema";
 import { getDb } from "../db.server";
 import { referralArea } from "../geo/postcodes.server";

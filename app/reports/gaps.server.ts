@@ -6,7 +6,7 @@ import type { CurrentUser } from "../auth/session.server";
 import { config } from "../config.server";
 import { wards } from "./areas.server";
 import type { ReportFilters } from "./filters";
-import { NotACoordinator, referralsWhere, rowsOf } from "./reports.server";
+import { assertMayReadReports, referralsWhere, rowsOf } from "./reports.server";
 
 /** A count of people's referrals: null when it is below the threshold and must not be shown. */
 export type SuppressedCount = number | null;
@@ -32,7 +32,7 @@ export function suppress(n: number, threshold: number): SuppressedCount {
 }
 
 export async function gapAnalysis(user: CurrentUser, f: ReportFilters, threshold = config().REPORT_SUPPRESSION_THRESHOLD) {
-  if (user.role !== "coordinator") throw new NotACoordinator();
+  assertMayReadReports(user);
   const list = wards();
   const w = referralsWhere({ ...f, ward: undefined });
   const unmetParts: SQL[] = [sql`u.at >= ${`${f.from}T00:00:00.000Z`}::timestamptz`, sql`u.at < (${`${f.to}T00:00:00.000Z`}::timestamptz + interval '1 day')`];

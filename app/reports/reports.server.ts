@@ -3,7 +3,9 @@
 // Reports never read names, dates of birth, contact details, postcodes or free text: only states, dates,
 // services, need codes and the ward/sector recorded at send time.
 import { sql, type SQL } from "drizzle-orm";
+import { may } from "../auth/policy.server";
 import type { CurrentUser } from "../auth/session.server";
+import { Forbidden } from "../domain/errors";
 import { getDb } from "../db.server";
 import { SHANARRI } from "../directory/taxonomy";
 import { CLOSE_OUTCOMES, DECLINE_REASONS, NEED_OUTCOMES, REFERRAL_STATES, STATE_LABELS, type ReferralState } from "../referrals/state-machine";
@@ -11,7 +13,12 @@ import { wards } from "./areas.server";
 import { monthsBetween, type ReportFilters } from "./filters";
 import { NEED_BITS, OUTCOME_CODES, outcomeBit } from "./needs";
 
-export class NotACoordinator extends Error {}
+/** Reports are for coordinators (the policy's "reports.read"). */
+export class NotACoordinator extends Forbidden {}
+
+export function assertMayReadReports(user: CurrentUser) {
+  if (!may(user, "reports.read")) throw new NotACoordinator();
+}
 
 export async function rowsOf<T>(query: SQL): Promise<T[]> {
   const db = await getDb();
@@ -231,7 +238,7 @@ const label = (labels: Record<string, string>, code: string) => labels[code] ?? 
 
 /** Everything on the dashboard for these filters. Coordinators only. */
 export async function dashboard(user: CurrentUser, f: ReportFilters) {
-  if (user.role !== "coordinator") throw new NotACoordinator();
+  assertMayReadReports(user);
   const w = referralsWhere(f);
   const [by, waiting] = await Promise.all([breakdowns(w), waitingLists(f)]);
   const needRows = by("needs");

@@ -5,7 +5,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, isRouteErrorResponse, useActionData, useLoaderData, useNavigation, useRouteError, useSearchParams } from "@remix-run/react";
 import type { z } from "zod";
 import { requireUser } from "~/auth/session.server";
-import { CheckboxField, ErrorSummary, SelectField, TextAreaField, TextField } from "~/components/forms";
+import { ErrorSummary, SelectField, TextAreaField, TextField } from "~/components/forms";
 import { clock } from "~/clock.server";
 import { config } from "~/config.server";
 import { SHANARRI_CODES } from "~/directory/taxonomy";
@@ -27,7 +27,8 @@ import { referableServices } from "~/referrals/eligibility.server";
 import { CONSENT_METHODS, CONTACT_PREFERENCES, coordinatorOpenSchema, messageSchema, transitionSchema } from "~/referrals/forms";
 import { canSeeReferral, openDetailsWithReason } from "~/referrals/access.server";
 import { changeState, postMessage } from "~/referrals/commands.server";
-import { ReferralConflict, ReferralNotFound, ReferralRefused } from "~/referrals/errors";
+import { refusalOf } from "~/domain/refusal.server";
+import { CoordinatorOpen, MessageForm } from "~/referrals/ReferralPageForms";
 import { getReferral, type ReferralView } from "~/referrals/queries.server";
 import { ACTIONS, ACTION_LABELS, ACTION_PAST, CLOSE_OUTCOMES, DECLINE_REASONS, NEED_OUTCOMES, STATE_LABELS, type ReferralAction } from "~/referrals/state-machine";
 import { isOverdue } from "~/calendar/working-days";
@@ -88,10 +89,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
     // A forwarded referral leaves the provider's organisation; its page is no longer theirs to see.
     throw redirect(action === "forward" ? "/provider/referrals?forwarded=1" : `/referrals/${id}?done=${action}`);
   } catch (error) {
-    if (error instanceof ReferralNotFound) throw new Response(NOT_FOUND, { status: 404 });
-    if (error instanceof ReferralConflict) return data({ intent, result: null, conflict: error.message }, { status: 409 });
-    if (error instanceof ReferralRefused) return data({ intent, result: null, conflict: error.message }, { status: 409 });
-    throw error;
+    if (error instanceof Response) throw error;
+    const refusal = refusalOf(error);
+    if (refusal.status === 404) throw new Response(NOT_FOUND, { status: 404 });
+    return data({ intent, result: null, conflict: refusal.message }, { status: 409 });
   }
 }
 
@@ -100,6 +101,7 @@ const DONE_MESSAGES: Record<string, string> = { message: "Your message was sent.
 export default function ReferralPage() {
   const { referral: r, services, overdue } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
+  const resultFor = (intent: string) => (actionData?.intent === intent && actionData.result ? actionData.result : undefined);
   const [searchParams] = useSearchParams();
   const done = searchParams.get("done");
   const p = r.personal;
@@ -252,12 +254,12 @@ export default function ReferralPage() {
           </dl>
         </>
       ) : (
-        <CoordinatorOpen />
+        <CoordinatorOpen lastResult={resultFor("open_details")} />
       )}
 
       <h2 id="timeline-heading">Timeline and messages</h2>
       <Timeline entries={timeline} label="Timeline and messages" />
-      {r.party !== "coordinator" && r.state !== "draft" && <MessageForm selfReferral={r.isSelfReferral} />}
+      {r.party !== "coordinator" && r.state !== "draft" && <MessageForm lastResult={resultFor("message")} selfReferral={r.isSelfReferral} />}
     </>
   );
 }
@@ -265,48 +267,6 @@ export default function ReferralPage() {
 function useActionResult(intent: string) {
   const actionData = useActionData<typeof action>();
   return actionData?.intent === intent && actionData.result ? actionData.result : undefined;
-}
-
-function MessageForm({ selfReferral }: { selfReferral: boolean }) {
-  const navigation = useNavigation();
-  const [form, fields] = useForm({
-    id: "message",
-    lastResult: useActionResult("message"),
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: messageSchema }),
-    shouldValidate: "onSubmit",
-  });
-  return (
-    <Form method="post" {...getFormProps(form)} key={navigation.state === "idle" ? "idle" : "busy"}>
-      <input type="hidden" name="intent" value="message" />
-      <TextAreaField meta={fields.body} label="Write a message" hint="The other side sees it on this page and is told by email (without any personal details)." />
-      {selfReferral && <CheckboxField meta={fields.visibleToFamily as FieldMetadata<boolean | undefined>} label="Let the family read this message on their tracking page" />}
-      <button type="submit" className="ds_button ds_button--secondary">
-        Send message
-      </button>
-    </Form>
-  );
-}
-
-function CoordinatorOpen() {
-  const [form, fields] = useForm({
-    id: "open-details",
-    lastResult: useActionResult("open_details"),
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: coordinatorOpenSchema }),
-    shouldValidate: "onSubmit",
-  });
-  return (
-    <section aria-labelledby="personal-heading">
-      <h2 id="personal-heading">Personal details</h2>
-      <p>Coordinators see a referral's state and history, not the child's and family's details. If you need them, say why: your reason is recorded.</p>
-      <Form method="post" {...getFormProps(form)}>
-        <input type="hidden" name="intent" value="open_details" />
-        <TextField meta={fields.reason} label="Why you need to see the personal details" />
-        <button type="submit" className="ds_button ds_button--secondary">
-          Open personal details
-        </button>
-      </Form>
-    </section>
-  );
 }
 
 function Actions({ referral: r, services }: { referral: ReferralView; services: { id: string; name: string; organisationName: string }[] }) {

@@ -4,7 +4,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, isRouteErrorResponse, useActionData, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
 import { CheckboxField, ErrorSummary, SelectField, TextAreaField, TextField, summariseErrors } from "~/components/forms";
-import { clock } from "~/clock.server";
 import { config } from "~/config.server";
 import { getPublishedService } from "~/directory/services.server";
 import { refusalOf, replyErrorsOf } from "~/domain/refusal.server";
