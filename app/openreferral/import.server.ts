@@ -1,123 +1,30 @@
 // Imports an Open Referral feed into the directory. The same code previews (nothing written) and applies
 // (docs/decisions/0007): records are matched by id so a re-import updates rather than duplicates,
 // every imported service keeps its source and waits for a coordinator's approval.
-import { eq, inArray, sql } from "drizzle-orm";
+import { inArray, sql } from "drizzle-orm";
 import * as s from "../../db/schema";
 import { getDb, type Database } from "../db.server";
 import { loadServiceTrees } from "./directory.server";
-import { FeedError, openFeed, type FeedFormat, type FeedInput } from "./feed.server";
+import { FeedError, openFeed, type FeedInput } from "./feed.server";
 import { isUuid } from "./ids";
 import type { Json } from "./map";
 import {
-  changedParts,
   detached,
-  draftFromTree,
-  IdAllocator,
-  keepUnsaid,
-  locationChanged,
-  organisationChanged,
   organisationDraft,
   serviceDraft,
-  type FortTerm,
   type LocationDraft,
   type OrganisationDraft,
   type ServiceDraft,
 } from "./records.server";
+import { changedParts, draftFromTree, keepUnsaid, locationChanged, organisationChanged } from "./record-changes.server";
 import { checkRecord, type RecordKind } from "./validate.server";
+import { type ImportAction, type ImportOptions, type ImportReport, Run } from "./import-run.server";
 
-export type ImportAction = "create" | "update" | "unchanged" | "skip";
-export type Entity = "service" | "organisation" | "location";
-
-export interface ImportItem {
-  entity: Entity | "record";
-  position: string;
-  id?: string;
-  name?: string;
-  action: ImportAction;
-  reasons: string[];
-}
-
-type Counts = Record<ImportAction, number>;
-
-export interface ImportReport {
-  format: FeedFormat | null;
-  source: string;
-  applied: boolean;
-  /** Records read from the file. */
-  records: number;
-  counts: Record<Entity, Counts> & { invalid: number };
-  /** The first MAX_ITEMS items; the rest are only counted. */
-  items: ImportItem[];
-  itemsLeftOut: number;
-  warnings: string[];
-  /** Why nothing in the file can be imported, when that is so. */
-  refusal: string | null;
-  seconds: number;
-}
-
-export const MAX_ITEMS = 2000;
+/** Records decided and written together. */
 const BATCH = 200;
+import { type Writes, locationColumns, organisationColumns, write } from "./import-write.server";
 
-export interface ImportOptions {
-  /** Recorded on each imported service as its provenance: the feed URL or file name. */
-  source: string;
-  /** False for a preview: everything is worked out, nothing is written. */
-  apply: boolean;
-  onProgress?: (recordsRead: number) => void;
-}
-
-const zeroCounts = (): Counts => ({ create: 0, update: 0, unchanged: 0, skip: 0 });
-
-class Run {
-  readonly report: ImportReport;
-  readonly ids = new IdAllocator();
-  readonly unmappedTerms = new Set<string>();
-  readonly seenServices = new Set<string>();
-  /** Organisations already decided in this import: feed id → FORT id. */
-  readonly organisations = new Map<string, string>();
-  readonly organisationNames = new Map<string, string>();
-  readonly locations = new Set<string>();
-  batch: { draft: ServiceDraft | null; organisation: OrganisationDraft | null; position: string }[] = [];
-  fortTerms: (FortTerm & { localId: string })[] = [];
-  notServiceData = 0;
-
-  constructor(readonly options: ImportOptions) {
-    this.report = {
-      format: null,
-      source: options.source,
-      applied: false,
-      records: 0,
-      counts: { service: zeroCounts(), organisation: zeroCounts(), location: zeroCounts(), invalid: 0 },
-      items: [],
-      itemsLeftOut: 0,
-      warnings: [],
-      refusal: null,
-      seconds: 0,
-    };
-  }
-
-  item(item: ImportItem) {
-    if (item.entity !== "record") this.report.counts[item.entity][item.action] += 1;
-    if (this.report.items.length < MAX_ITEMS) this.report.items.push(item);
-    else this.report.itemsLeftOut += 1;
-  }
-
-  warn(message: string) {
-    if (this.report.warnings.length < 50) this.report.warnings.push(message);
-  }
-
-  invalid(position: string, kind: string, record: Json, reasons: string[]) {
-    this.report.counts.invalid += 1;
-    this.item({
-      entity: kind === "organization" ? "organisation" : kind === "service" ? "service" : "record",
-      position,
-      id: typeof record.id === "string" ? record.id : undefined,
-      name: typeof record.name === "string" ? record.name : undefined,
-      action: "skip",
-      reasons: reasons.slice(0, 8),
-    });
-  }
-}
+export { MAX_ITEMS, type Entity, type ImportAction, type ImportItem, type ImportOptions, type ImportReport } from "./import-run.server";
 
 /** What kind of Open Referral record this is, from the fields it has. */
 export function recordKind(record: Json): RecordKind | "api_details" | null {
@@ -195,36 +102,6 @@ async function readService(run: Run, position: string, record: Json, organisatio
   draft.warnings.unshift(...leftOut);
   run.batch.push({ draft, organisation: draft.organisation, position });
   if (run.batch.length >= BATCH) await flush(run, db);
-}
-
-const organisationColumns = {
-  id: s.organisations.id,
-  name: s.organisations.name,
-  description: s.organisations.description,
-  email: s.organisations.email,
-  website: s.organisations.website,
-  phone: s.organisations.phone,
-  charityNumber: s.organisations.charityNumber,
-};
-
-const locationColumns = {
-  id: s.locations.id,
-  name: s.locations.name,
-  description: s.locations.description,
-  address1: s.locations.address1,
-  city: s.locations.city,
-  postcode: s.locations.postcode,
-  latitude: s.locations.latitude,
-  longitude: s.locations.longitude,
-  wardCode: s.locations.wardCode,
-  wardName: s.locations.wardName,
-  accessibility: s.locations.accessibility,
-};
-
-interface Writes {
-  organisations: { create: (OrganisationDraft & { status: "pending" })[]; update: OrganisationDraft[] };
-  locations: { create: (LocationDraft & { organisationId: string })[]; update: LocationDraft[] };
-  services: { create: { draft: ServiceDraft; organisationId: string }[]; update: { draft: ServiceDraft; organisationId: string }[] };
 }
 
 /** Decides what each record of the batch does and, when applying, writes the batch in one transaction. */
@@ -386,91 +263,6 @@ async function flush(run: Run, db: Database) {
   }
 }
 
-function chunks<T>(items: T[], size = 500): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-async function write(run: Run, db: Database, writes: Writes) {
-  const termId = new Map(run.fortTerms.map((t) => [`${t.taxonomy}:${t.code}`, t.localId]));
-  const today = new Date().toISOString().slice(0, 10);
-  await db.transaction(async (tx) => {
-    for (const part of chunks(writes.organisations.create)) {
-      await tx.insert(s.organisations).values(
-        part.map((o) => ({
-          id: o.id,
-          name: o.name,
-          description: o.description,
-          email: o.email,
-          website: o.website,
-          phone: o.phone ?? null,
-          charityNumber: o.charityNumber ?? null,
-          status: o.status,
-        })),
-      );
-    }
-    for (const o of writes.organisations.update) {
-      await tx
-        .update(s.organisations)
-        .set({
-          name: o.name,
-          description: o.description,
-          email: o.email,
-          website: o.website,
-          ...(o.phone !== undefined ? { phone: o.phone } : {}),
-          ...(o.charityNumber !== undefined ? { charityNumber: o.charityNumber } : {}),
-          updatedAt: new Date(),
-        })
-        .where(eq(s.organisations.id, o.id));
-    }
-    for (const part of chunks(writes.locations.create)) await tx.insert(s.locations).values(part);
-    for (const { id, ...l } of writes.locations.update) await tx.update(s.locations).set({ ...l, updatedAt: new Date() }).where(eq(s.locations.id, id));
-
-    const serviceValues = ({ draft, organisationId }: { draft: ServiceDraft; organisationId: string }) => {
-      const defined = Object.fromEntries(Object.entries(draft.fields).filter(([, v]) => v !== undefined));
-      return {
-        ...defined,
-        organisationId,
-        publication: "awaiting_approval" as const,
-        source: run.options.source,
-        updatedAt: draft.lastModified ?? new Date(),
-      };
-    };
-    for (const part of chunks(writes.services.create, 200)) {
-      await tx.insert(s.services).values(part.map((w) => ({ id: w.draft.id, lastCheckedOn: today, summary: w.draft.defaultSummary, ...serviceValues(w) })) as never);
-    }
-    for (const w of writes.services.update) await tx.update(s.services).set(serviceValues(w) as never).where(eq(s.services.id, w.draft.id));
-
-    const updated = writes.services.update.map((w) => w.draft.id);
-    for (const part of chunks(updated)) {
-      await tx.delete(s.serviceAtLocations).where(inArray(s.serviceAtLocations.serviceId, part));
-      await tx.delete(s.serviceTaxonomyTerms).where(inArray(s.serviceTaxonomyTerms.serviceId, part));
-      await tx.delete(s.serviceAreas).where(inArray(s.serviceAreas.serviceId, part));
-      await tx.delete(s.contacts).where(inArray(s.contacts.serviceId, part));
-      await tx.delete(s.openingHours).where(inArray(s.openingHours.serviceId, part));
-      await tx.delete(s.serviceLanguages).where(inArray(s.serviceLanguages.serviceId, part));
-    }
-    const all = [...writes.services.create, ...writes.services.update].map((w) => w.draft);
-    const insertAll = async <T>(table: Parameters<typeof tx.insert>[0], rows: T[]) => {
-      for (const part of chunks(rows)) if (part.length) await tx.insert(table).values(part as never);
-    };
-    await insertAll(
-      s.serviceAtLocations,
-      all.flatMap((d) => d.locations.map((l) => ({ id: l.serviceAtLocationId, serviceId: d.id, locationId: l.location.id }))),
-    );
-    await insertAll(
-      s.serviceTaxonomyTerms,
-      all.flatMap((d) => d.terms.map((t) => ({ serviceId: d.id, taxonomyTermId: termId.get(t)! })).filter((r) => r.taxonomyTermId)),
-    );
-    await insertAll(s.serviceAreas, all.flatMap((d) => d.areas.map((a) => ({ ...a, serviceId: d.id }))));
-    await insertAll(s.contacts, all.flatMap((d) => d.contacts.map((c) => ({ ...c, serviceId: d.id }))));
-    await insertAll(s.openingHours, all.flatMap((d) => d.hours.map((h) => ({ ...h, serviceId: d.id }))));
-    await insertAll(s.serviceLanguages, all.flatMap((d) => (d.languages ?? []).map((l, ordinal) => ({ ...l, ordinal, serviceId: d.id }))));
-  });
-}
-
-/** Reads the whole feed, decides what each record does, and (with `apply`) makes the changes. */
 export async function importFeed(input: FeedInput, options: ImportOptions): Promise<ImportReport> {
   const started = performance.now();
   const run = new Run(options);

@@ -1,0 +1,122 @@
+// Writing one decided batch of an import in one transaction (docs/decisions/0007).
+import { eq, inArray } from "drizzle-orm";
+import * as s from "../../db/schema";
+import type { Database } from "../db.server";
+import type { Run } from "./import-run.server";
+import type { LocationDraft, OrganisationDraft, ServiceDraft } from "./records.server";
+
+export const organisationColumns = {
+  id: s.organisations.id,
+  name: s.organisations.name,
+  description: s.organisations.description,
+  email: s.organisations.email,
+  website: s.organisations.website,
+  phone: s.organisations.phone,
+  charityNumber: s.organisations.charityNumber,
+};
+
+export const locationColumns = {
+  id: s.locations.id,
+  name: s.locations.name,
+  description: s.locations.description,
+  address1: s.locations.address1,
+  city: s.locations.city,
+  postcode: s.locations.postcode,
+  latitude: s.locations.latitude,
+  longitude: s.locations.longitude,
+  wardCode: s.locations.wardCode,
+  wardName: s.locations.wardName,
+  accessibility: s.locations.accessibility,
+};
+
+export interface Writes {
+  organisations: { create: (OrganisationDraft & { status: "pending" })[]; update: OrganisationDraft[] };
+  locations: { create: (LocationDraft & { organisationId: string })[]; update: LocationDraft[] };
+  services: { create: { draft: ServiceDraft; organisationId: string }[]; update: { draft: ServiceDraft; organisationId: string }[] };
+}
+
+function chunks<T>(items: T[], size = 500): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export async function write(run: Run, db: Database, writes: Writes) {
+  const termId = new Map(run.fortTerms.map((t) => [`${t.taxonomy}:${t.code}`, t.localId]));
+  const today = new Date().toISOString().slice(0, 10);
+  await db.transaction(async (tx) => {
+    for (const part of chunks(writes.organisations.create)) {
+      await tx.insert(s.organisations).values(
+        part.map((o) => ({
+          id: o.id,
+          name: o.name,
+          description: o.description,
+          email: o.email,
+          website: o.website,
+          phone: o.phone ?? null,
+          charityNumber: o.charityNumber ?? null,
+          status: o.status,
+        })),
+      );
+    }
+    for (const o of writes.organisations.update) {
+      await tx
+        .update(s.organisations)
+        .set({
+          name: o.name,
+          description: o.description,
+          email: o.email,
+          website: o.website,
+          ...(o.phone !== undefined ? { phone: o.phone } : {}),
+          ...(o.charityNumber !== undefined ? { charityNumber: o.charityNumber } : {}),
+          updatedAt: new Date(),
+        })
+        .where(eq(s.organisations.id, o.id));
+    }
+    for (const part of chunks(writes.locations.create)) await tx.insert(s.locations).values(part);
+    for (const { id, ...l } of writes.locations.update) await tx.update(s.locations).set({ ...l, updatedAt: new Date() }).where(eq(s.locations.id, id));
+
+    const serviceValues = ({ draft, organisationId }: { draft: ServiceDraft; organisationId: string }) => {
+      const defined = Object.fromEntries(Object.entries(draft.fields).filter(([, v]) => v !== undefined));
+      return {
+        ...defined,
+        organisationId,
+        publication: "awaiting_approval" as const,
+        source: run.options.source,
+        updatedAt: draft.lastModified ?? new Date(),
+      };
+    };
+    for (const part of chunks(writes.services.create, 200)) {
+      await tx.insert(s.services).values(part.map((w) => ({ id: w.draft.id, lastCheckedOn: today, summary: w.draft.defaultSummary, ...serviceValues(w) })) as never);
+    }
+    for (const w of writes.services.update) await tx.update(s.services).set(serviceValues(w) as never).where(eq(s.services.id, w.draft.id));
+
+    const updated = writes.services.update.map((w) => w.draft.id);
+    for (const part of chunks(updated)) {
+      await tx.delete(s.serviceAtLocations).where(inArray(s.serviceAtLocations.serviceId, part));
+      await tx.delete(s.serviceTaxonomyTerms).where(inArray(s.serviceTaxonomyTerms.serviceId, part));
+      await tx.delete(s.serviceAreas).where(inArray(s.serviceAreas.serviceId, part));
+      await tx.delete(s.contacts).where(inArray(s.contacts.serviceId, part));
+      await tx.delete(s.openingHours).where(inArray(s.openingHours.serviceId, part));
+      await tx.delete(s.serviceLanguages).where(inArray(s.serviceLanguages.serviceId, part));
+    }
+    const all = [...writes.services.create, ...writes.services.update].map((w) => w.draft);
+    const insertAll = async <T>(table: Parameters<typeof tx.insert>[0], rows: T[]) => {
+      for (const part of chunks(rows)) if (part.length) await tx.insert(table).values(part as never);
+    };
+    await insertAll(
+      s.serviceAtLocations,
+      all.flatMap((d) => d.locations.map((l) => ({ id: l.serviceAtLocationId, serviceId: d.id, locationId: l.location.id }))),
+    );
+    await insertAll(
+      s.serviceTaxonomyTerms,
+      all.flatMap((d) => d.terms.map((t) => ({ serviceId: d.id, taxonomyTermId: termId.get(t)! })).filter((r) => r.taxonomyTermId)),
+    );
+    await insertAll(s.serviceAreas, all.flatMap((d) => d.areas.map((a) => ({ ...a, serviceId: d.id }))));
+    await insertAll(s.contacts, all.flatMap((d) => d.contacts.map((c) => ({ ...c, serviceId: d.id }))));
+    await insertAll(s.openingHours, all.flatMap((d) => d.hours.map((h) => ({ ...h, serviceId: d.id }))));
+    await insertAll(s.serviceLanguages, all.flatMap((d) => (d.languages ?? []).map((l, ordinal) => ({ ...l, ordinal, serviceId: d.id }))));
+  });
+}
+
+/** Reads the whole feed, decides what each record does, and (with `apply`) makes the changes. */
