@@ -4,24 +4,38 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireRole } from "~/auth/permissions.server";
+import { memberOrganisations, organisationFor } from "~/auth/policy.server";
+import type { CurrentUser } from "~/auth/session.server";
+import { refusalOf } from "~/domain/refusal.server";
 import { ErrorSummary, summariseErrors } from "~/components/forms";
 import { ServiceFormFields } from "~/components/ServiceFormFields";
 import { createService, organisationLocations } from "~/directory/service-editing.server";
 import { serviceFormSchema, type ServiceForm, type ServiceFormInput } from "~/directory/service-form";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
 
+/** The organisation named by ?organisation=, or the only one the provider works for; null when they must choose. */
+function chosenOrganisation(user: CurrentUser, request: Request) {
+  const among = memberOrganisations(user);
+  if (among.length === 0) throw new Response("You are not a member of any organisation yet. Ask a coordinator to add you.", { status: 403 });
+  try {
+    return { organisation: organisationFor(among, new URL(request.url).searchParams.get("organisation")), among };
+  } catch (error) {
+    throw new Response(refusalOf(error).message, { status: 403 });
+  }
+}
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "provider");
-  const organisation = user.organisations[0];
-  if (!organisation) throw new Response("You are not a member of any organisation yet. Ask a coordinator to add you.", { status: 403 });
-  return { organisation, locations: (await organisationLocations(user, organisation.id)) ?? [] };
+  const { organisation, among } = chosenOrganisation(user, request);
+  if (!organisation) return { choose: among, organisation: null, locations: [] };
+  return { choose: null, organisation, locations: (await organisationLocations(user, organisation.id)) ?? [] };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const user = await requireRole(request, "provider");
-  const organisation = user.organisations[0];
-  if (!organisation) throw new Response("You are not a member of any organisation yet.", { status: 403 });
+  const { organisation } = chosenOrganisation(user, request);
+  if (!organisation) throw new Response("Choose which organisation the service belongs to.", { status: 400 });
   const submission = parseWithZod(await request.formData(), { schema: serviceFormSchema });
   if (submission.status !== "success") return data(submission.reply(), { status: 400 });
   const result = await createService(user, organisation.id, submission.value, clientIp(request));
@@ -30,7 +44,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function NewService() {
-  const { organisation, locations } = useLoaderData<typeof loader>();
+  const { choose, organisation, locations } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [form, fields] = useForm<ServiceFormInput, ServiceForm>({
     lastResult,
@@ -38,6 +52,21 @@ export default function NewService() {
     onValidate: ({ formData }) => parseWithZod(formData, { schema: serviceFormSchema }),
     shouldRevalidate: "onInput",
   });
+  if (!organisation) {
+    return (
+      <>
+        <h1>Add a service</h1>
+        <p>You work for more than one organisation. Which one runs the new service?</p>
+        <ul className="ds_no-bullets">
+          {choose.map((o) => (
+            <li key={o.id}>
+              <Link to={`?organisation=${o.id}`}>{o.name}</Link>
+            </li>
+          ))}
+        </ul>
+      </>
+    );
+  }
   return (
     <>
       <p>
