@@ -24,7 +24,7 @@ const PROFESSIONAL = 2;
 const NO_AGE = -1;
 
 /** One loaded copy of the directory. Service indexes follow the database's order of names. */
-interface Snapshot {
+export interface Snapshot {
   generation: number;
   // Per service
   ids: string[];
@@ -37,6 +37,8 @@ interface Snapshot {
   needs: Uint8Array;
   categories: Uint32Array;
   locationCount: Uint16Array;
+  /** last_checked_on as the number yyyymmdd. */
+  lastChecked: Int32Array;
   areas: Map<string, number[]>;
   // Per location of a service
   service: Int32Array;
@@ -90,8 +92,10 @@ async function load(handle: DatabaseHandle, generation: number): Promise<Snapsho
       professional: boolean;
       needs: string[] | null;
       categories: string[] | null;
+      last_checked: number;
     }>(handle, sql`
       select s.id, s.name, o.name as organisation, s.capacity, s.min_age, s.max_age,
+        to_char(s.last_checked_on, 'YYYYMMDD')::int as last_checked,
         s.accepts_self_referrals as self, s.accepts_professional_referrals as professional,
         array(select tt.code from service_taxonomy_terms stt join taxonomy_terms tt on tt.id = stt.taxonomy_term_id
               where stt.service_id = s.id and tt.taxonomy = 'shanarri') as needs,
@@ -122,6 +126,7 @@ async function load(handle: DatabaseHandle, generation: number): Promise<Snapsho
     needs: new Uint8Array(m),
     categories: new Uint32Array(m),
     locationCount: new Uint16Array(m),
+    lastChecked: new Int32Array(m),
     areas: new Map(),
     wordMatches: new Map(),
   };
@@ -137,6 +142,7 @@ async function load(handle: DatabaseHandle, generation: number): Promise<Snapsho
     snapshot.referral[i] = (r.self ? SELF : 0) | (r.professional ? PROFESSIONAL : 0);
     snapshot.needs[i] = mask(NEED_BITS, r.needs);
     snapshot.categories[i] = mask(CATEGORY_BITS, r.categories);
+    snapshot.lastChecked[i] = Number(r.last_checked);
   });
   for (const r of areaRows) {
     const i = index.get(r.service_id);
@@ -253,10 +259,10 @@ async function wordMatches(snapshot: Snapshot, q: string): Promise<Uint8Array> {
   return found;
 }
 
-type Accept = ((service: number) => boolean) | null;
+export type Accept = ((service: number) => boolean) | null;
 
 /** A test for the filters (null when nothing is filtered out). */
-async function filterTest(snapshot: Snapshot, filters: DirectoryFilters): Promise<Accept> {
+export async function filterTest(snapshot: Snapshot, filters: DirectoryFilters): Promise<Accept> {
   const tests: ((i: number) => boolean)[] = [];
   if (filters.q) {
     const words = await wordMatches(snapshot, filters.q);
@@ -394,28 +400,4 @@ export async function indexedResultBounds(filters: DirectoryFilters): Promise<Bo
     if (y > north) north = y;
   }
   return west === Infinity ? null : [west, south, east, north];
-}
-
-/**
- * How many published services match the filters (and, with an area, have a location in it): exact, from memory,
- * whatever the size of the directory.
- */
-export async function indexedServiceCount(filters: DirectoryFilters, bbox?: BoundingBox): Promise<number> {
-  const snapshot = await directorySnapshot();
-  const accept = await filterTest(snapshot, filters);
-  if (!bbox) {
-    if (!accept) return snapshot.ids.length;
-    let count = 0;
-    for (let i = 0; i < snapshot.ids.length; i++) if (accept(i)) count++;
-    return count;
-  }
-  const seen = new Uint8Array(snapshot.ids.length);
-  let count = 0;
-  for (const k of snapshot.tree.range(...bbox)) {
-    const i = snapshot.service[k]!;
-    if (seen[i] || (accept && !accept(i))) continue;
-    seen[i] = 1;
-    count++;
-  }
-  return count;
 }

@@ -4,8 +4,9 @@ import { getDb } from "~/db.server";
 import type { BoundingBox, DirectoryFilters } from "~/directory/filters";
 import type { MapView } from "~/directory/map";
 import { snapToCells } from "~/directory/map-cache.server";
-import { indexedMapView, indexedResultBounds, indexedServiceCount } from "~/directory/map-index.server";
-import { buildServiceCountQuery, mapView, resultBounds } from "~/directory/search.server";
+import { indexedMapView, indexedResultBounds } from "~/directory/map-index.server";
+import { countServices, sixMonthsBefore } from "~/directory/list-page.server";
+import { buildServiceCountQuery, buildServiceListQuery, mapView, resultBounds, searchServices } from "~/directory/search.server";
 import { listAreas } from "~/geo/areas.server";
 import { loader } from "~/routes/api.map";
 
@@ -59,8 +60,10 @@ describe("the in-memory map index", () => {
       expect(normalised(fromIndex), JSON.stringify([bbox, zoom, f])).toEqual(normalised(await mapView(filters, area, zoom)));
       if (fromIndex.total > 0) nonEmpty++;
       expect(await indexedResultBounds(filters)).toEqual(await resultBounds(filters));
-      const [counted] = await rows<{ total: number | string }>(buildServiceCountQuery(filters, bbox));
-      expect(await indexedServiceCount(filters, bbox)).toBe(Number(counted!.total));
+      if (!filters.q) {
+        const [counted] = await rows<{ total: number | string }>(buildServiceCountQuery(filters, bbox));
+        expect(await countServices(filters, bbox)).toBe(Number(counted!.total));
+      }
     }
     expect(nonEmpty).toBeGreaterThan(6);
   });
@@ -93,10 +96,37 @@ describe("the in-memory map index", () => {
 
     await db.execute(sql`update services set publication = 'draft' where id = ${id}`);
     await eventually(async () => expect(servicesOn(await mapResponse(spot, 18))).not.toContain(id));
-    const count = await indexedServiceCount(none);
+    const count = await countServices(none);
 
     await db.execute(sql`update services set publication = 'published' where id = ${id}`);
     await eventually(async () => expect(servicesOn(await mapResponse(spot, 18))).toContain(id));
-    expect(await indexedServiceCount(none)).toBe(count + 1);
+    expect(await countServices(none)).toBe(count! + 1);
+  });
+
+  it("lists services by name, unchecked ones last, page by page, exactly as the database orders them", async () => {
+    const db = await getDb();
+    // Some records unchecked for over six months, so the order has both groups.
+    await db.execute(sql`update services set last_checked_on = current_date - 400 where id in (select id from services order by id limit 7)`);
+    const cases: [Partial<DirectoryFilters>, BoundingBox | undefined][] = [
+      [{}, undefined],
+      [{ need: ["nurtured"] }, undefined],
+      [{ age: 3, accepting: true }, DUNDEE],
+      [{ referral: "self" }, DUNDEE_CENTRE],
+    ];
+    for (const [f, bbox] of cases) {
+      const filters = { ...none, ...f };
+      for (const page of [1, 2, 3]) {
+        const expected = await rows<{ id: string }>(buildServiceListQuery({ filters, place: null, bbox, sort: "name", page, pageSize: 10 }));
+        const found = await searchServices({ filters, place: null, bbox, sort: "name", page, pageSize: 10 });
+        if (found.page === page) expect(found.items.map((i) => i.id), JSON.stringify([f, bbox, page])).toEqual(expected.map((r) => r.id));
+      }
+    }
+  });
+
+  it("works out six months ago as PostgreSQL does, short months included", async () => {
+    for (const day of ["2026-08-31", "2026-03-15", "2026-01-01", "2024-08-29", "2026-12-31"]) {
+      const [row] = await rows<{ cutoff: string }>(sql`select to_char(${day}::date - interval '6 months', 'YYYYMMDD') as cutoff`);
+      expect(sixMonthsBefore(new Date(`${day}T12:00:00Z`)), day).toBe(Number(row!.cutoff));
+    }
   });
 });
