@@ -47,6 +47,10 @@ export interface Snapshot {
   /** Web Mercator x and y from 0 to 1, so a grid cell at any zoom is one multiplication away. */
   mx: Float64Array;
   my: Float64Array;
+  /** mx and my as FINE_BITS-bit integers. */
+  gx: Uint32Array;
+  gy: Uint32Array;
+  cellsByZoom: { cellOf: Uint32Array; cellCount: number }[];
   tree: KDBush;
   /** Services matching search words, asked of the database once per words and copy. */
   wordMatches: Map<string, Promise<Uint8Array>>;
@@ -80,7 +84,8 @@ export const mercatorY = (lat: number) =>
 
 async function load(handle: DatabaseHandle, generation: number): Promise<Snapshot> {
   const visible = sql.join(serviceConditions({ need: [], accepting: false }), sql` and `);
-  const [services, points, areaRows] = await Promise.all([
+  const codes = (list: readonly string[]) => sql`array[${sql.join(list.map((c) => sql`${c}`), sql`, `)}]::text[]`;
+  const [services, taxonomy, points, areaRows] = await Promise.all([
     rows<{
       id: string;
       name: string;
@@ -90,31 +95,32 @@ async function load(handle: DatabaseHandle, generation: number): Promise<Snapsho
       max_age: number | null;
       self: boolean;
       professional: boolean;
-      needs: string[] | null;
-      categories: string[] | null;
       last_checked: number;
     }>(handle, sql`
       select s.id, s.name, o.name as organisation, s.capacity, s.min_age, s.max_age,
         to_char(s.last_checked_on, 'YYYYMMDD')::int as last_checked,
-        s.accepts_self_referrals as self, s.accepts_professional_referrals as professional,
-        array(select tt.code from service_taxonomy_terms stt join taxonomy_terms tt on tt.id = stt.taxonomy_term_id
-              where stt.service_id = s.id and tt.taxonomy = 'shanarri') as needs,
-        array(select tt.code from service_taxonomy_terms stt join taxonomy_terms tt on tt.id = stt.taxonomy_term_id
-              where stt.service_id = s.id and tt.taxonomy = 'category') as categories
+        s.accepts_self_referrals as self, s.accepts_professional_referrals as professional
       from services s join organisations o on o.id = s.organisation_id
       where ${visible}
       order by s.name, s.id`),
+    // Needs and categories as bit masks, in the order of SHANARRI_CODES and CATEGORY_CODES.
+    rows<{ service_id: string; needs: number | null; categories: number | null }>(handle, sql`
+      select stt.service_id,
+        bit_or(case when tt.taxonomy = 'shanarri' then 1 << (array_position(${codes(SHANARRI_CODES)}, tt.code) - 1) end) as needs,
+        bit_or(case when tt.taxonomy = 'category' then 1 << (array_position(${codes(CATEGORY_CODES)}, tt.code) - 1) end) as categories
+      from service_taxonomy_terms stt join taxonomy_terms tt on tt.id = stt.taxonomy_term_id
+      group by stt.service_id`),
+    // Every location of every service (those not published are skipped below, which is cheaper than joining).
     rows<{ service_id: string; lat: number; lng: number }>(handle, sql`
-      select distinct sal.service_id, l.latitude as lat, l.longitude as lng
-      from services s join service_at_locations sal on sal.service_id = s.id join locations l on l.id = sal.location_id
-      where ${visible}`),
+      select sal.service_id, l.latitude as lat, l.longitude as lng
+      from service_at_locations sal join locations l on l.id = sal.location_id`),
     rows<{ service_id: string; code: string }>(handle, sql`
       select sa.service_id, sa.code from services s join service_areas sa on sa.service_id = s.id where ${visible}`),
   ]);
   const m = services.length;
   const index = new Map<string, number>();
   const organisationNames = new Map<string, string>(); // one string per organisation, however many services
-  const snapshot: Omit<Snapshot, "service" | "lat" | "lng" | "mx" | "my" | "tree"> = {
+  const snapshot: Omit<Snapshot, "service" | "lat" | "lng" | "mx" | "my" | "gx" | "gy" | "tree"> = {
     generation,
     ids: new Array(m),
     names: new Array(m),
@@ -129,6 +135,7 @@ async function load(handle: DatabaseHandle, generation: number): Promise<Snapsho
     lastChecked: new Int32Array(m),
     areas: new Map(),
     wordMatches: new Map(),
+    cellsByZoom: [],
   };
   services.forEach((r, i) => {
     index.set(r.id, i);
@@ -140,10 +147,14 @@ async function load(handle: DatabaseHandle, generation: number): Promise<Snapsho
     snapshot.minAge[i] = r.min_age ?? NO_AGE;
     snapshot.maxAge[i] = r.max_age ?? NO_AGE;
     snapshot.referral[i] = (r.self ? SELF : 0) | (r.professional ? PROFESSIONAL : 0);
-    snapshot.needs[i] = mask(NEED_BITS, r.needs);
-    snapshot.categories[i] = mask(CATEGORY_BITS, r.categories);
     snapshot.lastChecked[i] = Number(r.last_checked);
   });
+  for (const r of taxonomy) {
+    const i = index.get(r.service_id);
+    if (i === undefined) continue;
+    snapshot.needs[i] = Number(r.needs ?? 0);
+    snapshot.categories[i] = Number(r.categories ?? 0);
+  }
   for (const r of areaRows) {
     const i = index.get(r.service_id);
     if (i === undefined) continue;
@@ -151,26 +162,32 @@ async function load(handle: DatabaseHandle, generation: number): Promise<Snapsho
     list.push(i);
     snapshot.areas.set(r.code, list);
   }
-  const n = points.length;
+  const published = points.filter((p) => index.has(p.service_id));
+  const n = published.length;
   const service = new Int32Array(n);
   const lat = new Float64Array(n);
   const lng = new Float64Array(n);
   const mx = new Float64Array(n);
   const my = new Float64Array(n);
+  const gx = new Uint32Array(n);
+  const gy = new Uint32Array(n);
+  const fine = (v: number) => Math.min(2 ** FINE_BITS - 1, Math.max(0, Math.floor(v * 2 ** FINE_BITS)));
   const tree = new KDBush(Math.max(1, n));
-  points.forEach((p, k) => {
+  published.forEach((p, k) => {
     const i = index.get(p.service_id)!;
     service[k] = i;
     lat[k] = Number(p.lat);
     lng[k] = Number(p.lng);
     mx[k] = mercatorX(lng[k]!);
     my[k] = mercatorY(lat[k]!);
+    gx[k] = fine(mx[k]!);
+    gy[k] = fine(my[k]!);
     snapshot.locationCount[i]!++;
     tree.add(lng[k]!, lat[k]!);
   });
   if (n === 0) tree.add(1000, 1000); // kdbush needs one item; this one lies outside every map
   tree.finish();
-  return { ...snapshot, service, lat, lng, mx, my, tree };
+  return { ...snapshot, service, lat, lng, mx, my, gx, gy, tree };
 }
 
 function stateFor(handle: DatabaseHandle): IndexState {
@@ -307,19 +324,54 @@ export async function filterTest(snapshot: Snapshot, filters: DirectoryFilters):
 
 const round = (n: number) => Math.round(n * 1e5) / 1e5;
 
-interface Cell {
-  rows: number;
-  sumLat: number;
-  sumLng: number;
-  south: number;
-  north: number;
-  west: number;
-  east: number;
-  /** Services with one location are counted once by counting rows; those with several need remembering. */
-  single: number;
-  several: Set<number> | null;
-  /** While every location in the cell stands on one spot: its services. */
-  spot: number[] | null;
+/** Zooms up to this one keep each location's cell precomputed (views there hold most of the directory). */
+const PRECOMPUTED_ZOOMS = 10;
+const FINE_BITS = 24; // locations' Mercator x and y as integers of this many bits: a cell at zoom z is a shift away
+
+/** Each location's cell number at a zoom (0…cells in use - 1), worked out once per copy and zoom. */
+function cellsAt(snapshot: Snapshot, zoom: number): { cellOf: Uint32Array; cellCount: number } {
+  let entry = snapshot.cellsByZoom[zoom];
+  if (!entry) {
+    const shift = FINE_BITS - Math.log2((2 ** zoom * 256) / CELL_PIXELS);
+    const numbers = new Map<number, number>();
+    const cellOf = new Uint32Array(snapshot.service.length);
+    for (let k = 0; k < cellOf.length; k++) {
+      const key = (snapshot.gx[k]! >>> shift) * 2 ** 24 + (snapshot.gy[k]! >>> shift);
+      let cell = numbers.get(key);
+      if (cell === undefined) numbers.set(key, (cell = numbers.size));
+      cellOf[k] = cell;
+    }
+    entry = snapshot.cellsByZoom[zoom] = { cellOf, cellCount: numbers.size };
+  }
+  return entry;
+}
+
+/** Per-cell sums, reused by every view (a view is worked out synchronously, so views never share them at once). */
+const scratch = {
+  size: 0,
+  rows: new Int32Array(0),
+  single: new Int32Array(0),
+  sumLat: new Float64Array(0),
+  sumLng: new Float64Array(0),
+  south: new Float64Array(0),
+  north: new Float64Array(0),
+  west: new Float64Array(0),
+  east: new Float64Array(0),
+};
+function ensureScratch(size: number) {
+  if (scratch.size >= size) return;
+  const n = Math.max(size, scratch.size * 2, 1024);
+  Object.assign(scratch, {
+    size: n,
+    rows: new Int32Array(n),
+    single: new Int32Array(n),
+    sumLat: new Float64Array(n),
+    sumLng: new Float64Array(n),
+    south: new Float64Array(n),
+    north: new Float64Array(n),
+    west: new Float64Array(n),
+    east: new Float64Array(n),
+  });
 }
 
 /**
@@ -327,60 +379,111 @@ interface Cell {
  * A cell whose services all stand on one spot is a point naming them (up to SPOT_SERVICE_LIMIT, by name); any
  * other cell is a cluster with a count, a centre and the area it covers. Counts are of distinct services per cell.
  */
-export async function indexedMapView(filters: DirectoryFilters, [west, south, east, north]: BoundingBox, zoom: number): Promise<MapView> {
+export async function indexedMapView(filters: DirectoryFilters, bbox: BoundingBox, zoom: number): Promise<MapView> {
   const snapshot = await directorySnapshot();
   const accept = await filterTest(snapshot, filters);
-  const cells = (2 ** zoom * 256) / CELL_PIXELS;
-  const grid = new Map<number, Cell>();
-  const { service, lat, lng, mx, my, locationCount } = snapshot;
-  for (const k of snapshot.tree.range(west, south, east, north)) {
-    const i = service[k]!;
-    if (accept && !accept(i)) continue;
+  return computeView(snapshot, accept, bbox, zoom);
+}
+
+function computeView(snapshot: Snapshot, accept: Accept, [west, south, east, north]: BoundingBox, zoom: number): MapView {
+  const { service, lat, lng, locationCount } = snapshot;
+  // The locations in view: at low zooms most of the directory, so one pass over all of them with their cells
+  // precomputed; closer in, the k-d tree finds the few in view and their cells are numbered as they come.
+  let candidates: ArrayLike<number> | null = null;
+  let cellOf: Uint32Array;
+  let cellCount: number;
+  if (zoom <= PRECOMPUTED_ZOOMS) {
+    ({ cellOf, cellCount } = cellsAt(snapshot, zoom));
+  } else {
+    candidates = snapshot.tree.range(west, south, east, north);
+    const shift = FINE_BITS - Math.log2((2 ** zoom * 256) / CELL_PIXELS);
+    const numbers = new Map<number, number>();
+    cellOf = new Uint32Array(candidates.length);
+    for (let c = 0; c < candidates.length; c++) {
+      const k = candidates[c]!;
+      const key = shift >= 0 ? (snapshot.gx[k]! >>> shift) * 2 ** 24 + (snapshot.gy[k]! >>> shift) : Math.floor(snapshot.mx[k]! * (2 ** zoom * 256) / CELL_PIXELS) * 2 ** 30 + Math.floor(snapshot.my[k]! * (2 ** zoom * 256) / CELL_PIXELS);
+      let cell = numbers.get(key);
+      if (cell === undefined) numbers.set(key, (cell = numbers.size));
+      cellOf[c] = cell;
+    }
+    cellCount = numbers.size;
+  }
+  ensureScratch(cellCount);
+  const { rows, single, sumLat, sumLng } = scratch;
+  const s = scratch.south;
+  const n = scratch.north;
+  const w = scratch.west;
+  const e = scratch.east;
+  const touched: number[] = [];
+  let several: Map<number, Set<number>> | null = null;
+  const count = candidates ? candidates.length : service.length;
+  for (let c = 0; c < count; c++) {
+    const k = candidates ? candidates[c]! : c;
     const y = lat[k]!;
     const x = lng[k]!;
-    const key = Math.floor(mx[k]! * cells) * cells + Math.floor(my[k]! * cells);
-    let cell = grid.get(key);
-    if (!cell) {
-      cell = { rows: 0, sumLat: 0, sumLng: 0, south: y, north: y, west: x, east: x, single: 0, several: null, spot: [] };
-      grid.set(key, cell);
+    if (!candidates && (y < south || y > north || x < west || x > east)) continue;
+    const i = service[k]!;
+    if (accept && !accept(i)) continue;
+    const cell = cellOf[c]!;
+    if (rows[cell] === 0) {
+      touched.push(cell);
+      s[cell] = n[cell] = y;
+      w[cell] = e[cell] = x;
+      sumLat[cell] = sumLng[cell] = 0;
+      single[cell] = 0;
+    } else {
+      if (y < s[cell]!) s[cell] = y;
+      else if (y > n[cell]!) n[cell] = y;
+      if (x < w[cell]!) w[cell] = x;
+      else if (x > e[cell]!) e[cell] = x;
     }
-    cell.rows++;
-    cell.sumLat += y;
-    cell.sumLng += x;
-    if (y < cell.south) cell.south = y;
-    if (y > cell.north) cell.north = y;
-    if (x < cell.west) cell.west = x;
-    if (x > cell.east) cell.east = x;
-    if (locationCount[i] === 1) cell.single++;
-    else (cell.several ??= new Set()).add(i);
-    if (cell.spot) {
-      if (cell.south === cell.north && cell.west === cell.east) cell.spot.push(i);
-      else cell.spot = null;
+    rows[cell]!++;
+    sumLat[cell]! += y;
+    sumLng[cell]! += x;
+    if (locationCount[i] === 1) single[cell]!++;
+    else {
+      several ??= new Map();
+      let set = several.get(cell);
+      if (!set) several.set(cell, (set = new Set()));
+      set.add(i);
     }
   }
   const clusters: MapCluster[] = [];
-  const points: MapSpot[] = [];
+  const spots = new Map<number, MapSpot & { members: number[] }>();
   let total = 0;
-  for (const cell of grid.values()) {
-    const count = cell.single + (cell.several?.size ?? 0);
-    total += count;
-    if (cell.spot) {
-      const services = [...new Set(cell.spot)].sort((a, b) => a - b).slice(0, SPOT_SERVICE_LIMIT);
-      points.push({
-        lat: cell.south,
-        lng: cell.west,
-        count,
-        services: services.map((i) => ({ id: snapshot.ids[i]!, name: snapshot.names[i]!, organisation: snapshot.organisations[i]!, capacity: CAPACITIES[snapshot.capacity[i]!]! })),
-      });
+  for (const cell of touched) {
+    const services = single[cell]! + (several?.get(cell)?.size ?? 0);
+    total += services;
+    if (s[cell] === n[cell] && w[cell] === e[cell]) {
+      spots.set(cell, { lat: s[cell]!, lng: w[cell]!, count: services, services: [], members: [] });
     } else {
       clusters.push({
-        lat: round(cell.sumLat / cell.rows),
-        lng: round(cell.sumLng / cell.rows),
-        count,
-        bounds: [cell.west, cell.south, cell.east, cell.north].map(round) as BoundingBox,
+        lat: round(sumLat[cell]! / rows[cell]!),
+        lng: round(sumLng[cell]! / rows[cell]!),
+        count: services,
+        bounds: [w[cell]!, s[cell]!, e[cell]!, n[cell]!].map(round) as BoundingBox,
       });
     }
+    rows[cell] = 0; // ready for the next view
   }
+  if (spots.size > 0) {
+    // A second pass for the services standing on single spots (rare at low zooms, most of the view close in).
+    for (let c = 0; c < count; c++) {
+      const k = candidates ? candidates[c]! : c;
+      const spot = spots.get(cellOf[c]!);
+      if (!spot || lat[k] !== spot.lat || lng[k] !== spot.lng) continue;
+      const i = service[k]!;
+      if (accept && !accept(i)) continue;
+      spot.members.push(i);
+    }
+  }
+  const points: MapSpot[] = [...spots.values()].map(({ members, ...spot }) => ({
+    ...spot,
+    services: [...new Set(members)]
+      .sort((a, b) => a - b)
+      .slice(0, SPOT_SERVICE_LIMIT)
+      .map((i) => ({ id: snapshot.ids[i]!, name: snapshot.names[i]!, organisation: snapshot.organisations[i]!, capacity: CAPACITIES[snapshot.capacity[i]!]! })),
+  }));
   return { zoom, total, clusters, points };
 }
 
