@@ -62,6 +62,7 @@ interface IndexState {
   stale: boolean;
   building: Promise<void> | null;
   generation: number;
+  loadedAt: number;
 }
 
 // One state per database handle (tests give each file its own database; Remix dev reloads modules).
@@ -193,7 +194,7 @@ async function load(handle: DatabaseHandle, generation: number): Promise<Snapsho
 function stateFor(handle: DatabaseHandle): IndexState {
   let state = states.get(handle);
   if (!state) {
-    state = { listening: null, current: null, stale: true, building: null, generation: 0 };
+    state = { listening: null, current: null, stale: true, building: null, generation: 0, loadedAt: 0 };
     states.set(handle, state);
   }
   return state;
@@ -215,28 +216,41 @@ async function fresh(handle: DatabaseHandle, state: IndexState): Promise<Snapsho
   await state.listening;
   // A change arriving during a reload makes it stale again; under a constant stream of changes, a reader waits for
   // at most two reloads and then takes the newest copy.
-  for (let attempt = 0; (state.stale || !state.current) && (attempt < 2 || !state.current); attempt++) {
-    state.building ??= (async () => {
-      state.stale = false;
-      try {
-        state.current = await load(handle, ++state.generation);
-      } catch (error) {
-        state.stale = true;
-        throw error;
-      } finally {
-        state.building = null;
-      }
-    })();
-    await state.building;
-  }
+  for (let attempt = 0; (state.stale || !state.current) && (attempt < 2 || !state.current); attempt++) await reload(handle, state);
   return state.current!;
 }
+
+function reload(handle: DatabaseHandle, state: IndexState): Promise<void> {
+  state.building ??= (async () => {
+    state.stale = false;
+    const startedAt = Date.now();
+    try {
+      state.current = await load(handle, ++state.generation);
+      state.loadedAt = startedAt;
+    } catch (error) {
+      state.stale = true;
+      throw error;
+    } finally {
+      state.building = null;
+    }
+  })();
+  return state.building;
+}
+
+/**
+ * A safety net for a notice lost while the LISTEN connection was down (postgres.js listens again by itself, but
+ * what was announced meanwhile is gone): a copy older than this is reloaded in the background on the next request.
+ */
+const MAX_COPY_AGE_MS = 5 * 60_000;
 
 /** The directory's current copy for the map, loaded or reloaded if a change has been announced. */
 export async function directorySnapshot(): Promise<Snapshot> {
   const handle = await databaseHandle();
   const state = stateFor(handle);
-  if (state.current && !state.stale) return state.current;
+  if (state.current && !state.stale) {
+    if (Date.now() - state.loadedAt > MAX_COPY_AGE_MS && !state.building) void reload(handle, state).catch(() => {});
+    return state.current;
+  }
   return fresh(handle, state);
 }
 
