@@ -35,7 +35,7 @@ export async function countServices(filters: DirectoryFilters, bbox?: BoundingBo
   const area = inArea(snapshot, bbox);
   if (!accept && !area) return snapshot.ids.length;
   let count = 0;
-  for (let i = 0; i < snapshot.ids.length; i++) if ((!area || area[i]) && (!accept || accept(i))) count++;
+  for (let i = 0; i < snapshot.ids.length; i++) if ((!area || area[i]) && (!accept || accept[i] === 1)) count++;
   return count;
 }
 
@@ -55,22 +55,29 @@ export async function indexedListPage(filters: DirectoryFilters, bbox: BoundingB
   const accept = await filterTest(snapshot, filters);
   const area = inArea(snapshot, bbox);
   const cutoff = sixMonthsBefore(new Date());
-  // The snapshot holds services in the database's order of names, so one pass puts them in the list's order.
-  const current: number[] = [];
-  const stale: number[] = [];
-  for (let i = 0; i < snapshot.ids.length; i++) {
-    if ((area && !area[i]) || (accept && !accept(i))) continue;
-    (snapshot.lastChecked[i]! < cutoff ? stale : current).push(i);
+  const { lastChecked, ids } = snapshot;
+  const matches = (i: number) => (!area || area[i] === 1) && (!accept || accept[i] === 1);
+  // The snapshot holds services in the database's order of names: current records in that order, then stale ones.
+  let current = 0;
+  let stale = 0;
+  for (let i = 0; i < ids.length; i++) {
+    if (!matches(i)) continue;
+    if (lastChecked[i]! < cutoff) stale++;
+    else current++;
   }
   return {
-    total: current.length + stale.length,
+    total: current + stale,
     idsOnPage: (page, pageSize) => {
-      const from = (page - 1) * pageSize;
-      const ids: string[] = [];
-      for (let k = from; k < from + pageSize && k < current.length + stale.length; k++) {
-        ids.push(snapshot.ids[k < current.length ? current[k]! : stale[k - current.length]!]!);
+      const page_: string[] = [];
+      let skip = (page - 1) * pageSize;
+      for (const wantStale of [false, true]) {
+        for (let i = 0; i < ids.length && page_.length < pageSize; i++) {
+          if (!matches(i) || lastChecked[i]! < cutoff !== wantStale) continue;
+          if (skip > 0) skip--;
+          else page_.push(ids[i]!);
+        }
       }
-      return ids;
+      return page_;
     },
   };
 }
