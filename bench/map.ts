@@ -23,7 +23,7 @@ import { OfflineGeocoder } from "../app/geo/offline-geocoder.server";
 import { seedReferenceData } from "../db/seed/reference-data";
 
 const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const DB_NAME = "fort_bench_map";
+const DB_NAME = process.env.BENCH_DB ?? "fort_bench_map";
 const SERVICES = Number(process.env.BENCH_SERVICES ?? 100_000);
 const CONCURRENCY = 32;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);

@@ -1,15 +1,16 @@
-// A short-lived, in-process cache of map views. The map is FORT's front door: many people open the same areas at the
-// same zooms, and identical requests arriving together share one database query. Views hold public, published
-// data only; a change shows on the map within MAP_CACHE_SECONDS (30 s by default, 0 turns the cache off).
+// Map views, answered from the in-memory map index (map-index.server.ts). The index is fresh within moments of any
+// change on every app server; views computed from one copy of it are kept (most recently used first) until the copy
+// changes, so identical requests share one answer and an unchanged directory is never counted twice.
+// MAP_CACHE_SECONDS is how long browsers and shared caches may keep a view; 0 also turns the server's view cache off.
 import { config } from "../config.server";
 import type { BoundingBox, DirectoryFilters } from "./filters";
 import type { MapView } from "./map";
-import { CELL_PIXELS, mapView, resultBounds } from "./search.server";
+import { directorySnapshot, indexedMapView, indexedResultBounds, markDirectoryChanged } from "./map-index.server";
+import { CELL_PIXELS } from "./search.server";
 
 const MAX_ENTRIES = 1000;
-const entries = new Map<string, { expires: number; view: Promise<MapView> }>();
-
-const ttlMilliseconds = () => config().MAP_CACHE_SECONDS * 1000;
+const entries = new Map<string, Promise<MapView>>();
+const boundsEntries = new Map<string, Promise<BoundingBox | null>>();
 
 const mercatorY = (lat: number) => (1 - Math.log(Math.tan((lat * Math.PI) / 180) + 1 / Math.cos((lat * Math.PI) / 180)) / Math.PI) / 2;
 const latitudeOf = (y: number) => (Math.atan(Math.sinh(Math.PI * (1 - 2 * y))) * 180) / Math.PI;
@@ -34,46 +35,44 @@ export function snapToCells([west, south, east, north]: BoundingBox, zoom: numbe
   ) as BoundingBox;
 }
 
-export function cachedMapView(filters: DirectoryFilters, bbox: BoundingBox, zoom: number): Promise<MapView> {
+/** The map for an area, zoom and filters (the area grown to whole cells first, so nearby views share an answer). */
+export async function cachedMapView(filters: DirectoryFilters, bbox: BoundingBox, zoom: number): Promise<MapView> {
   const area = snapToCells(bbox, zoom);
-  const ttl = ttlMilliseconds();
-  if (ttl === 0) return mapView(filters, area, zoom);
   const { near: _near, ...relevant } = filters;
-  const key = JSON.stringify([relevant, area, zoom]);
-  const now = Date.now();
-  const hit = entries.get(key);
-  if (hit && hit.expires > now) {
-    entries.delete(key); // most recently used goes last
-    entries.set(key, hit);
-    return hit.view;
+  if (config().MAP_CACHE_SECONDS === 0) return indexedMapView(relevant, area, zoom);
+  const { generation } = await directorySnapshot();
+  const key = JSON.stringify([generation, relevant, area, zoom]);
+  return remember(entries, key, () => indexedMapView(relevant, area, zoom));
+}
+
+/** The area covering a search's results (for fitting the map), answered like map views. */
+export async function cachedResultBounds(filters: DirectoryFilters): Promise<BoundingBox | null> {
+  const { near: _near, ...relevant } = filters;
+  if (config().MAP_CACHE_SECONDS === 0) return indexedResultBounds(relevant);
+  const { generation } = await directorySnapshot();
+  return remember(boundsEntries, JSON.stringify([generation, relevant]), () => indexedResultBounds(relevant));
+}
+
+function remember<T>(cache: Map<string, Promise<T>>, key: string, compute: () => Promise<T>): Promise<T> {
+  const hit = cache.get(key);
+  if (hit) {
+    cache.delete(key); // most recently used goes last
+    cache.set(key, hit);
+    return hit;
   }
-  const view = mapView(filters, area, zoom);
-  entries.set(key, { expires: now + ttl, view });
-  view.catch(() => entries.delete(key)); // never cache a failure
-  while (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
-  return view;
+  const value = compute();
+  cache.set(key, value);
+  value.catch(() => cache.delete(key)); // never keep a failure
+  while (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value!);
+  return value;
 }
 
-const boundsEntries = new Map<string, { expires: number; bounds: Promise<BoundingBox | null> }>();
-
-/** The area covering a search's results (for fitting the map), cached like map views. */
-export function cachedResultBounds(filters: DirectoryFilters): Promise<BoundingBox | null> {
-  const ttl = ttlMilliseconds();
-  if (ttl === 0) return resultBounds(filters);
-  const { near: _near, ...relevant } = filters;
-  const key = JSON.stringify(relevant);
-  const now = Date.now();
-  const hit = boundsEntries.get(key);
-  if (hit && hit.expires > now) return hit.bounds;
-  const bounds = resultBounds(filters);
-  boundsEntries.set(key, { expires: now + ttl, bounds });
-  bounds.catch(() => boundsEntries.delete(key));
-  while (boundsEntries.size > MAX_ENTRIES) boundsEntries.delete(boundsEntries.keys().next().value!);
-  return bounds;
-}
-
-/** For code that changes what the public map shows, so it shows at once in this process. */
+/**
+ * For code that changes what the public map shows. The database announces every change to every app server anyway;
+ * this makes this process's next map request wait for the new copy even before the announcement arrives.
+ */
 export function clearMapCache() {
   entries.clear();
   boundsEntries.clear();
+  void markDirectoryChanged();
 }

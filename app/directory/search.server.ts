@@ -10,6 +10,7 @@ import type { Capacity, ShanarriCode } from "./taxonomy";
 import type { MapCluster, MapSpot, MapView } from "./map";
 export type { MapCluster, MapSpot, MapView } from "./map";
 import { SERVICE_TRIGRAM_TEXT_SQL } from "../../db/schema/search";
+import { indexedListPage } from "./list-page.server";
 
 const VISIBLE = sql`s.publication = 'published' and s.status <> 'inactive'`;
 const TRIGRAM_TEXT = sql.raw(SERVICE_TRIGRAM_TEXT_SQL.replace(/\b(name|summary)\b/g, "s.$1"));
@@ -223,7 +224,9 @@ function listItem(r: ListRow) {
 
 export async function searchServices(options: ServiceSearchOptions) {
   const pageSize = options.pageSize ?? SEARCH_PAGE_SIZE;
-  const [counted] = await rows<{ total: number | string }>(buildServiceCountQuery(options.filters, options.bbox));
+  // The default order and its count come from the in-memory directory index when it can answer (list-page.server.ts).
+  const indexed = await indexedListPage(options.filters, options.bbox, options.sort);
+  const counted = indexed ? { total: indexed.total } : (await rows<{ total: number | string }>(buildServiceCountQuery(options.filters, options.bbox)))[0];
   const total = Math.min(Number(counted?.total ?? 0), COUNT_LIMIT + 1);
   const totalIsLowerBound = total > COUNT_LIMIT;
   const pageCount = Math.max(1, Math.ceil(Math.min(total, COUNT_LIMIT) / pageSize));
@@ -233,7 +236,9 @@ export async function searchServices(options: ServiceSearchOptions) {
   const list =
     options.sort === "distance" && place
       ? await nearestServices({ ...options, place }, page, pageSize)
-      : await rows<ListRow>(buildServiceListQuery({ ...options, page, pageSize }));
+      : indexed
+        ? await listRowsByIds(indexed.idsOnPage(page, pageSize))
+        : await rows<ListRow>(buildServiceListQuery({ ...options, page, pageSize }));
   const points = await locationPoints(list.map((r) => r.id));
   const items: ServiceSearchItem[] = list.map((r) => ({
     ...listItem(r),
@@ -351,6 +356,10 @@ async function spotServices(filters: DirectoryFilters, spots: CellRow[]): Promis
 
 /** Published services by id, in the order given, for a shared shortlist. */
 export async function servicesByIds(ids: string[]) {
+  return (await listRowsByIds(ids)).map(listItem);
+}
+
+async function listRowsByIds(ids: string[]): Promise<ListRow[]> {
   if (ids.length === 0) return [];
   const list = await rows<ListRow>(sql`
     select s.id, s.name, s.summary, o.name as organisation_name,
@@ -363,6 +372,6 @@ export async function servicesByIds(ids: string[]) {
   const byId = new Map(list.map((r) => [r.id, r]));
   return ids.flatMap((id) => {
     const r = byId.get(id);
-    return r ? [listItem(r)] : [];
+    return r ? [r] : [];
   });
 }

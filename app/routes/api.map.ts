@@ -1,6 +1,7 @@
 // The map's data: for a bounding box, zoom and the directory filters, the points or server-side clusters in view.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { mapQuerySchema, searchParamsToObject } from "~/directory/filters";
+import { config } from "~/config.server";
 import { cachedMapView } from "~/directory/map-cache.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -18,5 +19,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { bbox, zoom, ...filters } = parsed.data;
   const view = await cachedMapView(filters, bbox, zoom);
   // Public, published data only: a short shared cache smooths bursts of identical map requests.
-  return Response.json(view, { headers: { "Cache-Control": "public, max-age=30" } });
+  const maxAge = config().MAP_CACHE_SECONDS;
+  return Response.json(view, { headers: { "Cache-Control": maxAge > 0 ? `public, max-age=${maxAge}` : "no-cache" } });
 }
