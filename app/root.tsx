@@ -6,6 +6,7 @@ import designSystemCss from "@scottish-government/design-system/dist/css/design-
 import appCss from "./styles/app.css?url";
 import { readSession } from "./auth/session.server";
 import { LiveUpdates } from "./referrals/components";
+import { useNonce } from "./security/nonce";
 import { unreadCount } from "./referrals/referrals.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -28,6 +29,7 @@ export const meta: MetaFunction = () => [
 export function Layout({ children }: { children: ReactNode }) {
   const rootData = useRouteLoaderData<typeof loader>("root");
   const user = rootData?.user;
+  const nonce = useNonce();
   return (
     <html lang="en-GB">
       <head>
@@ -104,8 +106,8 @@ export function Layout({ children }: { children: ReactNode }) {
           </div>
         </div>
         <LiveUpdates enabled={Boolean(user)} />
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );
