@@ -19,7 +19,15 @@ export function installRemixServeHook() {
       const req = args[0] as http.IncomingMessage;
       const res = args[1] as http.ServerResponse;
       req.headers[SOCKET_ADDRESS_HEADER] = req.socket?.remoteAddress ?? "";
-      applyCommonHeaders(res);
+      // Added just before the headers go out, unless the app already set them (express appends, so setting
+      // them now would send them twice).
+      const writeHead = res.writeHead;
+      res.writeHead = function (this: http.ServerResponse, ...writeArgs: Parameters<typeof writeHead>) {
+        const missing = new Headers();
+        applyCommonHeaders(missing);
+        for (const [name, value] of missing) if (!this.hasHeader(name)) this.setHeader(name, value);
+        return writeHead.apply(this, writeArgs);
+      } as typeof writeHead;
     }
     return emit.call(this, event, ...args);
   };
