@@ -78,7 +78,7 @@ export async function takeAttempt(checks: [string, RateRule][]): Promise<RateDec
 export async function releaseAttempt(key: string, at: Date) {
   const db = await getDb();
   await db.execute(
-    sql`delete from ${s.rateLimitAttempts} where ctid in (select ctid from ${s.rateLimitAttempts} where ${s.rateLimitAttempts.key} = ${key} and ${s.rateLimitAttempts.at} = ${at} limit 1)`,
+    sql`delete from ${s.rateLimitAttempts} where ctid in (select ctid from ${s.rateLimitAttempts} where ${s.rateLimitAttempts.key} = ${key} and ${s.rateLimitAttempts.at} = ${at.toISOString()}::timestamptz limit 1)`,
   );
 }
 
