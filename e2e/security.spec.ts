@@ -31,6 +31,7 @@ function send(
         port: options.port ?? PORT,
         path: pathname,
         method,
+        agent: false,
         localAddress: options.from,
         headers: {
           ...(body !== undefined ? { "Content-Type": "application/x-www-form-urlencoded", Origin: `http://${options.host ?? "127.0.0.1"}:${options.port ?? PORT}` } : {}),
@@ -42,6 +43,7 @@ function send(
         res.setEncoding("utf8");
         res.on("data", (chunk) => (text += chunk));
         res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+        res.on("error", reject);
       },
     );
     req.on("error", reject);
@@ -244,20 +246,24 @@ test.describe("headers", () => {
 test.describe("live stream", () => {
   test("ends soon after sign-out", async () => {
     const cookie = await signInOverHttp(DEMO.providerOne, "127.0.0.61");
+    let timer: NodeJS.Timeout | undefined;
     const ended = new Promise<string>((resolve, reject) => {
-      const req = http.get({ host: "127.0.0.1", port: PORT, path: "/referrals/events", localAddress: "127.0.0.61", headers: { Cookie: cookie, Accept: "text/event-stream" } }, (res) => {
-        expect(res.statusCode).toBe(200);
-        res.on("data", () => {});
-        res.on("end", () => resolve("ended"));
-        res.on("error", () => resolve("ended"));
-        res.on("close", () => resolve("ended"));
-      });
+      const req = http.get(
+        { host: "127.0.0.1", port: PORT, path: "/referrals/events", agent: false, localAddress: "127.0.0.61", headers: { Cookie: cookie, Accept: "text/event-stream" } },
+        (res) => {
+          expect(res.statusCode).toBe(200);
+          res.on("data", () => {});
+          res.on("end", () => resolve("ended"));
+          res.on("error", () => resolve("ended"));
+          res.on("close", () => resolve("ended"));
+        },
+      );
       req.on("error", reject);
-      setTimeout(() => {
-        req.destroy();
+      timer = setTimeout(() => {
         resolve("still open");
+        req.destroy();
       }, 30_000);
-    });
+    }).finally(() => clearTimeout(timer));
     // Give the stream a moment to open, then sign out from the same browser session.
     await new Promise((r) => setTimeout(r, 500));
     const out = await send("POST", "/sign-out", { from: "127.0.0.61", headers: { Cookie: cookie }, form: {} });
