@@ -66,3 +66,30 @@ describe("staff invitations", () => {
     expect(mail!.text).not.toMatch(/\/invitation\//);
   });
 });
+
+describe("the migration that neutralises unsafe links", () => {
+  it("empties javascript: and other non-web links, keeps web addresses, and refuses new bad ones", async () => {
+    const { readFileSync, readdirSync } = await import("node:fs");
+    const { sql } = await import("drizzle-orm");
+    const file = readdirSync("db/migrations").find((f) => f.endsWith("_neutralise_unsafe_links.sql"))!;
+    const statements = readFileSync(`db/migrations/${file}`, "utf8")
+      .split("--> statement-breakpoint")
+      .map((st) => st.trim())
+      .filter(Boolean);
+    const db = await getDb();
+    // Back to the state before the migration, with rows that got in then.
+    await db.execute(sql`alter table organisations drop constraint organisations_website_is_web_url`);
+    await db.execute(sql`alter table services drop constraint services_url_is_web_url`);
+    const [bad] = await db.insert(s.organisations).values({ name: "Planted Org", website: "javascript:alert(1)", status: "approved" }).returning({ id: s.organisations.id });
+    const [good] = await db.insert(s.organisations).values({ name: "Honest Org", website: "https://honest.example.org/about", status: "approved" }).returning({ id: s.organisations.id });
+    const [service] = await db.insert(s.services).values({ organisationId: good!.id, name: "Planted Service", url: " data:text/html,<script>alert(1)</script>" }).returning({ id: s.services.id });
+
+    for (const statement of statements) await db.execute(sql.raw(statement));
+
+    const website = async (id: string) => (await db.select({ w: s.organisations.website }).from(s.organisations).where(eq(s.organisations.id, id)))[0]!.w;
+    expect(await website(bad!.id)).toBeNull();
+    expect(await website(good!.id)).toBe("https://honest.example.org/about");
+    expect((await db.select({ u: s.services.url }).from(s.services).where(eq(s.services.id, service!.id)))[0]!.u).toBeNull();
+    await expect(db.update(s.organisations).set({ website: "javascript:alert(2)" }).where(eq(s.organisations.id, good!.id))).rejects.toThrow();
+  });
+});
