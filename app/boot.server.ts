@@ -59,6 +59,5 @@ export async function boot() {
       lines.push(`  ${l.role.padEnd(30)} ${l.email.padEnd(36)} password: ${l.password}${l.organisation ? `  (${l.organisation})` : ""}`);
     }
   }
-  if (settings.sessionSecretGenerated) lines.push("", "SESSION_SECRET is not set: using a random one for this run. Set it in production.");
   console.log(lines.join("\n") + "\n");
 }

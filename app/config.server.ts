@@ -1,6 +1,6 @@
 // Settings come from the environment only, validated once at start-up.
 // Each bad value produces one sentence naming the setting, never a stack trace.
-import { randomBytes } from "node:crypto";
+import { isIP } from "node:net";
 import { z } from "zod";
 
 const url = (protocols: string[], example: string) =>
@@ -25,7 +25,30 @@ const configSchema = z.object({
     .min(1, "must be a whole number between 1 and 65535")
     .max(65535, "must be a whole number between 1 and 65535")
     .default(3000),
-  SESSION_SECRET: z.string().min(32, "must be at least 32 characters long (for example the output of `openssl rand -hex 32`)").optional(),
+  // Issue 12: an idle session ends after SESSION_IDLE_HOURS without a request, and any session after SESSION_ABSOLUTE_DAYS.
+  SESSION_IDLE_HOURS: z.coerce
+    .number({ invalid_type_error: "must be a whole number of hours between 1 and 72" })
+    .int("must be a whole number of hours between 1 and 72")
+    .min(1, "must be a whole number of hours between 1 and 72")
+    .max(72, "must be a whole number of hours between 1 and 72")
+    .default(8),
+  SESSION_ABSOLUTE_DAYS: z.coerce
+    .number({ invalid_type_error: "must be a whole number of days between 1 and 90" })
+    .int("must be a whole number of days between 1 and 90")
+    .min(1, "must be a whole number of days between 1 and 90")
+    .max(90, "must be a whole number of days between 1 and 90")
+    .default(30),
+  // Issue 12: which proxies in front of FORT may say who the client is (X-Forwarded-For). Unset: none, the socket decides.
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .refine((v) => parseTrustProxy(v) !== null, {
+      message: "must be false, a number of proxy hops (1 for one proxy in front of FORT), or a comma-separated list of proxy addresses or CIDR ranges (10.0.0.0/8, ::1)",
+    })
+    .default("false"),
+  // Marks a machine for trying FORT out or developing it (set by `npm start` and the end-to-end tests): with an APP_URL on
+  // localhost it is not production, even though remix-serve runs with NODE_ENV=production.
+  FORT_LOCAL: z.enum(["true", "false"], { message: "must be true or false" }).default("false"),
   MAP_TILE_URL: z
     .string()
     .refine((v) => /^https?:\/\//.test(v) && ["{z}", "{x}", "{y}"].every((p) => v.includes(p)), {
@@ -46,7 +69,8 @@ const configSchema = z.object({
   SMTP_URL: url(["smtp:", "smtps:"], "smtp://user:password@mail.example.org:587").optional(),
   MAIL_FROM: z.string().includes("@", { message: "must be an email address, optionally with a name (FORT <fort@example.org>)" }).default("FORT <fort@localhost>"),
   APP_URL: url(["http:", "https:"], "https://fort.example.org").optional(),
-  SEED_DEMO_DATA: z.enum(["true", "false"], { message: "must be true or false" }).default("true"),
+  // Default: true on a local install only (see isLocalInstall), false in production.
+  SEED_DEMO_DATA: z.enum(["true", "false"], { message: "must be true or false" }).optional(),
   CHILD_PROTECTION_URL: url(["https:", "http:"], "https://www.example.gov.uk/child-protection").default(
     "https://www.gov.scot/publications/national-guidance-child-protection-scotland-2021-updated-2023/",
   ),
@@ -79,7 +103,12 @@ const configSchema = z.object({
     .default(5),
 });
 
-export type Config = z.infer<typeof configSchema> & { APP_URL: string; SESSION_SECRET: string; sessionSecretGenerated: boolean };
+export type Config = Omit<z.infer<typeof configSchema>, "SEED_DEMO_DATA"> & {
+  APP_URL: string;
+  SEED_DEMO_DATA: "true" | "false";
+  /** APP_URL on this machine and not production: demo data by default, mail kept in the log and at /dev/mail. */
+  localInstall: boolean;
+};
 
 export class ConfigError extends Error {}
 
@@ -91,16 +120,53 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     const issue = result.error.issues[0]!;
     const name = String(issue.path[0] ?? "configuration");
     const raw = cleaned[name];
-    const got = raw !== undefined && name !== "SESSION_SECRET" && name !== "DATABASE_URL" && name !== "SMTP_URL" ? ` (got "${raw}")` : "";
+    const got = raw !== undefined && name !== "DATABASE_URL" && name !== "SMTP_URL" ? ` (got "${raw}")` : "";
     throw new ConfigError(`${name} ${issue.message}${got}.`);
   }
   const c = result.data;
-  return {
-    ...c,
-    APP_URL: (c.APP_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, ""),
-    SESSION_SECRET: c.SESSION_SECRET ?? randomBytes(32).toString("hex"),
-    sessionSecretGenerated: c.SESSION_SECRET === undefined,
-  };
+  const appUrl = (c.APP_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, "");
+  const localInstall = isLoopbackHost(new URL(appUrl).hostname) && (c.NODE_ENV !== "production" || c.FORT_LOCAL === "true");
+  if (!localInstall && !c.SMTP_URL) {
+    throw new ConfigError(
+      "SMTP_URL must be set in production (NODE_ENV=production or an APP_URL that is not on localhost), so that FORT's emails and their sign-in links are sent, not written to the log.",
+    );
+  }
+  return { ...c, APP_URL: appUrl, SEED_DEMO_DATA: c.SEED_DEMO_DATA ?? (localInstall ? "true" : "false"), localInstall };
+}
+
+/** Whether a host name (as in a URL) is this machine. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  if (host === "localhost" || host.endsWith(".localhost")) return true;
+  if (isIP(host) === 4) return host.startsWith("127.");
+  return host === "::1";
+}
+
+export type TrustProxy = { kind: "none" } | { kind: "hops"; hops: number } | { kind: "addresses"; ranges: { address: string; prefix: number; family: "ipv4" | "ipv6" }[] };
+
+/** TRUST_PROXY as written: "false"/"0", a hop count, or proxy addresses and CIDR ranges; null when unreadable. */
+export function parseTrustProxy(raw: string): TrustProxy | null {
+  const value = raw.trim().toLowerCase();
+  if (value === "" || value === "false" || value === "0") return { kind: "none" };
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    return hops >= 1 && hops <= 10 ? { kind: "hops", hops } : null;
+  }
+  const ranges: { address: string; prefix: number; family: "ipv4" | "ipv6" }[] = [];
+  for (const part of value.split(",").map((p) => p.trim()).filter(Boolean)) {
+    if (part === "loopback") {
+      ranges.push({ address: "127.0.0.0", prefix: 8, family: "ipv4" }, { address: "::1", prefix: 128, family: "ipv6" });
+      continue;
+    }
+    const [address = "", prefixText] = part.split("/");
+    const version = isIP(address);
+    if (version === 0) return null;
+    const max = version === 4 ? 32 : 128;
+    const prefix = prefixText === undefined ? max : /^\d+$/.test(prefixText) ? Number(prefixText) : NaN;
+    if (!(prefix >= 0 && prefix <= max)) return null;
+    ranges.push({ address, prefix, family: version === 4 ? "ipv4" : "ipv6" });
+  }
+  return ranges.length ? { kind: "addresses", ranges } : null;
 }
 
 let cached: Config | undefined;

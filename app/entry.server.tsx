@@ -5,9 +5,12 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { boot } from "./boot.server";
-import { applySecurityHeaders } from "./security.server";
+import { applyDataHeaders, applyDocumentHeaders, createNonce } from "./security/headers.server";
+import { NonceContext } from "./security/nonce";
+import { installRemixServeHook } from "./security/remix-serve-hook.server";
 
 // The server build is imported once by remix-serve before it listens, so start-up work happens here.
+installRemixServeHook();
 await boot();
 
 const ABORT_DELAY = 5_000;
@@ -20,17 +23,22 @@ export default function handleRequest(
   _loadContext: AppLoadContext,
 ) {
   const bot = isbot(request.headers.get("user-agent") || "");
+  // One nonce per document: only scripts carrying it (Remix's own) may run inline (issue 12).
+  const nonce = createNonce();
   return new Promise((resolve, reject) => {
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
-      <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />,
+      <NonceContext.Provider value={nonce}>
+        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+      </NonceContext.Provider>,
       {
+        nonce,
         [bot ? "onAllReady" : "onShellReady"]() {
           shellRendered = true;
           const body = new PassThrough();
           const stream = createReadableStreamFromReadable(body);
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-          applySecurityHeaders(responseHeaders);
+          applyDocumentHeaders(responseHeaders, nonce);
           resolve(new Response(stream, { headers: responseHeaders, status: responseStatusCode }));
           pipe(body);
         },
@@ -45,6 +53,19 @@ export default function handleRequest(
     );
     setTimeout(abort, ABORT_DELAY);
   });
+}
+
+/** Single-fetch `.data` responses carry the same personal data as the pages. */
+export function handleDataRequest(response: Response) {
+  try {
+    applyDataHeaders(response.headers);
+    return response;
+  } catch {
+    // Headers of a response made by fetch() are read-only: copy it.
+    const copy = new Response(response.body, response);
+    applyDataHeaders(copy.headers);
+    return copy;
+  }
 }
 
 export function handleError(error: unknown, { request }: { request: Request }) {

@@ -7,6 +7,7 @@ import appCss from "./styles/app.css?url";
 import { readSession } from "./auth/session.server";
 import { LiveUpdates } from "./referrals/components";
 import { unreadCount } from "./referrals/queries.server";
+import { useNonce } from "./security/nonce";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, setCookie } = await readSession(request);
@@ -28,6 +29,7 @@ export const meta: MetaFunction = () => [
 export function Layout({ children }: { children: ReactNode }) {
   const rootData = useRouteLoaderData<typeof loader>("root");
   const user = rootData?.user;
+  const nonce = useNonce();
   return (
     <html lang="en-GB">
       <head>
@@ -104,8 +106,8 @@ export function Layout({ children }: { children: ReactNode }) {
           </div>
         </div>
         <LiveUpdates enabled={Boolean(user)} />
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

@@ -124,6 +124,8 @@ function serve(port: number, mapCacheSeconds: number): Promise<ChildProcess> {
     env: {
       ...process.env,
       NODE_ENV: "production",
+      // A local machine: no SMTP_URL needed (issue 12 makes production require one).
+      FORT_LOCAL: "true",
       DATABASE_URL: dbUrl,
       PORT: String(port),
       SEED_DEMO_DATA: "false",

@@ -7,7 +7,13 @@ const BLANK_TILE = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAA
 export const test = base.extend({
   page: async ({ page }, use) => {
     await page.route("https://tiles.fort.test/**", (route) => route.fulfill({ status: 200, contentType: "image/png", body: BLANK_TILE }));
+    // Every journey runs under the Content-Security-Policy (issue 12): anything it blocks fails the journey.
+    const blocked: string[] = [];
+    page.on("console", (message) => {
+      if (/Content Security Policy/i.test(message.text())) blocked.push(message.text());
+    });
     await use(page);
+    expect(blocked, "blocked by the Content-Security-Policy").toEqual([]);
   },
 });
 

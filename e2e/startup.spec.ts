@@ -5,7 +5,7 @@ import { expect, test } from "@playwright/test";
 function startWith(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn("npx", ["remix-serve", "./build/server/index.js"], {
-      env: { ...process.env, PORT: "3199", PGLITE_DATA_DIR: "./data/startup-test", ...env },
+      env: { ...process.env, PORT: "3199", PGLITE_DATA_DIR: "./data/startup-test", FORT_LOCAL: "true", ...env },
     });
     let output = "";
     child.stdout.on("data", (d) => (output += d));

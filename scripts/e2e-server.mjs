@@ -10,7 +10,8 @@ const env = {
   SEED_DEMO_DATA: "true",
   // Tiles are never fetched from the internet in tests; the tests intercept this host.
   MAP_TILE_URL: "https://tiles.fort.test/{z}/{x}/{y}.png",
-  // Keep dev-only helpers (the mail viewer) available to the tests.
+  // A local install despite NODE_ENV=production: mail stays in the outbox and /dev/mail (loopback clients only).
+  FORT_LOCAL: "true",
   FORT_E2E: "1",
 };
 

@@ -8,6 +8,7 @@ export type AuditAction =
   | "sign_out"
   | "sign_out_everywhere"
   | "invitation_sent"
+  | "invitation_to_existing_account"
   | "invitation_accepted"
   | "password_reset_requested"
   | "password_reset"

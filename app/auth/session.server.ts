@@ -8,7 +8,7 @@ import * as s from "../../db/schema";
 import { config } from "../config.server";
 import { getDb } from "../db.server";
 
-export const SESSION_HOURS = 3;
+import { clock } from "../clock.server";
 
 export type Role = "coordinator" | "referrer" | "provider";
 
@@ -31,15 +31,23 @@ function secureCookies() {
 async function createLucia() {
   const db = await getDb();
   return new Lucia(new DrizzlePostgreSQLAdapter(db, s.sessions, s.users), {
-    sessionExpiresIn: new TimeSpan(SESSION_HOURS, "h"),
+    // Idle lifetime (issue 12): a session is extended while in use, and ends SESSION_IDLE_HOURS after the last
+    // extension; the cookie's Max-Age says the same. The absolute lifetime is checked in readSession.
+    sessionExpiresIn: new TimeSpan(config().SESSION_IDLE_HOURS, "h"),
     sessionCookie: {
       name: "fort_session",
-      // A session cookie (no Expires) so closing the browser ends it too; the server enforces 3 hours.
-      expires: false,
+      expires: true,
       attributes: { secure: secureCookies(), sameSite: "lax", path: "/" },
     },
     getUserAttributes: (row) => ({ active: row.active }),
+    getSessionAttributes: (row) => ({ createdAt: row.createdAt }),
   });
+}
+
+/** Whether a session started so long ago that it must end, however active (SESSION_ABSOLUTE_DAYS). */
+function pastAbsoluteLifetime(createdAt: Date | string | undefined): boolean {
+  if (!createdAt) return false;
+  return clock.now().getTime() - new Date(createdAt).getTime() > config().SESSION_ABSOLUTE_DAYS * 86_400_000;
 }
 
 declare module "lucia" {
@@ -47,6 +55,7 @@ declare module "lucia" {
     Lucia: Awaited<ReturnType<typeof createLucia>>;
     UserId: string;
     DatabaseUserAttributes: { active: boolean };
+    DatabaseSessionAttributes: { createdAt: Date };
   }
 }
 
@@ -59,7 +68,7 @@ function lucia() {
 /** Starts a session for a user; returns the Set-Cookie header value. */
 export async function startSession(userId: string): Promise<string> {
   const l = await lucia();
-  const session = await l.createSession(userId, {});
+  const session = await l.createSession(userId, { createdAt: clock.now() });
   return l.createSessionCookie(session.id).serialize();
 }
 
@@ -91,6 +100,10 @@ export async function readSession(request: Request): Promise<{ user: CurrentUser
     if (!sessionId) return { user: null, setCookie: null };
     const { session, user } = await l.validateSession(sessionId);
     if (!session || !user) return { user: null, setCookie: l.createBlankSessionCookie().serialize() };
+    if (pastAbsoluteLifetime(session.createdAt)) {
+      await l.invalidateSession(session.id);
+      return { user: null, setCookie: l.createBlankSessionCookie().serialize() };
+    }
     if (!user.active) {
       await l.invalidateUserSessions(user.id);
       return { user: null, setCookie: l.createBlankSessionCookie().serialize() };
@@ -102,6 +115,23 @@ export async function readSession(request: Request): Promise<{ user: CurrentUser
   return result;
 }
 const sessionCache = new WeakMap<Request, Promise<{ user: CurrentUser | null; setCookie: string | null }>>();
+
+/**
+ * Whether the session this request was made with is still valid now (not signed out, not expired, the person not
+ * deactivated), checked afresh without extending it. For long-lived responses (the live stream, issue 12).
+ */
+export async function sessionStillValid(request: Request): Promise<boolean> {
+  const l = await lucia();
+  const sessionId = l.readSessionCookie(request.headers.get("Cookie") ?? "");
+  if (!sessionId) return false;
+  const db = await getDb();
+  const [row] = await db
+    .select({ expiresAt: s.sessions.expiresAt, createdAt: s.sessions.createdAt, active: s.users.active })
+    .from(s.sessions)
+    .innerJoin(s.users, eq(s.users.id, s.sessions.userId))
+    .where(eq(s.sessions.id, sessionId));
+  return Boolean(row && row.active && row.expiresAt.getTime() > Date.now() && !pastAbsoluteLifetime(row.createdAt));
+}
 
 export async function getUser(request: Request) {
   return (await readSession(request)).user;

@@ -1,5 +1,6 @@
 // The provider's service form, shared by the browser and the server.
 import { z } from "zod";
+import { optionalWebUrlField } from "../security/urls";
 import { CATEGORY_CODES, SHANARRI_CODES } from "./taxonomy";
 
 const optionalText = (max: number, label: string) =>
@@ -40,7 +41,7 @@ export const serviceFormSchema = z
     status: z.enum(["active", "temporarily_closed", "inactive"], { errorMap: () => ({ message: "Choose whether the service is running" }) }),
     isFree: z.boolean().default(false),
     costDescription: optionalText(300, "The cost description"),
-    url: z.string().trim().url("Enter a web address starting with https://").max(300).optional().transform((v) => v ?? null),
+    url: optionalWebUrlField,
     email: z.string().trim().email("Enter an email address like name@example.org").max(254).optional().transform((v) => v ?? null),
     phone: optionalText(40, "The phone number"),
     shanarri: z.array(z.enum(SHANARRI_CODES), { required_error: "Choose at least one wellbeing indicator" }).min(1, "Choose at least one wellbeing indicator"),

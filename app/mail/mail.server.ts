@@ -5,6 +5,7 @@ import { and, asc, desc, eq, lte } from "drizzle-orm";
 import * as s from "../../db/schema";
 import { clock } from "../clock.server";
 import { config } from "../config.server";
+import { isLoopbackClient } from "../security/client-address.server";
 import { type Database, getDb } from "../db.server";
 
 export interface Mail {
@@ -106,10 +107,13 @@ export function startMailWorker() {
   setInterval(scheduleDelivery, 30_000).unref();
 }
 
-/** The local mail viewer exists only where mail cannot leave the machine: no SMTP and a localhost address. */
-export function mailViewerEnabled() {
+/**
+ * The local mail viewer exists only where mail cannot leave the machine (a local install, no SMTP) and only for a
+ * client on this machine: its reset and invitation links are as good as passwords (issue 12).
+ */
+export function mailViewerEnabled(request: Request) {
   const c = config();
-  return !c.SMTP_URL && ["localhost", "127.0.0.1"].includes(new URL(c.APP_URL).hostname);
+  return c.localInstall && !c.SMTP_URL && isLoopbackClient(request);
 }
 
 export async function recentMail(limit = 50) {

@@ -1,6 +1,7 @@
 // Turns Open Referral records (already checked against the schema) into FORT's directory shape, and
 // FORT's own rows into the same shape, so an import can tell what would change.
 import { SHANARRI } from "../directory/taxonomy";
+import { webUrl } from "../security/urls";
 import { childId, isUuid, taxonomyId, taxonomyTermId } from "./ids";
 import { FORT_EXTENSION, type Json } from "./map";
 import { lookUpPostcode } from "../geo/postcodes.server";
@@ -91,7 +92,8 @@ export function organisationDraft(record: Json): OrganisationDraft {
     name: String(record.name).trim(),
     description: text(record.description) ?? "",
     email: text(record.email),
-    website: text(record.website) ?? text(record.uri),
+    // Only http(s) websites come in (issue 12): a javascript: or data: "website" is left out.
+    website: webUrl(text(record.website) ?? text(record.uri)),
   };
   if (charity) draft.charityNumber = String(charity.identifier);
   const phone = text(ext(record).phone);
@@ -230,12 +232,13 @@ export function serviceDraft(
   const extension = ext(record);
   const embedded = record.organization && typeof record.organization === "object" ? (record.organization as Json) : context.organisation;
   const description = text(record.description) ?? "";
+  if (text(record.url) && !webUrl(text(record.url))) warnings.push("Its url was left out: only web addresses starting with http:// or https:// are accepted.");
 
   const fields: ServiceFields = {
     name: String(record.name).trim(),
     description,
     summary: text(extension.summary) ?? undefined,
-    url: text(record.url),
+    url: webUrl(text(record.url)),
     email: text(record.email),
     status: STATUS[String(record.status)] ?? "active",
     minAge: age(record.minimum_age),

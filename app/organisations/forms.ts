@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { optionalWebUrlField } from "../security/urls";
 
 const optional = (max: number) =>
   z
@@ -12,7 +13,7 @@ export const organisationSchema = z.object({
   name: z.string({ required_error: "Enter the organisation's name" }).trim().min(2, "Enter the organisation's name").max(160, "The name must be 160 characters or fewer"),
   description: z.string({ required_error: "Say briefly what the organisation does" }).trim().min(10, "Say briefly what the organisation does (at least 10 characters)").max(2000, "The description must be 2,000 characters or fewer"),
   email: z.string({ required_error: "Enter a contact email address" }).trim().email("Enter an email address like name@example.org"),
-  website: z.string().trim().url("Enter a web address starting with https://").optional().transform((v) => v || null),
+  website: optionalWebUrlField,
   phone: optional(40),
   intakeEmail: z.string().trim().email("Enter an email address like referrals@example.org").optional().transform((v) => v || null),
 });

@@ -3,8 +3,8 @@ import { useLoaderData } from "@remix-run/react";
 import { mailViewerEnabled, recentMail } from "~/mail/mail.server";
 
 // Only where mail cannot leave the machine (no SMTP, a localhost address): a local install's outbox.
-export async function loader(_: LoaderFunctionArgs) {
-  if (!mailViewerEnabled()) throw new Response("Not found", { status: 404 });
+export async function loader({ request }: LoaderFunctionArgs) {
+  if (!mailViewerEnabled(request)) throw new Response("Not found", { status: 404 });
   return { mail: await recentMail() };
 }
 
@@ -21,7 +21,7 @@ export default function DevMail() {
           <p>
             To: {m.to} · {new Date(m.createdAt).toLocaleString("en-GB")}
           </p>
-          <pre style={{ whiteSpace: "pre-wrap" }}>{linkify(m.text)}</pre>
+          <pre className="fort-pre-wrap">{linkify(m.text)}</pre>
         </article>
       ))}
     </>

@@ -54,7 +54,7 @@ export default function RegisterOrganisation() {
           <TextField meta={fields.email} label="Your work email" hint="We will send your invitation here." type="email" autoComplete="email" />
           <TextField meta={fields.website} label="Website (optional)" type="url" />
           <TextField meta={fields.phone} label="Phone (optional)" type="tel" />
-          <div aria-hidden="true" style={{ position: "absolute", left: "-10000px" }}>
+          <div aria-hidden="true" className="fort-honeypot">
             <label htmlFor="fax">Leave this empty</label>
             <input id="fax" name="fax" tabIndex={-1} autoComplete="off" />
           </div>

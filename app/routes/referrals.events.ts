@@ -1,9 +1,13 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { getUser } from "~/auth/session.server";
+import { getUser, sessionStillValid } from "~/auth/session.server";
 import { subscribe } from "~/referrals/live.server";
 import { eventConcerns } from "~/auth/policy.server";
 
 // Server-sent events: one "referral" event (ids only) whenever a referral this user may see changes.
+// The session is checked again every few seconds; once it has ended (sign-out, expiry, deactivation) the
+// stream closes (issue 12). The browser then reconnects, gets 401 and stops.
+const SESSION_RECHECK_MS = 5_000;
+
 export async function loader({ request }: LoaderFunctionArgs) {
   // A status, not a sign-in redirect: EventSource gives up on an error status instead of retrying forever.
   const user = await getUser(request);
@@ -24,8 +28,23 @@ export async function loader({ request }: LoaderFunctionArgs) {
       });
       // A comment every 20 s keeps proxies from closing an idle stream.
       const heartbeat = setInterval(() => send(": keep-alive\n\n"), 20_000);
+      let checking = false;
+      const recheck = setInterval(() => {
+        if (checking) return;
+        checking = true;
+        sessionStillValid(request)
+          .then((valid) => {
+            if (!valid) cleanup();
+          })
+          .catch(() => {
+            // The database did not answer: end the stream rather than deliver without a check.
+            cleanup();
+          })
+          .finally(() => (checking = false));
+      }, SESSION_RECHECK_MS);
       cleanup = () => {
         clearInterval(heartbeat);
+        clearInterval(recheck);
         unsubscribe();
         try {
           controller.close();

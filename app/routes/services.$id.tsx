@@ -2,6 +2,7 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { Link, isRouteErrorResponse, useLoaderData, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import leafletCss from "leaflet/dist/leaflet.css?url";
 import { lazy, Suspense } from "react";
+import type { ReactNode } from "react";
 import { ClientOnly } from "~/components/ClientOnly";
 import { CapacityTag, ShanarriTags } from "~/components/ServiceTags";
 import { ShortlistButton, ShortlistLink } from "~/components/ShortlistButton";
@@ -13,6 +14,7 @@ import { openingStatus } from "~/directory/opening-hours";
 import { getPublishedService } from "~/directory/services.server";
 import { CATEGORIES } from "~/directory/taxonomy";
 import type { loader as rootLoader } from "~/root";
+import { mailtoHref, telHref, websiteHref } from "~/security/urls";
 
 const LocationMap = lazy(() => import("~/components/LocationMap.client"));
 
@@ -171,14 +173,14 @@ export default function ServicePage() {
       <dl className="ds_summary-list">
         {service.contacts.map((c) => (
           <SummaryRow key={c.name} label={c.title ? `${c.name}, ${c.title}` : c.name}>
-            {c.phone && <a href={`tel:${c.phone.replace(/\s/g, "")}`}>{c.phone}</a>}
+            {c.phone && <MaybeLink href={telHref(c.phone)}>{c.phone}</MaybeLink>}
             {c.phone && c.email && <br />}
-            {c.email && <a href={`mailto:${c.email}`}>{c.email}</a>}
+            {c.email && <MaybeLink href={mailtoHref(c.email)}>{c.email}</MaybeLink>}
           </SummaryRow>
         ))}
         {service.organisation.website && (
           <SummaryRow label="Website">
-            <a href={service.organisation.website}>{service.organisation.website}</a>
+            <MaybeLink href={websiteHref(service.organisation.website)}>{service.organisation.website}</MaybeLink>
           </SummaryRow>
         )}
       </dl>
@@ -228,4 +230,9 @@ export function ErrorBoundary() {
       </p>
     </>
   );
+}
+
+/** A link when FORT could build a safe href, plain text otherwise (issue 12: checked again at render). */
+function MaybeLink({ href, children }: { href: string | undefined; children: ReactNode }) {
+  return href ? <a href={href}>{children}</a> : <>{children}</>;
 }

@@ -104,7 +104,7 @@ export default function SelfReferral() {
           <TextAreaField meta={fields.familyWants} label="What help would you like" />
           <TextField meta={fields.language} label="Your preferred language (optional)" />
           {/* Honeypot: invisible to people and screen readers; bots fill it in. */}
-          <div aria-hidden="true" style={{ position: "absolute", left: "-10000px" }}>
+          <div aria-hidden="true" className="fort-honeypot">
             <label htmlFor="website">Leave this empty</label>
             <input id="website" name="website" type="text" tabIndex={-1} autoComplete="off" />
           </div>

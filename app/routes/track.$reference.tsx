@@ -1,6 +1,6 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v3";
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, isRouteErrorResponse, useActionData, useLoaderData, useRouteError } from "@remix-run/react";
 import { ErrorSummary, TextAreaField, summariseErrors } from "~/components/forms";
@@ -26,6 +26,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     { headers: { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" } },
   );
 }
+
+// The loader's headers reach the document only through this export (issue 12): the key in the address stays out of Referer.
+export const headers: HeadersFunction = ({ loaderHeaders }) => ({
+  "Referrer-Policy": loaderHeaders.get("Referrer-Policy") ?? "no-referrer",
+  "Cache-Control": "no-store",
+});
 
 export async function action({ request, params }: ActionFunctionArgs) {
   requireSameOrigin(request);
@@ -99,7 +105,7 @@ export default function TrackRequest() {
               Your reference is <strong>{r.reference}</strong>. Save or bookmark this page's link: it is the only way to follow your request,
               and anyone with it can read this page.
             </p>
-            <p className="fort-secret-link" style={{ overflowWrap: "anywhere" }}>
+            <p className="fort-secret-link">
               <a href={link}>{link}</a>
             </p>
           </div>

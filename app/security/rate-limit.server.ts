@@ -1,6 +1,6 @@
 // Slows, then refuses, repeated failed attempts (sign-in, password reset, invitations), per account and per IP.
 // Attempts live in PostgreSQL so every app server sees the same counts.
-import { and, asc, eq, gt, inArray, lt } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, lt, sql } from "drizzle-orm";
 import * as s from "../../db/schema";
 import { clock } from "../clock.server";
 import { getDb } from "../db.server";
@@ -20,9 +20,10 @@ export const LINK_REQUESTS_PER_IP: RateRule = { limit: 10, windowMs: 60 * 60_000
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
-export async function checkRate(key: string, rule: RateRule): Promise<RateDecision> {
-  const db = await getDb();
-  const now = clock.now();
+type Executor = Pick<Awaited<ReturnType<typeof getDb>>, "select">;
+
+export async function checkRate(key: string, rule: RateRule, executor?: Executor, now = clock.now()): Promise<RateDecision> {
+  const db = executor ?? (await getDb());
   const since = new Date(now.getTime() - rule.windowMs);
   const attempts = await db
     .select({ at: s.rateLimitAttempts.at })
@@ -47,6 +48,38 @@ export async function checkRates(checks: [string, RateRule][]): Promise<RateDeci
     if (!decision.allowed && (worst.allowed || decision.retryAfterSeconds > worst.retryAfterSeconds)) worst = decision;
   }
   return worst;
+}
+
+/**
+ * Checks every key and, when all allow it, counts this attempt against each, as one step: keys are locked
+ * (transaction-scoped advisory locks) from the check to the count, so 100 simultaneous guesses are counted
+ * one after another and no more get through than the rule allows (issue 12). Call before doing the work;
+ * on success call `releaseAttempt` so that a correct answer does not use up the allowance.
+ */
+export async function takeAttempt(checks: [string, RateRule][]): Promise<RateDecision & { at?: Date }> {
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    for (const key of [...new Set(checks.map(([k]) => k))].sort()) {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+    }
+    const now = clock.now();
+    let worst: RateDecision = { allowed: true };
+    for (const [key, rule] of checks) {
+      const decision = await checkRate(key, rule, tx, now);
+      if (!decision.allowed && (worst.allowed || decision.retryAfterSeconds > worst.retryAfterSeconds)) worst = decision;
+    }
+    if (!worst.allowed) return worst;
+    await tx.insert(s.rateLimitAttempts).values(checks.map(([key]) => ({ key, at: now })));
+    return { allowed: true as const, at: now };
+  });
+}
+
+/** Takes back one attempt counted by takeAttempt (the attempt succeeded). */
+export async function releaseAttempt(key: string, at: Date) {
+  const db = await getDb();
+  await db.execute(
+    sql`delete from ${s.rateLimitAttempts} where ctid in (select ctid from ${s.rateLimitAttempts} where ${s.rateLimitAttempts.key} = ${key} and ${s.rateLimitAttempts.at} = ${at.toISOString()}::timestamptz limit 1)`,
+  );
 }
 
 export async function recordFailure(...keys: string[]) {

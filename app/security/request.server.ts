@@ -23,8 +23,5 @@ function refererOrigin(referer: string | null) {
   }
 }
 
-/** The client's address, as given by the proxy in front of the app when there is one. */
-export function clientIp(request: Request): string {
-  const forwarded = request.headers.get("X-Forwarded-For")?.split(",")[0]?.trim();
-  return forwarded || request.headers.get("X-Real-IP") || "unknown";
-}
+// The client's address lives in client-address.server.ts (issue 12); re-exported for the routes that import it from here.
+export { clientIp } from "./client-address.server";

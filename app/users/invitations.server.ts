@@ -39,7 +39,28 @@ export async function inviteUser(actor: CurrentUser, input: InvitationInput, ip:
   const db = await getDb();
   const email = input.email.trim().toLowerCase();
   const [existing] = await db.select({ id: s.users.id }).from(s.users).where(eq(sql`lower(${s.users.email})`, email));
-  if (existing) return { ok: false, field: "email", message: "Someone with this email address already has an account" };
+  if (existing && byCoordinator) return { ok: false, field: "email", message: "Someone with this email address already has an account" };
+  if (existing) {
+    // An organisation admin gets the same answer whether or not the address has an account, so the form cannot be
+    // used to find out who uses FORT (issue 12). The person is told instead, and a coordinator can add them.
+    await db.transaction(async (tx) => {
+      await queueMail(
+        {
+          to: email,
+          subject: "Someone tried to invite you to FORT",
+          text: [
+            `Hello,`,
+            "",
+            `${actor.name} tried to invite you to work for an organisation on FORT, but you already have a FORT account.`,
+            "If you should be added to their organisation, ask them to contact a FORT coordinator. If you were not expecting this, you can ignore this email.",
+          ].join("\n"),
+        },
+        tx,
+      );
+      await audit({ actorId: actor.id, action: "invitation_to_existing_account", subjectType: "user", subjectId: existing.id, ip, details: { role: input.role } }, tx);
+    });
+    return { ok: true };
+  }
 
   const { token, hash } = createToken();
   await db.transaction(async (tx) => {

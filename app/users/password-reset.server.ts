@@ -8,7 +8,7 @@ import { clock } from "../clock.server";
 import { config } from "../config.server";
 import { getDb } from "../db.server";
 import { queueMail } from "../mail/mail.server";
-import { LINK_REQUESTS_PER_IP, SIGN_IN_PER_ACCOUNT, checkRates, recordFailure, retryMessage } from "../security/rate-limit.server";
+import { LINK_REQUESTS_PER_IP, SIGN_IN_PER_ACCOUNT, retryMessage, takeAttempt } from "../security/rate-limit.server";
 import { createToken, hashToken } from "./tokens.server";
 
 export const RESET_MINUTES = 60;
@@ -19,10 +19,9 @@ export async function requestPasswordReset(email: string, ip: string): Promise<{
     [`reset:ip:${ip}`, LINK_REQUESTS_PER_IP],
     [`reset:account:${normalised}`, { ...LINK_REQUESTS_PER_IP, limit: 3 }],
   ];
-  const decision = await checkRates(keys);
+  // Every request counts, found or not, so the limit cannot be used to probe for accounts; check and count are one step.
+  const decision = await takeAttempt(keys);
   if (!decision.allowed) return { ok: false, message: retryMessage(decision.retryAfterSeconds), retryAfterSeconds: decision.retryAfterSeconds };
-  // Every request counts, found or not, so the limit cannot be used to probe for accounts.
-  await recordFailure(...keys.map(([k]) => k));
 
   const db = await getDb();
   const [user] = await db

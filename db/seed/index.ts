@@ -5,6 +5,14 @@ import * as s from "../schema";
 import { DEMO_ORGANISATIONS } from "./demo-data";
 import { DEMO_TEAMS, DEMO_USERS } from "./demo-users";
 import { seedReferenceData } from "./reference-data";
+import { webUrl } from "../../app/security/urls";
+
+/** Demo data goes through the same URL check as every other way in (issue 12). */
+function seededWebsite(value: string): string {
+  const checked = webUrl(value);
+  if (!checked) throw new Error(`Demo organisation website is not an http(s) address: ${value}`);
+  return checked;
+}
 
 const DUNDEE_CITY = { name: "Dundee City", code: "S12000042" };
 
@@ -43,7 +51,7 @@ export async function seedDemoData(db: Database): Promise<boolean> {
         .values({
           name: org.name,
           description: org.description,
-          website: org.website,
+          website: seededWebsite(org.website),
           email: org.email,
           phone: org.phone,
           intakeEmail: org.intakeEmail,

@@ -52,7 +52,8 @@ export const ACCESS: Record<string, Access> = {
   "routes/reset-password.$token": { params: () => ({ token: "not-a-real-token" }), get: "missing", post: "allow" },
   "routes/invitation.$token": { params: () => ({ token: "not-a-real-token" }), get: "missing", post: "allow" },
   "routes/organisations.register": { post: "allow" },
-  "routes/dev.mail": { get: "allow" },
+  // Only for a client on this machine (issue 12); these requests carry no socket address, so it is not there.
+  "routes/dev.mail": { get: "missing" },
   "routes/dashboard": { get: SIGNED_IN },
   "routes/coordinator": { get: COORDINATOR },
   "routes/coordinator._index": { get: COORDINATOR },

@@ -17,8 +17,8 @@ describe("configuration from the environment", () => {
     expect(c.DATABASE_URL).toBeUndefined();
     expect(c.PORT).toBe(3000);
     expect(c.APP_URL).toBe("http://localhost:3000");
-    expect(c.sessionSecretGenerated).toBe(true);
-    expect(c.SESSION_SECRET).toHaveLength(64);
+    expect(c.localInstall).toBe(true);
+    expect(c.SEED_DEMO_DATA).toBe("true");
   });
 
   it("treats an empty variable as not set", () => {
@@ -30,7 +30,9 @@ describe("configuration from the environment", () => {
     [{ PORT: "70000" }, /^PORT must be a whole number/],
     [{ DATABASE_URL: "mysql://localhost/fort" }, /^DATABASE_URL must be a URL starting with postgres:\/\/ or postgresql:\/\//],
     [{ DATABASE_URL: "not a url" }, /^DATABASE_URL must be a URL/],
-    [{ SESSION_SECRET: "short" }, /^SESSION_SECRET must be at least 32 characters long/],
+    [{ TRUST_PROXY: "yes please" }, /^TRUST_PROXY must be false, a number of proxy hops/],
+    [{ TRUST_PROXY: "10.0.0.0/33" }, /^TRUST_PROXY must be false/],
+    [{ SESSION_IDLE_HOURS: "0" }, /^SESSION_IDLE_HOURS must be a whole number of hours/],
     [{ MAP_TILE_URL: "https://tiles.example.org/tile.png" }, /^MAP_TILE_URL must be an http\(s\) URL template containing \{z\}, \{x\} and \{y\}/],
     [{ SMTP_URL: "http://mail" }, /^SMTP_URL must be a URL starting with smtp:\/\/ or smtps:\/\//],
     [{ APP_URL: "fort.example.org" }, /^APP_URL must be a URL starting with http:\/\/ or https:\/\//],
@@ -41,8 +43,24 @@ describe("configuration from the environment", () => {
   });
 
   it("never repeats a secret back", () => {
-    expect(errorFor({ SESSION_SECRET: "hunter2" })).not.toContain("hunter2");
     expect(errorFor({ DATABASE_URL: "mysql://u:s3cret@h/db" })).not.toContain("s3cret");
+  });
+
+  it("refuses to start in production without SMTP_URL, with one sentence (issue 12)", () => {
+    const production = /^SMTP_URL must be set in production \(NODE_ENV=production or an APP_URL that is not on localhost\)/;
+    expect(errorFor({ NODE_ENV: "production" })).toMatch(production);
+    expect(errorFor({ APP_URL: "https://fort.example.org" })).toMatch(production);
+    expect(errorFor({ NODE_ENV: "production", FORT_LOCAL: "true", APP_URL: "https://fort.example.org" })).toMatch(production);
+    expect(errorFor({ NODE_ENV: "production" }).split("\n")).toHaveLength(1);
+  });
+
+  it("loads demo data by default only on a local install; production needs SEED_DEMO_DATA=true said out loud", () => {
+    expect(parseConfig({ NODE_ENV: "production", FORT_LOCAL: "true" }).SEED_DEMO_DATA).toBe("true");
+    expect(parseConfig({ NODE_ENV: "development" }).SEED_DEMO_DATA).toBe("true");
+    const production = { NODE_ENV: "production", SMTP_URL: "smtp://mail.example.org:587" };
+    expect(parseConfig(production).SEED_DEMO_DATA).toBe("false");
+    expect(parseConfig({ ...production, APP_URL: "https://fort.example.org" }).localInstall).toBe(false);
+    expect(parseConfig({ ...production, SEED_DEMO_DATA: "true" }).SEED_DEMO_DATA).toBe("true");
   });
 
   it("allows the tile host in the content security policy, sub-domains included", () => {
