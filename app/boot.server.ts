@@ -5,13 +5,19 @@ import { DatabaseUnavailableError, databaseHandle, migrateDatabase } from "./db.
 import { demoLogins, seedDemoData } from "../db/seed";
 import { seedReferenceData } from "../db/seed/reference-data";
 import { JOBS } from "./jobs/jobs.server";
-import { startScheduler } from "./jobs/scheduler.server";
-import { startMailWorker } from "./mail/mail.server";
+import { startScheduler, stopScheduler } from "./jobs/scheduler.server";
+import { onShutdown, shutdownApp } from "./lifecycle.server";
+import { log } from "./log.server";
+import { startMailWorker, stopMailWorker } from "./mail/mail.server";
 
+// A refusal to start is one sentence for the person starting FORT, on stderr, not a structured log line.
 function fail(message: string): never {
-  console.error(`\nFORT cannot start: ${message}\n`);
+  process.stderr.write(`\nFORT cannot start: ${message}\n\n`);
   process.exit(1);
 }
+
+// The custom server (server/) handles SIGTERM itself: stop accepting, finish requests, then shutdownApp().
+const globalForServer = globalThis as unknown as { __fortServerHandlesSignals?: boolean };
 
 export async function boot() {
   let settings;
@@ -41,24 +47,30 @@ export async function boot() {
   startMailWorker();
   await startScheduler(JOBS);
 
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
-      // Closing PGlite flushes it to disk so the next start finds the data intact.
-      handle.close().finally(() => process.exit(0));
-    });
-  }
+  onShutdown("job worker", () => stopScheduler());
+  onShutdown("mail worker", () => stopMailWorker());
+  // Last: closing PGlite flushes it to disk so the next start finds the data intact.
+  onShutdown("database", () => handle.close());
 
-  const lines = [
-    "",
-    `FORT is using ${handle.describe}${seeded ? " (demo data loaded just now)" : ""}.`,
-    `Open ${settings.APP_URL}`,
-  ];
-  if (settings.SEED_DEMO_DATA === "true") {
-    lines.push("", "Demo sign-ins (fictional people; demo only):");
-    for (const l of demoLogins()) {
-      lines.push(`  ${l.role.padEnd(30)} ${l.email.padEnd(36)} password: ${l.password}${l.organisation ? `  (${l.organisation})` : ""}`);
+  if (!globalForServer.__fortServerHandlesSignals) {
+    // `npm run dev` (Vite's server): no connections to drain here, only the app to stop.
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+      process.once(signal, () => void shutdownApp().finally(() => process.exit(0)));
     }
   }
-  if (settings.sessionSecretGenerated) lines.push("", "SESSION_SECRET is not set: using a random one for this run. Set it in production.");
-  console.log(lines.join("\n") + "\n");
+
+  log.info({ database: handle.describe, url: settings.APP_URL, demoDataLoaded: seeded }, "FORT started");
+  if (settings.sessionSecretGenerated) log.warn("SESSION_SECRET is not set: using a random one for this run. Set it in production.");
+  if (settings.SEED_DEMO_DATA === "true") {
+    // For a person at a terminal only: the demo sign-ins (fictional) are not log lines, and logs are not terminals.
+    if (process.stdout.isTTY) {
+      const lines = ["", `Open ${settings.APP_URL}`, "", "Demo sign-ins (fictional people; demo only):"];
+      for (const l of demoLogins()) {
+        lines.push(`  ${l.role.padEnd(30)} ${l.email.padEnd(36)} password: ${l.password}${l.organisation ? `  (${l.organisation})` : ""}`);
+      }
+      process.stdout.write(lines.join("\n") + "\n\n");
+    } else {
+      log.info("demo data is on (SEED_DEMO_DATA): the demo sign-ins are listed in the README");
+    }
+  }
 }

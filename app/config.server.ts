@@ -19,6 +19,8 @@ const configSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: url(["postgres:", "postgresql:"], "postgres://user:password@localhost:5432/fort").optional(),
   PGLITE_DATA_DIR: z.string().min(1).default("./data/pglite"),
+  // Read by app/log.server.ts straight from the environment (it logs before settings are checked); checked here too.
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { message: "must be one of fatal, error, warn, info, debug, trace, silent" }).default("info"),
   PORT: z.coerce
     .number({ invalid_type_error: "must be a whole number between 1 and 65535" })
     .int("must be a whole number between 1 and 65535")

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getUser } from "~/auth/session.server";
+import { trackStream } from "~/lifecycle.server";
 import { subscribe } from "~/referrals/live.server";
 import { eventConcerns } from "~/referrals/referrals.server";
 
@@ -24,8 +25,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
       });
       // A comment every 20 s keeps proxies from closing an idle stream.
       const heartbeat = setInterval(() => send(": keep-alive\n\n"), 20_000);
+      // At shutdown: tell the browser to reconnect soon (to another server, or this one restarted), then end.
+      const untrack = trackStream(() => {
+        send("retry: 1000\n: server restarting, reconnect\n\n");
+        cleanup();
+      });
       cleanup = () => {
         clearInterval(heartbeat);
+        untrack();
         unsubscribe();
         try {
           controller.close();

@@ -1,0 +1,45 @@
+// `npm start`: build only when the sources changed since the last build (or there is none), then serve.
+// `npm run build` (this with --build): always build, and stamp the build so the next `npm start` serves it.
+// The stamp is a hash of every source file's path, size and modification time: cheap, and any edit changes it.
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+const SOURCES = ["app", "db", "public", "package.json", "package-lock.json", "vite.config.ts", "tsconfig.json"];
+const STAMP = "build/.source-stamp";
+
+function* files(entry) {
+  if (!existsSync(entry)) return;
+  const stat = statSync(entry);
+  if (stat.isDirectory()) {
+    for (const name of readdirSync(entry).sort()) yield* files(path.join(entry, name));
+  } else {
+    yield `${entry}\t${stat.size}\t${Math.floor(stat.mtimeMs)}`;
+  }
+}
+
+export function sourceStamp() {
+  const hash = createHash("sha256");
+  for (const source of SOURCES) for (const line of files(source)) hash.update(`${line}\n`);
+  return hash.digest("hex");
+}
+
+const buildOnly = process.argv.includes("--build");
+const stamp = sourceStamp();
+const built = existsSync("build/server/index.js") && existsSync(STAMP) && readFileSync(STAMP, "utf8").trim() === stamp;
+if (built && !buildOnly) {
+  console.log("FORT: sources unchanged since the last build; serving it.");
+} else {
+  if (!buildOnly) console.log("FORT: building (the sources changed, or there is no build yet)…");
+  const build = spawnSync("npx", ["remix", "vite:build"], { stdio: "inherit" });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+  writeFileSync(STAMP, `${stamp}\n`);
+}
+if (buildOnly) process.exit(0);
+
+// The server replaces this process's work: same signals, same exit code.
+const { spawn } = await import("node:child_process");
+const server = spawn(process.execPath, ["server/index.mjs"], { stdio: "inherit" });
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
+server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
