@@ -32,7 +32,7 @@ const build = spawnSync("npx", ["remix", "vite:build"], { stdio: "inherit", env 
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 // The server's log is also kept in a file, so tests can read what it wrote (e2e/logs.spec.ts).
-export const E2E_LOG = "./data/e2e-server.log";
+const E2E_LOG = "./data/e2e-server.log";
 mkdirSync("./data", { recursive: true });
 const logFile = createWriteStream(E2E_LOG);
 const server = spawn(process.execPath, ["server/index.mjs"], { stdio: ["ignore", "pipe", "inherit"], env: { ...env, LOG_LEVEL: "debug" } });
