@@ -45,7 +45,7 @@ export async function boot() {
   const seeded = settings.SEED_DEMO_DATA === "true" ? await seedDemoData(handle.db) : (await seedReferenceData(handle.db), false);
 
   startMailWorker();
-  await startScheduler(JOBS);
+  await startScheduler(JOBS, settings.JOB_POLL_SECONDS);
 
   onShutdown("job worker", () => stopScheduler());
   onShutdown("mail worker", () => stopMailWorker());

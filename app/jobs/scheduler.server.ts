@@ -55,7 +55,7 @@ export async function runJob(job: JobDefinition): Promise<string> {
 }
 
 // What this process is doing, for readiness and for releasing claims at shutdown.
-const worker = { running: false, lastTick: 0, inFlight: new Map<string, Promise<unknown>>() };
+const worker = { running: false, lastTick: 0, pollSeconds: 30, inFlight: new Map<string, Promise<unknown>>() };
 
 /** Runs every job that is due (on this server, unless another claimed it first). */
 export async function runDueJobs(jobs: JobDefinition[]) {
@@ -90,14 +90,15 @@ export async function startScheduler(jobs: JobDefinition[], pollSeconds = 30) {
   };
   worker.running = true;
   worker.lastTick = Date.now();
-  timers = [setTimeout(tick, 5_000), setInterval(tick, pollSeconds * 1000)];
+  worker.pollSeconds = pollSeconds;
+  timers = [setTimeout(tick, Math.min(5, pollSeconds) * 1000), setInterval(tick, pollSeconds * 1000)];
   for (const t of timers) t.unref();
   return { pollSeconds };
 }
 
 /** Whether this process's job worker is started and polling (for the readiness check). */
-export function schedulerState(pollSeconds = 30) {
-  return { running: worker.running, polling: worker.running && Date.now() - worker.lastTick < pollSeconds * 3 * 1000 };
+export function schedulerState() {
+  return { running: worker.running, polling: worker.running && Date.now() - worker.lastTick < worker.pollSeconds * 3 * 1000 };
 }
 
 /**
