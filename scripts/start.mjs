@@ -38,8 +38,5 @@ if (built && !buildOnly) {
 }
 if (buildOnly) process.exit(0);
 
-// The server replaces this process's work: same signals, same exit code.
-const { spawn } = await import("node:child_process");
-const server = spawn(process.execPath, ["server/index.mjs"], { stdio: "inherit" });
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
-server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+// Serve from this same process, so signals sent to it reach the server's graceful shutdown.
+await import("../server/index.mjs");

@@ -63,7 +63,11 @@ app.all(
 );
 
 const port = Number(process.env.PORT ?? 3000);
-const server = app.listen(port, process.env.HOST, () => log.info({ port }, "listening"));
+const server = app.listen(port, process.env.HOST, () => {
+  // Start-up cost for operators: wall time since the process began, and the CPU time it used.
+  const cpu = process.cpuUsage();
+  log.info({ port, startupMs: Math.round(performance.now()), cpuMs: Math.round((cpu.user + cpu.system) / 1000) }, "listening");
+});
 // Keep-alive a little longer than common load balancers' idle timeout (60 s), so they close first.
 server.keepAliveTimeout = 65_000;
 
@@ -84,7 +88,10 @@ async function stop(signal) {
   server.closeIdleConnections();
   // Live streams never finish on their own: end them with a reconnect hint, so the requests in flight can finish.
   await endLiveStreams();
+  // Connections whose last response just ended (a live stream, a slow page) go idle after the first sweep.
+  const sweep = setInterval(() => server.closeIdleConnections(), 100);
   await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, SHUTDOWN_LIMIT_MS / 2).unref())]);
+  clearInterval(sweep);
   // Then the job worker (claims released), the mail worker, and the database last.
   await shutdownApp();
   log.info("stopped");
