@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { sql } from "drizzle-orm";
-import { MIGRATIONS_FOLDER, databaseHandle } from "./db.server";
+import { type DatabaseHandle, MIGRATIONS_FOLDER, databaseHandle } from "./db.server";
 import { schedulerState } from "./jobs/scheduler.server";
 import { isDraining } from "./lifecycle.server";
 
@@ -23,6 +23,17 @@ function migrationsInRepository(): number {
   return expectedMigrations;
 }
 
+/** Applied and shipped migration counts; `applied` is 0 when the migrations table does not exist yet. */
+export async function migrationState(handle: DatabaseHandle): Promise<{ applied: number; expected: number }> {
+  const expected = migrationsInRepository();
+  const exists = await handle.db.execute<{ present: boolean }>(sql`select to_regclass('drizzle.__drizzle_migrations') is not null as present`);
+  const present = (Array.isArray(exists) ? exists : (exists as { rows: { present: boolean }[] }).rows)[0]?.present;
+  if (!present) return { applied: 0, expected };
+  const result = await handle.db.execute<{ applied: number }>(sql`select count(*)::int as applied from drizzle.__drizzle_migrations`);
+  const rows = Array.isArray(result) ? result : (result as { rows: { applied: number }[] }).rows;
+  return { applied: Number(rows[0]?.applied ?? 0), expected };
+}
+
 /**
  * Readiness: the database answers, every migration shipped with this build is applied, the job worker is
  * polling, and the server is not shutting down. A load balancer sends requests only to a ready server.
@@ -34,10 +45,8 @@ export async function checkReadiness() {
   let migrations: { applied: number; expected: number } | null = null;
   try {
     const handle = await databaseHandle();
-    const result = await handle.db.execute<{ applied: number }>(sql`select count(*)::int as applied from drizzle.__drizzle_migrations`);
-    const rows = Array.isArray(result) ? result : (result as { rows: { applied: number }[] }).rows;
+    migrations = await migrationState(handle);
     database = "up";
-    migrations = { applied: Number(rows[0]?.applied ?? 0), expected: migrationsInRepository() };
   } catch {
     // unreachable, or the migrations table is missing: not ready either way
   }
