@@ -1,7 +1,8 @@
 // Start-up: validate settings, open the database, apply migrations, seed demo data on first start.
 // Any failure is one plain sentence and exit code 1, never a stack trace.
 import { ConfigError, config } from "./config.server";
-import { DatabaseUnavailableError, databaseHandle, migrateDatabase } from "./db.server";
+import { sql } from "drizzle-orm";
+import { type DatabaseHandle, DatabaseUnavailableError, databaseHandle, migrateDatabase } from "./db.server";
 import { demoLogins, seedDemoData } from "../db/seed";
 import { seedReferenceData } from "../db/seed/reference-data";
 import { migrationState } from "./health.server";
@@ -19,6 +20,16 @@ function fail(message: string): never {
 
 // The custom server (server/) handles SIGTERM itself: stop accepting, finish requests, then shutdownApp().
 const globalForServer = globalThis as unknown as { __fortServerHandlesSignals?: boolean };
+
+const START_UP_LOCK = 1_717_017; // any constant; only FORT's start-up takes it
+
+async function oneServerAtATime<T>(handle: DatabaseHandle, work: () => Promise<T>): Promise<T> {
+  if (handle.engine !== "postgres") return work();
+  return handle.db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${START_UP_LOCK})`);
+    return work();
+  });
+}
 
 export async function boot() {
   let settings;
@@ -45,16 +56,19 @@ export async function boot() {
   }
 
   phase("openDatabaseMs");
-  try {
-    // Most starts find every migration applied: one count instead of the migrator's read-and-compare of every file.
-    const migrations = await migrationState(handle).catch(() => null);
-    if (!migrations || migrations.applied < migrations.expected) await migrateDatabase(handle);
-  } catch (error) {
-    fail(`could not apply database migrations to ${handle.describe} (${error instanceof Error ? error.message : error}).`);
-  }
-  phase("migrateMs");
-
-  const seeded = settings.SEED_DEMO_DATA === "true" ? await seedDemoData(handle.db) : (await seedReferenceData(handle.db), false);
+  // Several servers starting at once on one PostgreSQL take turns to migrate and seed (an advisory lock held by a
+  // transaction on one pooled connection while the migrator uses another); PGlite has one process anyway.
+  const seeded = await oneServerAtATime(handle, async () => {
+    try {
+      // Most starts find every migration applied: one count instead of the migrator's read-and-compare of every file.
+      const migrations = await migrationState(handle).catch(() => null);
+      if (!migrations || migrations.applied < migrations.expected) await migrateDatabase(handle);
+    } catch (error) {
+      fail(`could not apply database migrations to ${handle.describe} (${error instanceof Error ? error.message : error}).`);
+    }
+    phase("migrateMs");
+    return settings.SEED_DEMO_DATA === "true" ? await seedDemoData(handle.db) : (await seedReferenceData(handle.db), false);
+  });
 
   phase("seedMs");
   startMailWorker();

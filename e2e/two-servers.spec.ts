@@ -103,10 +103,10 @@ test.describe("two servers, one database", () => {
     await admin.unsafe(`create database "${name}"`);
     url.pathname = `/${name}`;
     databaseUrl = url.toString();
-    // A first server migrates and seeds; the second joins a ready database, as in a rolling deployment.
+    // Both start at once on an empty database: they take turns to migrate and seed, then serve.
     a = startServer("A", BASE_PORT + 1, databaseUrl);
-    await ready(a);
     b = startServer("B", BASE_PORT + 2, databaseUrl);
+    await ready(a);
     await ready(b);
   });
 
