@@ -78,7 +78,9 @@ const globalForLog = globalThis as unknown as { __fortLog?: LogState };
 
 function state(): LogState {
   if (globalForLog.__fortLog) return globalForLog.__fortLog;
-  const json = process.env.NODE_ENV === "production" || process.env.LOG_FORMAT === "json";
+  // JSON in production (what log collectors read); readable at a terminal and in development. LOG_FORMAT forces either.
+  const format = process.env.LOG_FORMAT;
+  const json = format === "json" || (format !== "text" && process.env.NODE_ENV === "production" && !process.stdout.isTTY);
   const requests = new AsyncLocalStorage<RequestContext>();
   const s: LogState = {
     requests,
