@@ -27,6 +27,7 @@ const configSchema = z.object({
     .max(3600, "must be a whole number of seconds between 1 and 3600")
     .default(30),
   // Read by app/log.server.ts straight from the environment (it logs before settings are checked); checked here too.
+  LOG_FORMAT: z.enum(["json", "text"], { message: "must be json or text" }).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { message: "must be one of fatal, error, warn, info, debug, trace, silent" }).default("info"),
   PORT: z.coerce
     .number({ invalid_type_error: "must be a whole number between 1 and 65535" })
