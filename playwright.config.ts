@@ -1,9 +1,7 @@
-import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
+import { systemChromium } from "./scripts/browser.mjs";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
-// Debian's Chromium where present (CI, machines without Playwright's own browser), Playwright's otherwise.
-const systemChromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
 
 export default defineConfig({
   testDir: "./e2e",
@@ -18,7 +16,8 @@ export default defineConfig({
     trace: "retain-on-failure",
     ...devices["Desktop Chrome"],
     launchOptions: {
-      executablePath: systemChromium,
+      // Debian's Chromium where present (CI, machines without Playwright's own browser), Playwright's otherwise.
+      executablePath: systemChromium(),
       args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
     },
   },

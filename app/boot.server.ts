@@ -1,16 +1,34 @@
 // Start-up: validate settings, open the database, apply migrations, seed demo data on first start.
 // Any failure is one plain sentence and exit code 1, never a stack trace.
 import { ConfigError, config } from "./config.server";
-import { DatabaseUnavailableError, databaseHandle, migrateDatabase } from "./db.server";
+import { sql } from "drizzle-orm";
+import { type DatabaseHandle, DatabaseUnavailableError, databaseHandle, migrateDatabase } from "./db.server";
 import { demoLogins, seedDemoData } from "../db/seed";
 import { seedReferenceData } from "../db/seed/reference-data";
+import { migrationState } from "./health.server";
 import { JOBS } from "./jobs/jobs.server";
-import { startScheduler } from "./jobs/scheduler.server";
-import { startMailWorker } from "./mail/mail.server";
+import { startScheduler, stopScheduler } from "./jobs/scheduler.server";
+import { onShutdown, shutdownApp } from "./lifecycle.server";
+import { log } from "./log.server";
+import { startMailWorker, stopMailWorker } from "./mail/mail.server";
 
+// A refusal to start is one sentence for the person starting FORT, on stderr, not a structured log line.
 function fail(message: string): never {
-  console.error(`\nFORT cannot start: ${message}\n`);
+  process.stderr.write(`\nFORT cannot start: ${message}\n\n`);
   process.exit(1);
+}
+
+// The custom server (server/) handles SIGTERM itself: stop accepting, finish requests, then shutdownApp().
+const globalForServer = globalThis as unknown as { __fortServerHandlesSignals?: boolean };
+
+const START_UP_LOCK = 1_717_017; // any constant; only FORT's start-up takes it
+
+async function oneServerAtATime<T>(handle: DatabaseHandle, work: () => Promise<T>): Promise<T> {
+  if (handle.engine !== "postgres") return work();
+  return handle.db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${START_UP_LOCK})`);
+    return work();
+  });
 }
 
 export async function boot() {
@@ -22,6 +40,13 @@ export async function boot() {
     throw error;
   }
 
+  const phases: Record<string, number> = {};
+  let mark = performance.now();
+  const phase = (name: string) => {
+    phases[name] = Math.round(performance.now() - mark);
+    mark = performance.now();
+  };
+
   let handle;
   try {
     handle = await databaseHandle();
@@ -30,34 +55,49 @@ export async function boot() {
     fail(`could not open the embedded database in ${settings.PGLITE_DATA_DIR} (${error instanceof Error ? error.message : error}). Is another FORT process using it?`);
   }
 
-  try {
-    await migrateDatabase(handle);
-  } catch (error) {
-    fail(`could not apply database migrations to ${handle.describe} (${error instanceof Error ? error.message : error}).`);
-  }
+  phase("openDatabaseMs");
+  // Several servers starting at once on one PostgreSQL take turns to migrate and seed (an advisory lock held by a
+  // transaction on one pooled connection while the migrator uses another); PGlite has one process anyway.
+  const seeded = await oneServerAtATime(handle, async () => {
+    try {
+      // Most starts find every migration applied: one count instead of the migrator's read-and-compare of every file.
+      const migrations = await migrationState(handle).catch(() => null);
+      if (!migrations || migrations.applied < migrations.expected) await migrateDatabase(handle);
+    } catch (error) {
+      fail(`could not apply database migrations to ${handle.describe} (${error instanceof Error ? error.message : error}).`);
+    }
+    phase("migrateMs");
+    return settings.SEED_DEMO_DATA === "true" ? await seedDemoData(handle.db) : (await seedReferenceData(handle.db), false);
+  });
 
-  const seeded = settings.SEED_DEMO_DATA === "true" ? await seedDemoData(handle.db) : (await seedReferenceData(handle.db), false);
-
+  phase("seedMs");
   startMailWorker();
-  await startScheduler(JOBS);
+  await startScheduler(JOBS, settings.JOB_POLL_SECONDS);
+  phase("workersMs");
 
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
-      // Closing PGlite flushes it to disk so the next start finds the data intact.
-      handle.close().finally(() => process.exit(0));
-    });
-  }
+  onShutdown("job worker", () => stopScheduler());
+  onShutdown("mail worker", () => stopMailWorker());
+  // Last: closing PGlite flushes it to disk so the next start finds the data intact.
+  onShutdown("database", () => handle.close());
 
-  const lines = [
-    "",
-    `FORT is using ${handle.describe}${seeded ? " (demo data loaded just now)" : ""}.`,
-    `Open ${settings.APP_URL}`,
-  ];
-  if (settings.SEED_DEMO_DATA === "true") {
-    lines.push("", "Demo sign-ins (fictional people; demo only):");
-    for (const l of demoLogins()) {
-      lines.push(`  ${l.role.padEnd(30)} ${l.email.padEnd(36)} password: ${l.password}${l.organisation ? `  (${l.organisation})` : ""}`);
+  if (!globalForServer.__fortServerHandlesSignals) {
+    // `npm run dev` (Vite's server): no connections to drain here, only the app to stop.
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+      process.once(signal, () => void shutdownApp().finally(() => process.exit(0)));
     }
   }
-  console.log(lines.join("\n") + "\n");
+
+  log.info({ database: handle.describe, url: settings.APP_URL, demoDataLoaded: seeded, ...phases }, "FORT started");
+  if (settings.SEED_DEMO_DATA === "true") {
+    // For a person at a terminal only: the demo sign-ins (fictional) are not log lines, and logs are not terminals.
+    if (process.stdout.isTTY) {
+      const lines = ["", `Open ${settings.APP_URL}`, "", "Demo sign-ins (fictional people; demo only):"];
+      for (const l of demoLogins()) {
+        lines.push(`  ${l.role.padEnd(30)} ${l.email.padEnd(36)} password: ${l.password}${l.organisation ? `  (${l.organisation})` : ""}`);
+      }
+      process.stdout.write(lines.join("\n") + "\n\n");
+    } else {
+      log.info("demo data is on (SEED_DEMO_DATA): the demo sign-ins are listed in the README");
+    }
+  }
 }

@@ -19,6 +19,16 @@ const configSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: url(["postgres:", "postgresql:"], "postgres://user:password@localhost:5432/fort").optional(),
   PGLITE_DATA_DIR: z.string().min(1).default("./data/pglite"),
+  // How often each server asks the database for due jobs; a job runs once across all servers either way.
+  JOB_POLL_SECONDS: z.coerce
+    .number({ invalid_type_error: "must be a whole number of seconds between 1 and 3600" })
+    .int("must be a whole number of seconds between 1 and 3600")
+    .min(1, "must be a whole number of seconds between 1 and 3600")
+    .max(3600, "must be a whole number of seconds between 1 and 3600")
+    .default(30),
+  // Read by app/log.server.ts straight from the environment (it logs before settings are checked); checked here too.
+  LOG_FORMAT: z.enum(["json", "text"], { message: "must be json or text" }).optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { message: "must be one of fatal, error, warn, info, debug, trace, silent" }).default("info"),
   PORT: z.coerce
     .number({ invalid_type_error: "must be a whole number between 1 and 65535" })
     .int("must be a whole number between 1 and 65535")

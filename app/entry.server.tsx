@@ -1,17 +1,24 @@
 import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
+import { isRouteErrorResponse } from "@remix-run/react";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { boot } from "./boot.server";
+import { log } from "./log.server";
 import { applyDataHeaders, applyDocumentHeaders, createNonce } from "./security/headers.server";
 import { NonceContext } from "./security/nonce";
 import { installRemixServeHook } from "./security/remix-serve-hook.server";
 
-// The server build is imported once by remix-serve before it listens, so start-up work happens here.
+// The server build is imported once by the server (server/index.mjs) before it listens, so start-up work happens
+// here. The hook copies each request's socket address into a header the app trusts and sets the common headers.
 installRemixServeHook();
 await boot();
+
+// What the server in server/ uses from the build: the app's one logger, request ids, readiness, shutdown.
+export { log, requestIdFrom, withRequestId } from "./log.server";
+export { beginDraining, endLiveStreams, shutdownApp } from "./lifecycle.server";
 
 const ABORT_DELAY = 5_000;
 
@@ -47,7 +54,7 @@ export default function handleRequest(
         },
         onError(error: unknown) {
           responseStatusCode = 500;
-          if (shellRendered) console.error(error);
+          if (shellRendered) log.error({ err: error }, "rendering failed after the page started");
         },
       },
     );
@@ -71,5 +78,7 @@ export function handleDataRequest(response: Response) {
 export function handleError(error: unknown, { request }: { request: Request }) {
   // Aborted requests (client went away) are not errors worth logging.
   if (request.signal.aborted) return;
-  console.error(error);
+  // A 4xx thrown on purpose (not found, forbidden) is an answer, not a fault.
+  if (isRouteErrorResponse(error) && error.status < 500) return void log.debug({ status: error.status }, "request refused");
+  log.error({ err: error }, "request failed");
 }

@@ -1,6 +1,11 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { sql } from "drizzle-orm";
-import { databaseHandle } from "./db.server";
+import { type DatabaseHandle, MIGRATIONS_FOLDER, databaseHandle } from "./db.server";
+import { schedulerState } from "./jobs/scheduler.server";
+import { isDraining } from "./lifecycle.server";
 
+/** Liveness: the process answers and reaches its database. */
 export async function checkHealth() {
   const started = performance.now();
   try {
@@ -10,4 +15,47 @@ export async function checkHealth() {
   } catch {
     return { ok: false as const, database: { state: "unreachable" as const } };
   }
+}
+
+let expectedMigrations: number | undefined;
+function migrationsInRepository(): number {
+  expectedMigrations ??= (JSON.parse(readFileSync(path.join(MIGRATIONS_FOLDER, "meta/_journal.json"), "utf8")) as { entries: unknown[] }).entries.length;
+  return expectedMigrations;
+}
+
+/** Applied and shipped migration counts; `applied` is 0 when the migrations table does not exist yet. */
+export async function migrationState(handle: DatabaseHandle): Promise<{ applied: number; expected: number }> {
+  const expected = migrationsInRepository();
+  const exists = await handle.db.execute<{ present: boolean }>(sql`select to_regclass('drizzle.__drizzle_migrations') is not null as present`);
+  const present = (Array.isArray(exists) ? exists : (exists as { rows: { present: boolean }[] }).rows)[0]?.present;
+  if (!present) return { applied: 0, expected };
+  const result = await handle.db.execute<{ applied: number }>(sql`select count(*)::int as applied from drizzle.__drizzle_migrations`);
+  const rows = Array.isArray(result) ? result : (result as { rows: { applied: number }[] }).rows;
+  return { applied: Number(rows[0]?.applied ?? 0), expected };
+}
+
+/**
+ * Readiness: the database answers, every migration shipped with this build is applied, the job worker is
+ * polling, and the server is not shutting down. A load balancer sends requests only to a ready server.
+ */
+export async function checkReadiness() {
+  const accepting = !isDraining();
+  const jobs = schedulerState();
+  let database: "up" | "unreachable" = "unreachable";
+  let migrations: { applied: number; expected: number } | null = null;
+  try {
+    const handle = await databaseHandle();
+    migrations = await migrationState(handle);
+    database = "up";
+  } catch {
+    // unreachable, or the migrations table is missing: not ready either way
+  }
+  const checks = {
+    accepting,
+    database,
+    migrations: migrations && migrations.applied >= migrations.expected ? ("applied" as const) : ("pending" as const),
+    jobWorker: jobs.polling ? ("running" as const) : ("stopped" as const),
+  };
+  const ready = accepting && database === "up" && checks.migrations === "applied" && checks.jobWorker === "running";
+  return { ready, checks };
 }

@@ -5,13 +5,20 @@ import type { ReactNode } from "react";
 import designSystemCss from "@scottish-government/design-system/dist/css/design-system.min.css?url";
 import appCss from "./styles/app.css?url";
 import { readSession } from "./auth/session.server";
+import { RequestIdNote } from "./components/RequestIdNote";
+import { currentRequestId } from "./log.server";
 import { LiveUpdates } from "./referrals/components";
 import { unreadCount } from "./referrals/queries.server";
 import { useNonce } from "./security/nonce";
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user, setCookie } = await readSession(request);
-  const body = { user: user && { name: user.name, role: user.role }, unreadReferrals: user ? await unreadCount(user) : 0 };
+  const body = {
+    user: user && { name: user.name, role: user.role },
+    unreadReferrals: user ? await unreadCount(user) : 0,
+    // Shown on error pages so a person can quote it (see RequestIdNote).
+    requestId: context.requestId ?? currentRequestId(),
+  };
   return setCookie ? data(body, { headers: { "Set-Cookie": setCookie } }) : body;
 }
 
@@ -146,6 +153,7 @@ export function ErrorBoundary() {
         <p>
           <Link to="/">Go to the list of services</Link>
         </p>
+        <RequestIdNote />
       </>
     );
   }
@@ -156,6 +164,7 @@ export function ErrorBoundary() {
       <p>
         <Link to="/">Go to the list of services</Link>
       </p>
+      <RequestIdNote />
     </>
   );
 }

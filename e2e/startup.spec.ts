@@ -4,7 +4,7 @@ import { expect, test } from "@playwright/test";
 // Starts the built server (made by the web server step) with bad settings and reads what it says.
 function startWith(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn("npx", ["remix-serve", "./build/server/index.js"], {
+    const child = spawn(process.execPath, ["server/index.mjs"], {
       env: { ...process.env, PORT: "3199", PGLITE_DATA_DIR: "./data/startup-test", FORT_LOCAL: "true", ...env },
     });
     let output = "";

@@ -1,7 +1,7 @@
 // Serves a fresh build against a fresh database for the end-to-end tests:
 // a throwaway PGlite directory, or (with DATABASE_URL) a database of its own on that server.
 import { spawn, spawnSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { createWriteStream, mkdirSync, rmSync } from "node:fs";
 import postgres from "postgres";
 
 const env = {
@@ -32,6 +32,14 @@ if (process.env.DATABASE_URL) {
 const build = spawnSync("npx", ["remix", "vite:build"], { stdio: "inherit", env });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
-const server = spawn("npx", ["remix-serve", "./build/server/index.js"], { stdio: "inherit", env });
+// The server's log is also kept in a file, so tests can read what it wrote (e2e/logs.spec.ts).
+const E2E_LOG = "./data/e2e-server.log";
+mkdirSync("./data", { recursive: true });
+const logFile = createWriteStream(E2E_LOG);
+const server = spawn(process.execPath, ["server/index.mjs"], { stdio: ["ignore", "pipe", "inherit"], env: { ...env, LOG_LEVEL: "debug" } });
+server.stdout.on("data", (chunk) => {
+  logFile.write(chunk);
+  process.stdout.write(chunk);
+});
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code) => process.exit(code ?? 0));

@@ -8,6 +8,7 @@ import { once } from "node:events";
 import { parseArgs } from "node:util";
 import { databaseHandle, migrateDatabase } from "../app/db.server";
 import { exportJsonChunks, exportTabularZip } from "../app/openreferral/export.server";
+import { log } from "../app/log.server";
 
 const USAGE = "Usage: npm run oruk:export -- <file.json | file.zip> [--format json|tabular] [--all]\n  --all  include drafts, services awaiting approval and inactive ones (default: published only)";
 
@@ -16,13 +17,13 @@ async function main() {
   try {
     args = parseArgs({ allowPositionals: true, options: { format: { type: "string" }, all: { type: "boolean", default: false }, help: { type: "boolean" } } });
   } catch (error) {
-    console.error(`${error instanceof Error ? error.message : error}\n${USAGE}`);
+    log.error(`${error instanceof Error ? error.message : error}\n${USAGE}`);
     return 2;
   }
   const file = args.positionals[0];
   const format = args.values.format ?? (file?.endsWith(".zip") ? "tabular" : "json");
   if (args.values.help || !file || !["json", "tabular"].includes(format)) {
-    console.error(USAGE);
+    log.error(USAGE);
     return args.values.help ? 0 : 2;
   }
   const scope = args.values.all ? "all" : "public";
@@ -37,7 +38,7 @@ async function main() {
       out.end();
       await once(out, "finish");
     }
-    console.log(`Wrote ${file} (${format}, ${scope === "all" ? "every service" : "published services"}).`);
+    log.info(`Wrote ${file} (${format}, ${scope === "all" ? "every service" : "published services"}).`);
     return 0;
   } finally {
     await handle.close();

@@ -11,6 +11,7 @@ import { harvestServices } from "../app/openreferral/harvest.server";
 import { databaseHandle, migrateDatabase } from "../app/db.server";
 import { importFeed, type ImportReport } from "../app/openreferral/import.server";
 import { seedReferenceData } from "../db/seed/reference-data";
+import { log } from "../app/log.server";
 
 const USAGE = `Usage: npm run oruk:import -- <feed.json | feed.ndjson | tabular.zip | folder of CSV files | https://…/api> [--dry-run] [--source TEXT] [--verbose]
   An http(s) address is read as another directory's Open Referral API: every page of /services, then each /services/{id}.`;
@@ -37,12 +38,12 @@ async function main() {
       options: { "dry-run": { type: "boolean", default: false }, source: { type: "string" }, verbose: { type: "boolean", default: false }, help: { type: "boolean" } },
     });
   } catch (error) {
-    console.error(`${error instanceof Error ? error.message : error}\n${USAGE}`);
+    log.error(`${error instanceof Error ? error.message : error}\n${USAGE}`);
     return 2;
   }
   const file = args.positionals[0];
   if (args.values.help || !file || args.positionals.length > 1) {
-    console.error(USAGE);
+    log.error(USAGE);
     return args.values.help ? 0 : 2;
   }
   let input = path.resolve(file);
@@ -56,7 +57,7 @@ async function main() {
     } catch (error) {
       await rm(harvested, { recursive: true, force: true });
       if (error instanceof FeedError) {
-        console.error(`Not imported: ${error.message}`);
+        log.error(`Not imported: ${error.message}`);
         return 1;
       }
       throw error;
@@ -76,13 +77,13 @@ async function main() {
     );
     process.stderr.write("\r");
     if (report.refusal) {
-      console.error(`Not imported: ${report.refusal}`);
+      log.error(`Not imported: ${report.refusal}`);
     }
-    console.log(summary(report));
-    for (const warning of report.warnings) console.log(`Note: ${warning}`);
+    log.info(summary(report));
+    for (const warning of report.warnings) log.info(`Note: ${warning}`);
     const shown = args.values.verbose ? report.items : report.items.filter((i) => i.action === "skip").slice(0, 50);
-    for (const item of shown) console.log(`  ${item.action.padEnd(9)} ${item.entity} ${item.name ?? item.id ?? ""} (${item.position}): ${item.reasons.join("; ")}`);
-    if (!args.values.verbose && report.items.some((i) => i.action === "skip")) console.log("Run with --verbose to list every record.");
+    for (const item of shown) log.info(`  ${item.action.padEnd(9)} ${item.entity} ${item.name ?? item.id ?? ""} (${item.position}): ${item.reasons.join("; ")}`);
+    if (!args.values.verbose && report.items.some((i) => i.action === "skip")) log.info("Run with --verbose to list every record.");
     return report.refusal ? 1 : 0;
   } finally {
     await handle.close();

@@ -7,6 +7,7 @@ import { clock } from "../clock.server";
 import { config } from "../config.server";
 import { isLoopbackClient } from "../security/client-address.server";
 import { type Database, getDb } from "../db.server";
+import { log } from "../log.server";
 
 export interface Mail {
   to: string;
@@ -34,7 +35,9 @@ async function transport(): Promise<Transport> {
   if (smtp) return smtp;
   const { SMTP_URL, MAIL_FROM } = config();
   if (!SMTP_URL) {
-    smtp = async (mail) => console.log(`[mail] to ${mail.to}: ${mail.subject}\n${mail.text}\n`);
+    // The log never holds a recipient or a link (reset and invitation links are secrets): only that mail
+    // stayed here. On a local install it can be read at /dev/mail.
+    smtp = async () => void log.info(config().localInstall ? "mail not sent (no SMTP_URL): read it at /dev/mail from this machine" : "mail not sent (no SMTP_URL is set)");
   } else {
     const nodemailer = await import("nodemailer");
     const client = nodemailer.createTransport(SMTP_URL);
@@ -95,7 +98,7 @@ function scheduleDelivery() {
   if (!workerStarted || timer) return;
   timer = setTimeout(() => {
     timer = undefined;
-    deliverPendingMail().catch((error) => console.error("[mail] delivery failed:", error instanceof Error ? error.message : error));
+    deliverPendingMail().catch((error) => log.error({ err: error }, "mail delivery failed"));
   }, 50);
 }
 
@@ -104,7 +107,18 @@ export function startMailWorker() {
   if (workerStarted) return;
   workerStarted = true;
   scheduleDelivery();
-  setInterval(scheduleDelivery, 30_000).unref();
+  interval = setInterval(scheduleDelivery, 30_000);
+  interval.unref();
+}
+
+let interval: ReturnType<typeof setInterval> | undefined;
+
+/** Stops the worker at shutdown; a delivery in progress is rolled back with its transaction when the database closes. */
+export function stopMailWorker() {
+  workerStarted = false;
+  clearInterval(interval);
+  clearTimeout(timer);
+  timer = undefined;
 }
 
 /**

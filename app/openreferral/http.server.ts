@@ -1,6 +1,7 @@
 // HTTP conventions of FORT's Open Referral API: open CORS, JSON errors with a sentence people can act
 // on, ETags so clients and caches can revalidate cheaply.
 import { createHash } from "node:crypto";
+import { log } from "../log.server";
 
 const CORS = {
   "Access-Control-Allow-Origin": "*",
@@ -70,7 +71,7 @@ export async function runEndpoint(request: Request, endpoint: (url: URL) => Prom
     return body instanceof NdjsonBody ? ndjsonResponse(request, body) : jsonResponse(request, body);
   } catch (error) {
     if (error instanceof ApiError) return errorResponse(error.status, error.message);
-    console.error(error);
+    log.error({ err: error }, "Open Referral API request failed");
     return errorResponse(500, "Something went wrong on FORT's side. Please try again later.");
   }
 }

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getUser, sessionStillValid } from "~/auth/session.server";
+import { trackStream } from "~/lifecycle.server";
 import { subscribe } from "~/referrals/live.server";
 import { eventConcerns } from "~/auth/policy.server";
 
@@ -42,9 +43,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
           })
           .finally(() => (checking = false));
       }, SESSION_RECHECK_MS);
+      // At shutdown: tell the browser to reconnect soon (to another server, or this one restarted), then end.
+      const untrack = trackStream(() => {
+        send("retry: 1000\n: server restarting, reconnect\n\n");
+        cleanup();
+      });
       cleanup = () => {
         clearInterval(heartbeat);
         clearInterval(recheck);
+        untrack();
         unsubscribe();
         try {
           controller.close();

@@ -45,6 +45,10 @@ export const ACCESS: Record<string, Access> = {
   "routes/_index": { get: "allow" },
   "routes/about.data": {},
   "routes/healthz": { get: "allow" },
+  // Readiness answers 503 where no job worker runs (as in this test), which is still an answer to anyone.
+  "routes/readyz": { get: "allow" },
+  // Every address nothing else matches: not found, for everyone.
+  "routes/$": { params: () => ({ "*": "no/such/page" }), get: "missing" },
   "routes/services.$id": { params: (f) => ({ id: f.publishedServiceId }), get: "allow" },
   "routes/sign-in": { get: "allow", post: "allow" },
   "routes/sign-out": { get: "allow", post: "allow" },
