@@ -2,7 +2,7 @@
 import { and, asc, eq, isNull, lte, sql } from "drizzle-orm";
 import * as s from "../../db/schema";
 import { audit } from "../audit/audit.server";
-import { serviceEditScope } from "../auth/policy.server";
+import { assertMay, serviceEditScope } from "../auth/policy.server";
 import type { CurrentUser } from "../auth/session.server";
 import { clock } from "../clock.server";
 import { config } from "../config.server";
@@ -116,7 +116,8 @@ export async function confirmServiceChecked(user: CurrentUser, serviceId: string
 }
 
 /** Published services not checked for six months or more, oldest first. */
-export async function staleServices() {
+export async function staleServices(coordinator: CurrentUser) {
+  assertMay(coordinator, "services.approve");
   const db = await getDb();
   return db
     .select({

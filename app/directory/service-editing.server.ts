@@ -205,7 +205,8 @@ export async function updateCapacity(user: CurrentUser, serviceId: string, capac
   });
 }
 
-export async function pendingServiceRevisions() {
+export async function pendingServiceRevisions(coordinator: CurrentUser) {
+  assertMay(coordinator, "services.approve");
   const db = await getDb();
   return db
     .select({
@@ -227,7 +228,8 @@ export async function pendingServiceRevisions() {
 }
 
 /** Services waiting for approval with no proposed revision: records brought in by an Open Referral import. */
-export async function importedServicesAwaitingApproval() {
+export async function importedServicesAwaitingApproval(coordinator: CurrentUser) {
+  assertMay(coordinator, "services.approve");
   const db = await getDb();
   return db
     .select({ id: s.services.id, name: s.services.name, organisationName: s.organisations.name, source: s.services.source, updatedAt: s.services.updatedAt })

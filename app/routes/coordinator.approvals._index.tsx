@@ -11,7 +11,7 @@ import { clientIp, requireSameOrigin } from "~/security/request.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const me = await requireRole(request, "coordinator");
-  const [revisions, imported, organisations] = await Promise.all([pendingServiceRevisions(), importedServicesAwaitingApproval(), pendingOrganisations(me)]);
+  const [revisions, imported, organisations] = await Promise.all([pendingServiceRevisions(me), importedServicesAwaitingApproval(me), pendingOrganisations(me)]);
   return { revisions, imported, organisations };
 }
 

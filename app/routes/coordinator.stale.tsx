@@ -5,8 +5,8 @@ import { formatDate } from "~/directory/format";
 import { staleServices } from "~/directory/freshness.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, "coordinator");
-  return { services: await staleServices() };
+  const me = await requireRole(request, "coordinator");
+  return { services: await staleServices(me) };
 }
 
 export default function StaleRecords() {

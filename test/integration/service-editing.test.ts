@@ -30,7 +30,7 @@ describe("providers editing their services", () => {
     expect((await getServiceForEditing(provider, serviceId))!.pending!.proposed.name).toBe(`${before} (renamed)`);
 
     const { user: coordinator } = await signedIn(DEMO.coordinator);
-    const revision = (await pendingServiceRevisions()).find((r) => r.serviceId === serviceId)!;
+    const revision = (await pendingServiceRevisions(coordinator)).find((r) => r.serviceId === serviceId)!;
     expect(await decideRevision(coordinator, revision.id, "approve", null, "4.4.4.4")).toMatchObject({ ok: true });
     const after = await getPublishedService(serviceId);
     expect(after!.name).toBe(`${before} (renamed)`);
@@ -74,7 +74,7 @@ describe("providers editing their services", () => {
     const id = created.ok ? created.serviceId : "";
     expect(await getPublishedService(id)).toBeNull();
     const { user: coordinator } = await signedIn(DEMO.coordinator);
-    const revision = (await pendingServiceRevisions()).find((r) => r.serviceId === id)!;
+    const revision = (await pendingServiceRevisions(coordinator)).find((r) => r.serviceId === id)!;
     expect(revision.isNew).toBe(true);
     await decideRevision(coordinator, revision.id, "approve", null, "4.4.4.4");
     expect((await getPublishedService(id))!.name).toBe("Brand New Dads' Walk");
@@ -87,10 +87,10 @@ describe("providers editing their services", () => {
       .insert(s.services)
       .values({ organisationId: provider.organisations[0]!.id, name: "Imported Toddler Group", publication: "awaiting_approval", source: "https://feed.example.org/api" })
       .returning({ id: s.services.id });
-    const queue = await importedServicesAwaitingApproval();
+    const { user: coordinator } = await signedIn(DEMO.coordinator);
+    const queue = await importedServicesAwaitingApproval(coordinator);
     expect(queue.map((q) => q.name)).toContain("Imported Toddler Group");
     expect(await getPublishedService(imported!.id)).toBeNull();
-    const { user: coordinator } = await signedIn(DEMO.coordinator);
     expect(await decideImportedService(coordinator, imported!.id, "approve", "4.4.4.4")).toMatchObject({ ok: true });
     expect((await getPublishedService(imported!.id))!.name).toBe("Imported Toddler Group");
     await expect(decideImportedService(coordinator, imported!.id, "approve", "4.4.4.4")).rejects.toBeInstanceOf(Conflict);
