@@ -2,7 +2,7 @@
 // FORT's own rows into the same shape, so an import can tell what would change.
 import { SHANARRI } from "../directory/taxonomy";
 import { childId, isUuid, taxonomyId, taxonomyTermId } from "./ids";
-import { FORT_EXTENSION, GSS_URI, type Json, type ServiceTree } from "./map";
+import { FORT_EXTENSION, type Json, type ServiceTree } from "./map";
 import { lookUpPostcode } from "../geo/postcodes.server";
 
 export interface OrganisationDraft {

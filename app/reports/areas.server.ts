@@ -2,7 +2,7 @@
 // Never finer than a sector (a few thousand addresses), so no report can point at a household.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { and, isNotNull, isNull, eq, sql } from "drizzle-orm";
+import { and, isNotNull, isNull, eq } from "drizzle-orm";
 import * as s from "../../db/schema";
 import { getDb } from "../db.server";
 import { wardOfPostcode } from "../referrals/eligibility.server";

@@ -12,13 +12,13 @@ import { mapSettings } from "~/directory/map-settings.server";
 import { openingStatus } from "~/directory/opening-hours";
 import { getPublishedService } from "~/directory/services.server";
 import { CATEGORIES } from "~/directory/taxonomy";
+import { ServiceResponsiveness } from "~/reports/Responsiveness";
+import { serviceResponsiveness } from "~/reports/responsiveness.server";
 import type { loader as rootLoader } from "~/root";
 
 const LocationMap = lazy(() => import("~/components/LocationMap.client"));
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: leafletCss }];
-import { ServiceResponsiveness } from "~/reports/Responsiveness";
-import { serviceResponsiveness } from "~/reports/responsiveness.server";
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const service = await getPublishedService(params.id ?? "");
@@ -33,7 +33,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 }
 
 export default function ServicePage() {
-  const { service, openNow, map, pageUrl, responsiveness } = useLoaderData<typeof loader>();
+  const { service, openNow, map, responsiveness } = useLoaderData<typeof loader>();
   const user = useRouteLoaderData<typeof rootLoader>("root")?.user;
   const canRefer = user?.role === "referrer" && service.acceptsProfessionalReferrals;
   const routes = [

@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as s from "../../db/schema";
-import { useClock } from "~/clock.server";
+import { setClock } from "~/clock.server";
 import { databaseHandle, getDb } from "~/db.server";
 import { subscribe, type ReferralEvent } from "~/referrals/live.server";
 import {
@@ -34,7 +34,7 @@ beforeAll(async () => {
   serviceB = await serviceId(SERVICE_B);
 });
 
-afterEach(() => useClock(null));
+afterEach(() => setClock(null));
 
 const asUser = (user: Users[keyof Users]) => ({ kind: "user" as const, user });
 
@@ -249,13 +249,13 @@ describe("news and response times", () => {
   it("flags referrals with no response after the configured working days to the provider and coordinators", async () => {
     const { toA } = await sendToBoth();
     const now = Date.now();
-    useClock({ now: () => new Date(now + 10 * 86_400_000) });
+    setClock({ now: () => new Date(now + 10 * 86_400_000) });
     const overdue = await providerInbox(u.providerOne, { overdueOnly: true });
     expect(overdue.items.map((i) => i.id)).toContain(toA);
     expect((await coordinatorOverview(u.coordinator, {})).find((i) => i.id === toA)?.overdue).toBe(true);
     await changeState(asUser(u.providerOne), toA, "accept", 2);
     expect((await providerInbox(u.providerOne, { overdueOnly: true })).items.map((i) => i.id)).not.toContain(toA);
-    useClock(null);
+    setClock(null);
     const fresh = await sendToBoth();
     expect((await providerInbox(u.providerOne, {})).items.find((i) => i.id === fresh.toA)?.overdue).toBe(false);
   });
