@@ -1,5 +1,5 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, isRouteErrorResponse, useLoaderData, useRouteError, useRouteLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, useRouteLoaderData } from "@remix-run/react";
 import leafletCss from "leaflet/dist/leaflet.css?url";
 import { lazy, Suspense } from "react";
 import { ClientOnly } from "~/components/ClientOnly";
@@ -15,6 +15,7 @@ import { CATEGORIES } from "~/directory/taxonomy";
 import { ServiceResponsiveness } from "~/reports/Responsiveness";
 import { serviceResponsiveness } from "~/reports/responsiveness.server";
 import type { loader as rootLoader } from "~/root";
+import { RouteErrorBoundary } from "~/components/ErrorPage";
 
 const LocationMap = lazy(() => import("~/components/LocationMap.client"));
 
@@ -218,14 +219,5 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
 };
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  return (
-    <>
-      <h1>{isRouteErrorResponse(error) && error.status === 404 ? "Service not found" : "Sorry, there is a problem"}</h1>
-      <p>{isRouteErrorResponse(error) && typeof error.data === "string" ? error.data : "Please try again later."}</p>
-      <p>
-        <Link to="/">Back to all services</Link>
-      </p>
-    </>
-  );
+  return <RouteErrorBoundary titles={{ 404: "Service not found" }} back={{ to: "/", label: "Back to all services" }} />;
 }
