@@ -29,9 +29,9 @@ describe("invitations", () => {
     expect(await findInvitation(token)).toMatchObject({ email: "new.worker@example.org", role: "provider", organisationName: "Tay Family Links" });
 
     const newUserId = await acceptInvitation(token, "a long enough password", "1.1.1.1");
-    expect(newUserId).toBeTruthy();
     expect(await authenticate("new.worker@example.org", "a long enough password", "1.1.1.1")).toMatchObject({ ok: true });
     const { user } = await signedIn("new.worker@example.org");
+    expect(user.id).toBe(newUserId);
     expect(user.organisations).toEqual([{ id: orgId, name: "Tay Family Links", isAdmin: false }]);
 
     expect(await acceptInvitation(token, "another password!!", "1.1.1.1")).toBeNull();

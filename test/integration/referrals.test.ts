@@ -197,7 +197,6 @@ describe("changing state", () => {
 
   it("forwards a referral to another organisation's service: it moves, its history stays", async () => {
     const { toA } = await sendToBoth();
-    const other = await serviceId("Teen Talk for Parents");
     await expect(changeState(asUser(u.providerOne), toA, "forward", 2, { toServiceId: toA })).rejects.toThrow(ReferralRefused);
     const target = await serviceId("Young Carers Groups");
     await changeState(asUser(u.providerOne), toA, "forward", 2, { toServiceId: target, note: "Better fit" });
@@ -206,7 +205,19 @@ describe("changing state", () => {
     expect(seen?.serviceName).toBe("Young Carers Groups");
     expect(seen?.state).toBe("sent");
     expect(seen?.history.map((h) => h.action)).toEqual(["submit", "forward"]);
-    expect(other).toBeTruthy();
+    // The receiving organisation hears of it at its intake address, without the child's details.
+    const db = await getDb();
+    const [receiver] = await db
+      .select({ intakeEmail: s.organisations.intakeEmail })
+      .from(s.services)
+      .innerJoin(s.organisations, eq(s.organisations.id, s.services.organisationId))
+      .where(eq(s.services.id, target));
+    const [reference] = await db.select({ value: s.referrals.reference }).from(s.referrals).where(eq(s.referrals.id, toA));
+    const mails = await db.select({ to: s.mailOutbox.to, subject: s.mailOutbox.subject, text: s.mailOutbox.text }).from(s.mailOutbox);
+    const told = mails.filter((m) => m.to === receiver!.intakeEmail && m.subject === `New referral ${reference!.value} on FORT`);
+    expect(told).toHaveLength(1);
+    expect(told[0]!.text).toContain("forwarded to your organisation");
+    expect(told[0]!.text).not.toContain(validInput([]).childName);
   });
 });
 
