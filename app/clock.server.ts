@@ -8,6 +8,6 @@ let current: Clock = system;
 
 export const clock: Clock = { now: () => current.now() };
 
-export function useClock(replacement: Clock | null) {
+export function setClock(replacement: Clock | null) {
   current = replacement ?? system;
 }

@@ -191,3 +191,6 @@ export function tileOrigin(c: Config = config()): string {
   const host = new URL(c.MAP_TILE_URL.replace(/\{[a-z]\}/g, "a")).origin;
   return host.replace("://a.", "://*.");
 }
+
+/** Every setting's name, for the check that `.env.example` and the README list them all. */
+export const SETTING_NAMES = Object.keys(configSchema.shape);

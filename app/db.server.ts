@@ -97,7 +97,7 @@ export function databaseHandle(): Promise<DatabaseHandle> {
 }
 
 /** For tests: use an already opened handle as the process's database. */
-export function useDatabaseHandle(handle: DatabaseHandle) {
+export function setDatabaseHandle(handle: DatabaseHandle) {
   globalForDb.__fortDb = Promise.resolve(handle);
 }
 

@@ -1,15 +1,15 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError, useRouteLoaderData } from "@remix-run/react";
+import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import designSystemCss from "@scottish-government/design-system/dist/css/design-system.min.css?url";
 import appCss from "./styles/app.css?url";
 import { readSession } from "./auth/session.server";
-import { RequestIdNote } from "./components/RequestIdNote";
 import { currentRequestId } from "./log.server";
 import { LiveUpdates } from "./referrals/components";
 import { unreadCount } from "./referrals/queries.server";
 import { useNonce } from "./security/nonce";
+import { RouteErrorBoundary } from "./components/ErrorPage";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user, setCookie } = await readSession(request);
@@ -144,27 +144,5 @@ export default function App() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  if (isRouteErrorResponse(error)) {
-    return (
-      <>
-        <h1>{error.status === 404 ? "Page not found" : error.status === 403 ? "You do not have access to this page" : "Something is wrong with that request"}</h1>
-        <p>{typeof error.data === "string" && error.data ? error.data : error.statusText}</p>
-        <p>
-          <Link to="/">Go to the list of services</Link>
-        </p>
-        <RequestIdNote />
-      </>
-    );
-  }
-  return (
-    <>
-      <h1>Sorry, there is a problem with FORT</h1>
-      <p>Please try again in a few minutes. Nothing you sent has been lost if you saw a confirmation.</p>
-      <p>
-        <Link to="/">Go to the list of services</Link>
-      </p>
-      <RequestIdNote />
-    </>
-  );
+  return <RouteErrorBoundary />;
 }

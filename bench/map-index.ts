@@ -15,7 +15,7 @@ import { sql } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import postgres from "postgres";
 import Supercluster from "supercluster";
-import { migrateDatabase, openDatabase, useDatabaseHandle } from "../app/db.server";
+import { migrateDatabase, openDatabase, setDatabaseHandle } from "../app/db.server";
 import type { BoundingBox, DirectoryFilters } from "../app/directory/filters";
 import { snapToCells } from "../app/directory/map-cache.server";
 import { directorySnapshot, indexedMapView, markDirectoryChanged } from "../app/directory/map-index.server";
@@ -160,7 +160,7 @@ async function main() {
   const started = Date.now();
   const handle = await openDatabase({ url: dbUrl });
   await migrateDatabase(handle); // the directory's change triggers
-  useDatabaseHandle(handle);
+  setDatabaseHandle(handle);
   const db = postgres(dbUrl, { max: 10, onnotice: () => {} });
   const [published] = await db<{ n: number }[]>`select count(*)::int as n from services where publication = 'published' and status <> 'inactive'`;
   log(`Database ${DB_NAME}: ${published!.n} published, visible services.`);

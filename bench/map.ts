@@ -249,10 +249,10 @@ async function scenarios(): Promise<Scenario[]> {
 // The statements a domain function runs, recorded against the real database so that follow-up queries (the services
 // at single spots, the location points of a page) are the ones the endpoint really runs.
 async function recordStatements(work: () => Promise<unknown>): Promise<SQL[]> {
-  const { openDatabase: open, useDatabaseHandle } = await import("../app/db.server");
+  const { openDatabase: open, setDatabaseHandle } = await import("../app/db.server");
   const real = await open({ url: dbUrl });
   const recorded: SQL[] = [];
-  useDatabaseHandle({
+  setDatabaseHandle({
     ...real,
     db: new Proxy(real.db, {
       get(target, property, receiver) {

@@ -1,4 +1,4 @@
-// `npm test`: type check, unit and integration tests, end-to-end tests. The browser is looked for first, so a
+// `npm test`: lint, type check, unit and integration tests, end-to-end tests. The browser is looked for first, so a
 // machine without one stops at once with the sentence that says how to install it, not after minutes of tests.
 // SKIP_E2E=1 runs everything else and says loudly that the end-to-end tests did not run.
 import { spawnSync } from "node:child_process";
@@ -18,6 +18,7 @@ function run(script) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
+run("lint");
 run("typecheck");
 run("test:unit");
 if (skipE2e) {

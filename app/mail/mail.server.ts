@@ -25,7 +25,7 @@ type Transport = (mail: Mail) => Promise<void>;
 
 let transportOverride: Transport | null = null;
 /** For tests: replace the SMTP transport. */
-export function useMailTransport(transport: Transport | null) {
+export function setMailTransport(transport: Transport | null) {
   transportOverride = transport;
 }
 

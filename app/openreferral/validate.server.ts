@@ -102,7 +102,7 @@ function removeAt(record: unknown, pointer: string) {
 export function checkRecord<T>(kind: RecordKind, record: T): { record: T; problems: string[]; leftOut: string[] } {
   const validate = load()[kind];
   if (validate(record)) return { record, problems: [], leftOut: [] };
-  let current = JSON.parse(JSON.stringify(record)) as T;
+  const current = JSON.parse(JSON.stringify(record)) as T;
   const leftOut: string[] = [];
   for (let attempt = 0; attempt < 10; attempt += 1) {
     if (validate(current)) return { record: current, problems: [], leftOut };

@@ -26,8 +26,6 @@ export async function rowsOf<T>(query: SQL): Promise<T[]> {
   return (Array.isArray(result) ? result : (result as unknown as { rows: T[] }).rows) as T[];
 }
 
-const ACCEPTED_STATES = sql`('accepted', 'in_progress', 'closed')`;
-const DECIDED_STATES = sql`('accepted', 'in_progress', 'closed', 'declined')`;
 const OPEN_STATES = sql`('sent', 'info_requested', 'accepted', 'in_progress')`;
 
 function startOf(day: string) {

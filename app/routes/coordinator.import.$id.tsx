@@ -1,12 +1,13 @@
 import { parseWithZod } from "@conform-to/zod/v3";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, isRouteErrorResponse, useActionData, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireRole } from "~/auth/permissions.server";
 import { importDecisionSchema } from "~/openreferral/forms";
 import type { ImportAction, ImportReport } from "~/openreferral/import.server";
 import { ImportStateError, applyStagedImport, discardStagedImport, getStagedImport } from "~/openreferral/staging.server";
 import { requireSameOrigin } from "~/security/request.server";
+import { RouteErrorBoundary } from "~/components/ErrorPage";
 
 /** How many records the page lists; the counts always cover the whole file. */
 const ITEMS_SHOWN = 500;
@@ -226,14 +227,5 @@ export default function ImportPreview() {
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.state === "applied" ? "Import complete" : "Check the import"} – FORT` }];
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  return (
-    <>
-      <h1>{isRouteErrorResponse(error) && error.status === 404 ? "Import not found" : "Sorry, there is a problem"}</h1>
-      <p>{isRouteErrorResponse(error) && typeof error.data === "string" ? error.data : "Please try again later."}</p>
-      <p>
-        <Link to="/coordinator/import">Back to imports</Link>
-      </p>
-    </>
-  );
+  return <RouteErrorBoundary titles={{ 404: "Import not found" }} back={{ to: "/coordinator/import", label: "Back to imports" }} />;
 }

@@ -1,10 +1,11 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, isRouteErrorResponse, useLoaderData, useRouteError } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireRole } from "~/auth/permissions.server";
 import { clock } from "~/clock.server";
 import { BarChart, MonthColumns, ReportSection } from "~/reports/charts";
 import { filtersQuery, parseReportFilters, type ReportFilters } from "~/reports/filters";
 import { dashboard, filterOptions, reportTables } from "~/reports/reports.server";
+import { RouteErrorBoundary } from "~/components/ErrorPage";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "coordinator");
@@ -97,7 +98,7 @@ export default function Reports() {
             </ul>
           </div>
         )}
-        <div className="fort-filters">
+        <div className="fort-report-filters">
           <DateInput name="from" label="Sent from" value={values.from} error={e.from} />
           <DateInput name="to" label="Sent up to" value={values.to} error={e.to} />
           <Select name="organisation" label="Organisation" value={values.organisation} error={e.organisation} options={options.organisations.map((o) => ({ value: o.id, label: o.name }))} />
@@ -218,11 +219,5 @@ export default function Reports() {
 export const meta: MetaFunction = () => [{ title: "Reports – FORT" }];
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  return (
-    <>
-      <h1>Reports</h1>
-      <p>{isRouteErrorResponse(error) ? String(error.data) : "The reports could not be loaded. Try again in a moment."}</p>
-    </>
-  );
+  return <RouteErrorBoundary titles={{ 500: "The reports could not be loaded" }} back={{ to: "/coordinator/reports", label: "Back to reports" }} />;
 }

@@ -2,13 +2,14 @@ import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v3";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, isRouteErrorResponse, useActionData, useLoaderData, useRouteError } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { startSession } from "~/auth/session.server";
 import { ErrorSummary, TextField, summariseErrors } from "~/components/forms";
 import { LINK_REQUESTS_PER_IP, checkRate, recordFailure, retryMessage } from "~/security/rate-limit.server";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
 import { newPasswordSchema } from "~/users/forms";
 import { acceptInvitation, findInvitation } from "~/users/invitations.server";
+import { RouteErrorBoundary } from "~/components/ErrorPage";
 
 const EXPIRED = "This invitation link has expired or has already been used. Ask the person who invited you to send a new one.";
 
@@ -62,14 +63,5 @@ export default function AcceptInvitation() {
 export const meta: MetaFunction = () => [{ title: "Set up your account – FORT" }];
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  return (
-    <>
-      <h1>This link no longer works</h1>
-      <p>{isRouteErrorResponse(error) && typeof error.data === "string" ? error.data : EXPIRED}</p>
-      <p>
-        <Link to="/sign-in">Go to sign in</Link>
-      </p>
-    </>
-  );
+  return <RouteErrorBoundary titles={{ 404: "This link no longer works", 410: "This link no longer works" }} back={{ to: "/sign-in", label: "Go to sign in" }} />;
 }

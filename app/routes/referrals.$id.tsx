@@ -2,7 +2,7 @@ import { getFormProps, useForm, type FieldMetadata } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v3";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, isRouteErrorResponse, useActionData, useLoaderData, useNavigation, useRouteError, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import type { z } from "zod";
 import { requireUser } from "~/auth/session.server";
 import { ErrorSummary, SelectField, TextAreaField, TextField } from "~/components/forms";
@@ -33,6 +33,7 @@ import { getReferral, type ReferralView } from "~/referrals/queries.server";
 import { ACTIONS, ACTION_LABELS, ACTION_PAST, CLOSE_OUTCOMES, DECLINE_REASONS, NEED_OUTCOMES, STATE_LABELS, type ReferralAction } from "~/referrals/state-machine";
 import { isOverdue } from "~/calendar/working-days";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
+import { RouteErrorBoundary } from "~/components/ErrorPage";
 
 const NOT_FOUND = "We could not find that referral, or you do not have access to it.";
 
@@ -354,14 +355,5 @@ function TransitionForm({ action, referral: r, services }: { action: TransitionA
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Referral ${data.referral.reference} – FORT` : "Referral not found – FORT" }];
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  return (
-    <>
-      <h1>{isRouteErrorResponse(error) && error.status === 404 ? "Referral not found" : "Sorry, there is a problem"}</h1>
-      <p>{isRouteErrorResponse(error) && typeof error.data === "string" ? error.data : "Please try again later."}</p>
-      <p>
-        <Link to="/referrals">Back to referrals</Link>
-      </p>
-    </>
-  );
+  return <RouteErrorBoundary titles={{ 404: "Referral not found" }} back={{ to: "/referrals", label: "Back to referrals" }} />;
 }

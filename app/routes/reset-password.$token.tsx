@@ -2,12 +2,13 @@ import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v3";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData } from "@remix-run/react";
+import { Form, useActionData } from "@remix-run/react";
 import { startSession } from "~/auth/session.server";
 import { ErrorSummary, TextField, summariseErrors } from "~/components/forms";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
 import { newPasswordSchema } from "~/users/forms";
 import { isResetTokenValid, resetPassword } from "~/users/password-reset.server";
+import { RouteErrorBoundary } from "~/components/ErrorPage";
 
 const DEAD_LINK = "This reset link has expired or has already been used. Ask for a new one.";
 
@@ -49,13 +50,5 @@ export default function ResetPassword() {
 export const meta: MetaFunction = () => [{ title: "Choose a new password – FORT" }];
 
 export function ErrorBoundary() {
-  return (
-    <>
-      <h1>This link no longer works</h1>
-      <p>{DEAD_LINK}</p>
-      <p>
-        <Link to="/forgot-password">Ask for a new reset link</Link>
-      </p>
-    </>
-  );
+  return <RouteErrorBoundary titles={{ 404: "This link no longer works", 410: "This link no longer works" }} back={{ to: "/forgot-password", label: "Ask for a new reset link" }} />;
 }

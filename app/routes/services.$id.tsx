@@ -1,5 +1,5 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, isRouteErrorResponse, useLoaderData, useRouteError, useRouteLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, useRouteLoaderData } from "@remix-run/react";
 import leafletCss from "leaflet/dist/leaflet.css?url";
 import { lazy, Suspense } from "react";
 import type { ReactNode } from "react";
@@ -13,14 +13,15 @@ import { mapSettings } from "~/directory/map-settings.server";
 import { openingStatus } from "~/directory/opening-hours";
 import { getPublishedService } from "~/directory/services.server";
 import { CATEGORIES } from "~/directory/taxonomy";
+import { ServiceResponsiveness } from "~/reports/Responsiveness";
+import { serviceResponsiveness } from "~/reports/responsiveness.server";
 import type { loader as rootLoader } from "~/root";
 import { mailtoHref, telHref, websiteHref } from "~/security/urls";
+import { RouteErrorBoundary } from "~/components/ErrorPage";
 
 const LocationMap = lazy(() => import("~/components/LocationMap.client"));
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: leafletCss }];
-import { ServiceResponsiveness } from "~/reports/Responsiveness";
-import { serviceResponsiveness } from "~/reports/responsiveness.server";
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const service = await getPublishedService(params.id ?? "");
@@ -35,7 +36,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 }
 
 export default function ServicePage() {
-  const { service, openNow, map, pageUrl, responsiveness } = useLoaderData<typeof loader>();
+  const { service, openNow, map, responsiveness } = useLoaderData<typeof loader>();
   const user = useRouteLoaderData<typeof rootLoader>("root")?.user;
   const canRefer = user?.role === "referrer" && service.acceptsProfessionalReferrals;
   const routes = [
@@ -220,16 +221,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
 };
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  return (
-    <>
-      <h1>{isRouteErrorResponse(error) && error.status === 404 ? "Service not found" : "Sorry, there is a problem"}</h1>
-      <p>{isRouteErrorResponse(error) && typeof error.data === "string" ? error.data : "Please try again later."}</p>
-      <p>
-        <Link to="/">Back to all services</Link>
-      </p>
-    </>
-  );
+  return <RouteErrorBoundary titles={{ 404: "Service not found" }} back={{ to: "/", label: "Back to all services" }} />;
 }
 
 /** A link when FORT could build a safe href, plain text otherwise (issue 12: checked again at render). */

@@ -2,7 +2,7 @@ import { getFormProps, useForm, type FieldMetadata } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v3";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, isRouteErrorResponse, useActionData, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { CheckboxField, ErrorSummary, SelectField, TextAreaField, TextField, summariseErrors } from "~/components/forms";
 import { config } from "~/config.server";
 import { getPublishedService } from "~/directory/services.server";
@@ -11,6 +11,7 @@ import { CONTACT_PREFERENCES, selfReferralSchema } from "~/referrals/forms";
 import { createSelfReferral } from "~/referrals/commands.server";
 import { type RateRule, checkRate, recordFailure, retryMessage } from "~/security/rate-limit.server";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
+import { RouteErrorBoundary } from "~/components/ErrorPage";
 
 // Families are not signed in, so the form is limited per address: a few requests an hour is plenty for a person.
 const SELF_REFERRALS_PER_IP: RateRule = { limit: 5, windowMs: 60 * 60_000, slowAfter: 5, baseDelayMs: 0 };
@@ -131,14 +132,5 @@ export default function SelfReferral() {
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Ask ${data.service.name} for help – FORT` : "Service not found – FORT" }];
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  return (
-    <>
-      <h1>{isRouteErrorResponse(error) && error.status === 404 ? "Service not found" : "Sorry, there is a problem"}</h1>
-      <p>{isRouteErrorResponse(error) && typeof error.data === "string" ? error.data : "Please try again later."}</p>
-      <p>
-        <Link to="/">Back to all services</Link>
-      </p>
-    </>
-  );
+  return <RouteErrorBoundary titles={{ 404: "Service not found" }} back={{ to: "/", label: "Back to all services" }} />;
 }

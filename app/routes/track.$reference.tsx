@@ -2,7 +2,7 @@ import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v3";
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, isRouteErrorResponse, useActionData, useLoaderData, useRouteError } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorSummary, TextAreaField, summariseErrors } from "~/components/forms";
 import { StateTag, Timeline, describeDecline, describeOutcome, formatDateTime } from "~/referrals/components";
 import { familyMessageSchema } from "~/referrals/forms";
@@ -11,6 +11,7 @@ import { changeState, postMessage, replyAsFamily } from "~/referrals/commands.se
 import { getTrackedReferral } from "~/referrals/queries.server";
 import { ACTION_PAST, type ReferralAction } from "~/referrals/state-machine";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
+import { RouteErrorBoundary } from "~/components/ErrorPage";
 
 // The same answer for an unknown reference and a wrong key, so neither can be guessed one at a time.
 const NOT_FOUND = "We could not find a request with that reference and link. Check you used the whole link you were given.";
@@ -149,14 +150,5 @@ export default function TrackRequest() {
 export const meta: MetaFunction = () => [{ title: "Your request – FORT" }, { name: "robots", content: "noindex" }, { name: "referrer", content: "no-referrer" }];
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  return (
-    <>
-      <h1>{isRouteErrorResponse(error) && error.status === 404 ? "Request not found" : "Sorry, there is a problem"}</h1>
-      <p>{isRouteErrorResponse(error) && typeof error.data === "string" ? error.data : "Please try again later."}</p>
-      <p>
-        <Link to="/">Back to all services</Link>
-      </p>
-    </>
-  );
+  return <RouteErrorBoundary titles={{ 404: "Request not found" }} back={{ to: "/", label: "Back to all services" }} />;
 }

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import * as s from "../../db/schema";
-import { useClock } from "~/clock.server";
+import { setClock } from "~/clock.server";
 import { getDb } from "~/db.server";
 import { acceptInvitation, findInvitation, inviteUser } from "~/users/invitations.server";
 import { requestPasswordReset, resetPassword } from "~/users/password-reset.server";
@@ -9,7 +9,7 @@ import { authenticate } from "~/users/sign-in.server";
 import { changeRole, setUserActive } from "~/users/users.server";
 import { DEMO, linkIn, outbox, signedIn, userFromCookie, userId } from "../helpers";
 
-afterEach(() => useClock(null));
+afterEach(() => setClock(null));
 
 async function organisationId(name: string) {
   const db = await getDb();
@@ -29,9 +29,9 @@ describe("invitations", () => {
     expect(await findInvitation(token)).toMatchObject({ email: "new.worker@example.org", role: "provider", organisationName: "Tay Family Links" });
 
     const newUserId = await acceptInvitation(token, "a long enough password", "1.1.1.1");
-    expect(newUserId).toBeTruthy();
     expect(await authenticate("new.worker@example.org", "a long enough password", "1.1.1.1")).toMatchObject({ ok: true });
     const { user } = await signedIn("new.worker@example.org");
+    expect(user.id).toBe(newUserId);
     expect(user.organisations).toEqual([{ id: orgId, name: "Tay Family Links", isAdmin: false }]);
 
     expect(await acceptInvitation(token, "another password!!", "1.1.1.1")).toBeNull();
@@ -43,7 +43,7 @@ describe("invitations", () => {
     const teams = await (await getDb()).select({ id: s.teams.id }).from(s.teams);
     await inviteUser(coordinator, { email: "late@example.org", name: "Lou Late", role: "referrer", teamId: teams[0]!.id }, "1.1.1.1");
     const token = linkIn((await outbox("late@example.org"))[0]!.text, "/invitation");
-    useClock({ now: () => new Date(Date.now() + 8 * 86_400_000) });
+    setClock({ now: () => new Date(Date.now() + 8 * 86_400_000) });
     expect(await findInvitation(token)).toBeNull();
     expect(await acceptInvitation(token, "a long enough password", "1.1.1.1")).toBeNull();
   });

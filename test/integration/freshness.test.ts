@@ -1,14 +1,14 @@
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import * as s from "../../db/schema";
-import { useClock } from "~/clock.server";
+import { setClock } from "~/clock.server";
 import { getDb } from "~/db.server";
 import { confirmByToken, reminderForToken, sendFreshnessReminders, staleServices } from "~/directory/freshness.server";
 import { getPublishedService } from "~/directory/services.server";
 import { DEMO, linkIn, outbox } from "../helpers";
 import { demoUser } from "./referrals-helpers";
 
-afterEach(() => useClock(null));
+afterEach(() => setClock(null));
 
 describe("keeping records fresh", () => {
   it("reminds providers of records unchecked for 5 and 6 months, once each, and lists them for coordinators", async () => {
@@ -45,7 +45,7 @@ describe("keeping records fresh", () => {
     await sendFreshnessReminders();
     const [fresh] = await db.select({ id: s.services.id, name: s.services.name }).from(s.services).where(eq(s.services.publication, "published")).limit(1);
     const before = (await outbox()).filter((m) => m.subject.includes(fresh!.name)).length;
-    useClock({ now: () => new Date(Date.now() + 400 * 86_400_000) });
+    setClock({ now: () => new Date(Date.now() + 400 * 86_400_000) });
     await sendFreshnessReminders();
     expect((await outbox()).filter((m) => m.subject.includes(fresh!.name)).length).toBeGreaterThan(before);
   });

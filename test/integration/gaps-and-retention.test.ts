@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as s from "../../db/schema";
 import type { CurrentUser } from "~/auth/session.server";
-import { useClock } from "~/clock.server";
+import { setClock } from "~/clock.server";
 import { getDb } from "~/db.server";
 import { toCsv } from "~/reports/csv";
 import { gapTable } from "~/reports/gap-table";
@@ -21,7 +21,7 @@ let coordinator: CurrentUser;
 beforeAll(async () => {
   coordinator = await demoUser(DEMO.coordinator);
 });
-afterEach(() => useClock(null));
+afterEach(() => setClock(null));
 
 const RANGE = { from: "2026-01-01", to: "2026-06-30" };
 const PEOPLE_COUNTS: (keyof GapRow)[] = ["demand", "unmet", "declinedForCapacity", "noEligibleService"];
@@ -104,7 +104,7 @@ describe("gaps in provision", () => {
 describe("responsiveness on a service's page", () => {
   it("says nothing until there are enough referrals, then gives the usual response time and the share accepted", async () => {
     const id = await serviceId("Parents' Cuppa and Chat");
-    useClock({ now: () => new Date("2026-06-01T12:00:00Z") });
+    setClock({ now: () => new Date("2026-06-01T12:00:00Z") });
     const before = await serviceResponsiveness(id, 5);
     const seeds = [
       { responded: "2026-05-05", state: "accepted" as const }, // Mon → Tue: 1
@@ -126,7 +126,7 @@ describe("responsiveness on a service's page", () => {
 
 describe("retention", () => {
   it("removes personal details from finished referrals after the retention period, keeps the figures, and logs it", async () => {
-    useClock({ now: () => new Date("2026-06-01T12:00:00Z") });
+    setClock({ now: () => new Date("2026-06-01T12:00:00Z") });
     const [old, recent, open] = await seedReferrals([
       { service: SERVICE_A, state: "closed", sent: "2024-03-01", responded: "2024-03-04", closed: "2024-05-01", ward: WARD.lochee, closeOutcome: "other: moved in with gran", needOutcomes: { nurtured: "met" } },
       { service: SERVICE_A, state: "declined", sent: "2024-07-01", responded: "2024-07-02", closed: "2024-07-02", ward: WARD.lochee, declineReason: "no_capacity" },
@@ -176,14 +176,14 @@ describe("retention", () => {
     expect(after.needOutcomes).toEqual(before.needOutcomes);
     // Nothing more to do on a second run; a month later the declined one goes too.
     expect(await anonymiseExpiredReferrals(24)).toBe(0);
-    useClock({ now: () => new Date("2026-07-03T12:00:00Z") });
+    setClock({ now: () => new Date("2026-07-03T12:00:00Z") });
     expect(await anonymiseExpiredReferrals(24)).toBe(1);
   });
 });
 
 describe("overdue flags", () => {
   it("tells the provider and the coordinators once when a referral goes unanswered too long", async () => {
-    useClock({ now: () => new Date("2026-06-15T09:00:00Z") });
+    setClock({ now: () => new Date("2026-06-15T09:00:00Z") });
     const [late, inTime] = await seedReferrals([
       // Sent Monday 1 June: 10 working days by Monday 15 June, over the default 5.
       { service: SERVICE_A, state: "sent", sent: "2026-06-01", ward: WARD.lochee },

@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as s from "../../db/schema";
-import { useClock } from "~/clock.server";
+import { setClock } from "~/clock.server";
 import { databaseHandle, getDb } from "~/db.server";
 import { subscribe, type ReferralEvent } from "~/referrals/live.server";
 import { hashSecret } from "~/auth/policy.server";
@@ -22,7 +22,7 @@ beforeAll(async () => {
   serviceB = await serviceId(SERVICE_B);
 });
 
-afterEach(() => useClock(null));
+afterEach(() => setClock(null));
 
 const asUser = (user: Users[keyof Users]) => ({ kind: "user" as const, user });
 
@@ -185,7 +185,6 @@ describe("changing state", () => {
 
   it("forwards a referral to another organisation's service: it moves, its history stays", async () => {
     const { toA } = await sendToBoth();
-    const other = await serviceId("Teen Talk for Parents");
     await expect(changeState(asUser(u.providerOne), toA, "forward", 2, { toServiceId: toA })).rejects.toThrow(ReferralRefused);
     const target = await serviceId("Young Carers Groups");
     await changeState(asUser(u.providerOne), toA, "forward", 2, { toServiceId: target, note: "Better fit" });
@@ -194,7 +193,19 @@ describe("changing state", () => {
     expect(seen?.serviceName).toBe("Young Carers Groups");
     expect(seen?.state).toBe("sent");
     expect(seen?.history.map((h) => h.action)).toEqual(["submit", "forward"]);
-    expect(other).toBeTruthy();
+    // The receiving organisation hears of it at its intake address, without the child's details.
+    const db = await getDb();
+    const [receiver] = await db
+      .select({ intakeEmail: s.organisations.intakeEmail })
+      .from(s.services)
+      .innerJoin(s.organisations, eq(s.organisations.id, s.services.organisationId))
+      .where(eq(s.services.id, target));
+    const [reference] = await db.select({ value: s.referrals.reference }).from(s.referrals).where(eq(s.referrals.id, toA));
+    const mails = await db.select({ to: s.mailOutbox.to, subject: s.mailOutbox.subject, text: s.mailOutbox.text }).from(s.mailOutbox);
+    const told = mails.filter((m) => m.to === receiver!.intakeEmail && m.subject === `New referral ${reference!.value} on FORT`);
+    expect(told).toHaveLength(1);
+    expect(told[0]!.text).toContain("forwarded to your organisation");
+    expect(told[0]!.text).not.toContain(validInput([]).childName);
   });
 });
 
@@ -237,13 +248,13 @@ describe("news and response times", () => {
   it("flags referrals with no response after the configured working days to the provider and coordinators", async () => {
     const { toA } = await sendToBoth();
     const now = Date.now();
-    useClock({ now: () => new Date(now + 10 * 86_400_000) });
+    setClock({ now: () => new Date(now + 10 * 86_400_000) });
     const overdue = await providerInbox(u.providerOne, { overdueOnly: true });
     expect(overdue.items.map((i) => i.id)).toContain(toA);
     expect((await coordinatorOverview(u.coordinator, {})).items.find((i) => i.id === toA)?.overdue).toBe(true);
     await changeState(asUser(u.providerOne), toA, "accept", 2);
     expect((await providerInbox(u.providerOne, { overdueOnly: true })).items.map((i) => i.id)).not.toContain(toA);
-    useClock(null);
+    setClock(null);
     const fresh = await sendToBoth();
     expect((await providerInbox(u.providerOne, {})).items.find((i) => i.id === fresh.toA)?.overdue).toBe(false);
   });

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { useClock } from "~/clock.server";
+import { setClock } from "~/clock.server";
 import { registerJobs, runDueJobs, type JobDefinition } from "~/jobs/scheduler.server";
 
-afterEach(() => useClock(null));
+afterEach(() => setClock(null));
 
 function counter(name: string, intervalSeconds: number) {
   const job = { name, intervalSeconds, runs: 0, run: async () => `${++job.runs}` };
@@ -12,7 +12,7 @@ function counter(name: string, intervalSeconds: number) {
 describe("scheduled jobs", () => {
   it("runs a due job once per interval, on whichever server claims it", async () => {
     let now = Date.now();
-    useClock({ now: () => new Date(now) });
+    setClock({ now: () => new Date(now) });
     const hourly = counter("test-hourly", 3600);
     const jobs: JobDefinition[] = [hourly];
     await registerJobs(jobs);

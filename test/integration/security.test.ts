@@ -3,14 +3,14 @@ import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import * as s from "../../db/schema";
 import { endSession, sessionStillValid } from "~/auth/session.server";
-import { useClock } from "~/clock.server";
+import { setClock } from "~/clock.server";
 import { getDb } from "~/db.server";
 import { SIGN_IN_PER_ACCOUNT, takeAttempt } from "~/security/rate-limit.server";
 import { SIGN_IN_FAILED, authenticate } from "~/users/sign-in.server";
 import { inviteUser } from "~/users/invitations.server";
 import { DEMO, outbox, signedIn, userFromCookie } from "../helpers";
 
-afterEach(() => useClock(null));
+afterEach(() => setClock(null));
 
 describe("sign-in limits hold under parallel guesses", () => {
   it("100 simultaneous wrong passwords for one account: no more than the limit are checked", async () => {
@@ -47,7 +47,7 @@ describe("sessions", () => {
   it("ends after the absolute lifetime however active the person is", async () => {
     const { cookie } = await signedIn(DEMO.coordinator);
     expect(await userFromCookie(cookie)).not.toBeNull();
-    useClock({ now: () => new Date(Date.now() + 31 * 86_400_000) });
+    setClock({ now: () => new Date(Date.now() + 31 * 86_400_000) });
     expect(await userFromCookie(cookie)).toBeNull();
   });
 });

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { useClock } from "~/clock.server";
+import { setClock } from "~/clock.server";
 import { SIGN_IN_FAILED, authenticate } from "~/users/sign-in.server";
 import { DEMO } from "../helpers";
 
 let now = new Date("2026-11-22T10:00:00Z").getTime();
 const advance = (ms: number) => (now += ms);
 
-afterEach(() => useClock(null));
+afterEach(() => setClock(null));
 
 describe("signing in", () => {
   it("signs in with the right password and says the same thing for a wrong password or an unknown email", async () => {
@@ -20,7 +20,7 @@ describe("signing in", () => {
   });
 
   it("slows down repeated failures, then refuses them until the window has passed, even with the right password", async () => {
-    useClock({ now: () => new Date(now) });
+    setClock({ now: () => new Date(now) });
     const email = DEMO.providerTwo;
     const ip = "10.9.9.9";
     for (let i = 0; i < 3; i++) expect(await authenticate(email, `guess-${i}`, ip)).toEqual({ ok: false, message: SIGN_IN_FAILED });
@@ -58,7 +58,7 @@ describe("signing in", () => {
   });
 
   it("limits one address trying many accounts", async () => {
-    useClock({ now: () => new Date(now) });
+    setClock({ now: () => new Date(now) });
     const ip = "10.7.7.7";
     let last;
     for (let i = 0; i < 25; i++) {

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import postgres from "postgres";
 import { afterAll, beforeAll, inject } from "vitest";
-import { openDatabase, useDatabaseHandle, type DatabaseHandle } from "../../app/db.server";
+import { openDatabase, setDatabaseHandle, type DatabaseHandle } from "../../app/db.server";
 import { databaseNameFor, withDatabase } from "./template";
 
 let handle: DatabaseHandle | undefined;
@@ -26,7 +26,7 @@ beforeAll(async () => {
   } else {
     handle = await openDatabase({ loadDataDir: new Blob([await readFile(templateFile!)]) });
   }
-  useDatabaseHandle(handle);
+  setDatabaseHandle(handle);
 });
 
 afterAll(async () => {

@@ -1,4 +1,5 @@
 // Calls FORT's Open Referral API route modules as Remix would, without a server.
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import * as details from "~/routes/api.oruk._index";
 import * as organizationById from "~/routes/api.oruk.organizations.$id";
 import * as organizationList from "~/routes/api.oruk.organizations._index";
@@ -14,7 +15,8 @@ import * as notFound from "~/routes/api.oruk.$";
 
 const ORIGIN = "http://localhost:3000";
 
-const routes: [RegExp, { loader: Function; action: Function }][] = [
+type Handler = (args: LoaderFunctionArgs & ActionFunctionArgs) => Response | Promise<Response>;
+const routes: [RegExp, { loader: Handler; action: Handler }][] = [
   [/^\/api\/oruk\/?$/, details],
   [/^\/api\/oruk\/services\/?$/, serviceList],
   [/^\/api\/oruk\/services\/(?<id>[^/]+)$/, serviceById],

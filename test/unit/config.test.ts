@@ -1,5 +1,6 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig, tileOrigin } from "~/config.server";
+import { ConfigError, SETTING_NAMES, parseConfig, tileOrigin } from "~/config.server";
 
 function errorFor(env: Record<string, string>) {
   try {
@@ -73,5 +74,29 @@ describe("configuration from the environment", () => {
     expect(parseConfig({ REFERRAL_OVERDUE_WORKING_DAYS: "3" }).REFERRAL_OVERDUE_WORKING_DAYS).toBe(3);
     expect(errorFor({ REFERRAL_OVERDUE_WORKING_DAYS: "soon" })).toBe('REFERRAL_OVERDUE_WORKING_DAYS must be a whole number of working days between 1 and 60 (got "soon").');
     expect(errorFor({ REFERRAL_OVERDUE_WORKING_DAYS: "0" })).toMatch(/^REFERRAL_OVERDUE_WORKING_DAYS must be a whole number/);
+  });
+});
+
+describe("the settings' documentation", () => {
+  it("lists every setting in .env.example and in the README's Settings table", () => {
+    const example = readFileSync(".env.example", "utf8");
+    const readme = readFileSync("README.md", "utf8");
+    expect(SETTING_NAMES.filter((name) => !new RegExp(`^#? ?${name}=`, "m").test(example)), ".env.example").toEqual([]);
+    expect(SETTING_NAMES.filter((name) => name !== "NODE_ENV" && !readme.includes(`| \`${name}\` |`)), "README.md").toEqual([]);
+  });
+
+  it("gives in .env.example values that FORT accepts", () => {
+    const env = Object.fromEntries(
+      readFileSync(".env.example", "utf8")
+        .split("\n")
+        .filter((line) => /^[A-Z_]+=/.test(line))
+        .map((line) => {
+          const [, name, value] = /^([A-Z_]+)=(.*)$/.exec(line)!;
+          return [name!, value!.replace(/^(['"])(.*)\1$/, "$2")];
+        }),
+    );
+    const c = parseConfig(env);
+    expect(c.MAIL_FROM).toBe("FORT <fort@localhost>");
+    expect(c.MAP_TILE_ATTRIBUTION).toContain("OpenStreetMap");
   });
 });
