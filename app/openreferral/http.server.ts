@@ -1,6 +1,7 @@
 // HTTP conventions of FORT's Open Referral API: open CORS, JSON errors with a sentence people can act
 // on, ETags so clients and caches can revalidate cheaply.
 import { createHash } from "node:crypto";
+import { isDatabaseUnavailable } from "~/db.server";
 
 const CORS = {
   "Access-Control-Allow-Origin": "*",
@@ -56,7 +57,7 @@ export function jsonResponse(request: Request, body: unknown): Response {
 }
 
 export function errorResponse(status: number, message: string): Response {
-  const error = status === 404 ? "Not found" : status === 405 ? "Method not allowed" : status >= 500 ? "Server error" : "Bad request";
+  const error = status === 404 ? "Not found" : status === 405 ? "Method not allowed" : status === 503 ? "Service unavailable" : status >= 500 ? "Server error" : "Bad request";
   return new Response(JSON.stringify({ status, error, message }), {
     status,
     headers: { ...CORS, "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" },
@@ -70,6 +71,7 @@ export async function runEndpoint(request: Request, endpoint: (url: URL) => Prom
     return body instanceof NdjsonBody ? ndjsonResponse(request, body) : jsonResponse(request, body);
   } catch (error) {
     if (error instanceof ApiError) return errorResponse(error.status, error.message);
+    if (isDatabaseUnavailable(error)) return errorResponse(503, "FORT cannot reach its database at the moment. Please try again in a minute.");
     console.error(error);
     return errorResponse(500, "Something went wrong on FORT's side. Please try again later.");
   }

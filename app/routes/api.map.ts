@@ -2,6 +2,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { mapQuerySchema, searchParamsToObject } from "~/directory/filters";
 import { cachedMapView } from "~/directory/map-cache.server";
+import { orDatabaseOutage } from "~/http/outage.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const parsed = mapQuerySchema.safeParse(searchParamsToObject(new URL(request.url).searchParams));
@@ -16,7 +17,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     );
   }
   const { bbox, zoom, ...filters } = parsed.data;
-  const view = await cachedMapView(filters, bbox, zoom);
+  const view = await orDatabaseOutage(request, () => cachedMapView(filters, bbox, zoom));
   // Public, published data only: a short shared cache smooths bursts of identical map requests.
   return Response.json(view, { headers: { "Cache-Control": "public, max-age=30" } });
 }
