@@ -2,6 +2,7 @@
 // on, ETags so clients and caches can revalidate cheaply.
 import { createHash } from "node:crypto";
 import { isDatabaseUnavailable } from "~/db.server";
+import { readUrl } from "~/http/query.server";
 
 const CORS = {
   "Access-Control-Allow-Origin": "*",
@@ -67,7 +68,7 @@ export function errorResponse(status: number, message: string): Response {
 /** Runs an endpoint: its JSON body with an ETag, or a JSON error. */
 export async function runEndpoint(request: Request, endpoint: (url: URL) => Promise<unknown>): Promise<Response> {
   try {
-    const body = await endpoint(new URL(request.url));
+    const body = await endpoint(readUrl(request));
     return body instanceof NdjsonBody ? ndjsonResponse(request, body) : jsonResponse(request, body);
   } catch (error) {
     if (error instanceof ApiError) return errorResponse(error.status, error.message);

@@ -3,9 +3,10 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { mapQuerySchema, searchParamsToObject } from "~/directory/filters";
 import { cachedMapView } from "~/directory/map-cache.server";
 import { orDatabaseOutage } from "~/http/outage.server";
+import { readQuery } from "~/http/query.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const parsed = mapQuerySchema.safeParse(searchParamsToObject(new URL(request.url).searchParams));
+  const parsed = mapQuerySchema.safeParse(searchParamsToObject(readQuery(request)));
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => ({
       field: String(issue.path[0] ?? ""),

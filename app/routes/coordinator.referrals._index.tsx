@@ -8,6 +8,7 @@ import { REFERRAL_STATES, STATE_LABELS } from "~/referrals/state-machine";
 import { workingDaysSince } from "~/referrals/working-days";
 import { INBOX_TABS, type InboxTab } from "~/referrals/inbox";
 import { coordinatorOverview } from "~/referrals/referrals.server";
+import { readQuery } from "~/http/query.server";
 
 const querySchema = z.object({
   tab: z.enum(Object.keys(INBOX_TABS) as [InboxTab]).optional().catch(undefined),
@@ -17,7 +18,7 @@ const querySchema = z.object({
 // States and figures only: the coordinator's list carries no child's or family's details.
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "coordinator");
-  const query = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const query = querySchema.parse(Object.fromEntries(readQuery(request)));
   const items = await coordinatorOverview(user, { tab: query.tab, overdueOnly: query.overdue === "on", sort: "oldest" });
   const responded = items.filter((i) => i.sentAt && i.firstResponseAt).map((i) => workingDaysSince(new Date(i.sentAt!), new Date(i.firstResponseAt!)));
   responded.sort((a, b) => a - b);

@@ -10,6 +10,7 @@ import { clientIp, requireSameOrigin } from "~/security/request.server";
 import { inviteSchema } from "~/users/forms";
 import { inviteUser } from "~/users/invitations.server";
 import { listTeams } from "~/users/users.server";
+import { readForm } from "~/http/form.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "coordinator");
@@ -20,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const me = await requireRole(request, "coordinator");
-  const submission = parseWithZod(await request.formData(), { schema: inviteSchema });
+  const submission = parseWithZod(await readForm(request), { schema: inviteSchema });
   if (submission.status !== "success") return data(submission.reply(), { status: 400 });
   const result = await inviteUser(me, submission.value, clientIp(request));
   if (!result.ok) {

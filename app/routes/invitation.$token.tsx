@@ -9,6 +9,7 @@ import { LINK_REQUESTS_PER_IP, checkRate, recordFailure, retryMessage } from "~/
 import { clientIp, requireSameOrigin } from "~/security/request.server";
 import { newPasswordSchema } from "~/users/forms";
 import { acceptInvitation, findInvitation } from "~/users/invitations.server";
+import { readForm } from "~/http/form.server";
 
 const EXPIRED = "This invitation link has expired or has already been used. Ask the person who invited you to send a new one.";
 
@@ -27,7 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   requireSameOrigin(request);
-  const submission = parseWithZod(await request.formData(), { schema: newPasswordSchema });
+  const submission = parseWithZod(await readForm(request), { schema: newPasswordSchema });
   if (submission.status !== "success") return data(submission.reply({ hideFields: ["password", "confirm"] }), { status: 400 });
   const userId = await acceptInvitation(params.token ?? "", submission.value.password, clientIp(request));
   if (!userId) throw new Response(EXPIRED, { status: 410 });

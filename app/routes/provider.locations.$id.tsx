@@ -10,6 +10,7 @@ import { isUuid } from "~/directory/services.server";
 import { locationFormSchema, type LocationForm } from "~/organisations/location-form";
 import { getLocationForEditing, saveLocation } from "~/organisations/locations.server";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
+import { readForm } from "~/http/form.server";
 
 const NOT_YOURS = "We could not find that location among your organisation's locations.";
 
@@ -27,7 +28,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "provider");
   const isNew = params.id === "new";
   if (!isNew && !(isUuid(params.id) && (await getLocationForEditing(user, params.id)))) throw new Response(NOT_YOURS, { status: 404 });
-  const submission = parseWithZod(await request.formData(), { schema: locationFormSchema });
+  const submission = parseWithZod(await readForm(request), { schema: locationFormSchema });
   if (submission.status !== "success") return data(submission.reply(), { status: 400 });
   const result = await saveLocation(user, isNew ? null : params.id!, submission.value, clientIp(request));
   if (!result.ok) {

@@ -11,6 +11,7 @@ import { organisationMembers, removeMember } from "~/organisations/organisations
 import { clientIp, requireSameOrigin } from "~/security/request.server";
 import { staffInviteSchema } from "~/users/forms";
 import { inviteUser } from "~/users/invitations.server";
+import { readForm } from "~/http/form.server";
 
 function administeredOrganisation(user: CurrentUser) {
   const organisation = user.organisations.find((o) => o.isAdmin);
@@ -28,7 +29,7 @@ export async function action({ request }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const user = await requireRole(request, "provider");
   const organisation = administeredOrganisation(user);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   if (formData.get("intent") === "remove") {
     const userId = String(formData.get("userId") ?? "");
     const notice = await removeMember(user, organisation.id, userId, clientIp(request));

@@ -9,6 +9,7 @@ import { ServiceFormFields } from "~/components/ServiceFormFields";
 import { createService, organisationLocations } from "~/directory/service-editing.server";
 import { serviceFormSchema, type ServiceForm, type ServiceFormInput } from "~/directory/service-form";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
+import { readForm } from "~/http/form.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "provider");
@@ -22,7 +23,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "provider");
   const organisation = user.organisations[0];
   if (!organisation) throw new Response("You are not a member of any organisation yet.", { status: 403 });
-  const submission = parseWithZod(await request.formData(), { schema: serviceFormSchema });
+  const submission = parseWithZod(await readForm(request), { schema: serviceFormSchema });
   if (submission.status !== "success") return data(submission.reply(), { status: 400 });
   const result = await createService(user, organisation.id, submission.value, clientIp(request));
   if (!result.ok) return data(submission.reply(result.field === "form" ? { formErrors: [result.message] } : { fieldErrors: { [result.field]: [result.message] } }), { status: 400 });

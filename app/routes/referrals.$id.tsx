@@ -39,6 +39,7 @@ import {
 import { ACTIONS, ACTION_LABELS, ACTION_PAST, CLOSE_OUTCOMES, DECLINE_REASONS, NEED_OUTCOMES, STATE_LABELS, type ReferralAction } from "~/referrals/state-machine";
 import { isOverdue } from "~/referrals/working-days";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
+import { readForm } from "~/http/form.server";
 
 const NOT_FOUND = "We could not find that referral, or you do not have access to it.";
 
@@ -60,7 +61,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const id = params.id ?? "";
   const ip = clientIp(request);
   if (!(await canSeeReferral(user, id))) throw new Response("We could not find that referral.", { status: 404 });
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const intent = String(formData.get("intent") ?? "");
   try {
     if (intent === "message") {

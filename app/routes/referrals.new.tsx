@@ -15,10 +15,12 @@ import { CONSENT_METHODS, CONTACT_PREFERENCES, URGENCY_LABELS, needDetailField, 
 import { ReferralRefused, getDraft, saveDraft, sendReferral } from "~/referrals/referrals.server";
 import { recordNoEligibleService } from "~/reports/unmet-demand.server";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
+import { readForm } from "~/http/form.server";
+import { readUrl } from "~/http/query.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "referrer");
-  const url = new URL(request.url);
+  const url = readUrl(request);
   const draftId = url.searchParams.get("draft");
   const draft = draftId ? await getDraft(user, draftId) : null;
   if (draftId && !draft) throw new Response("We could not find that draft. It may have been sent already.", { status: 404 });
@@ -40,7 +42,7 @@ function formValues(formData: FormData): Record<string, string | string[]> {
 export async function action({ request }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const user = await requireRole(request, "referrer");
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const intent = formData.get("intent");
   const draftId = typeof formData.get("draftId") === "string" ? String(formData.get("draftId")) : undefined;
 

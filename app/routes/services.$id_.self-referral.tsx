@@ -12,6 +12,7 @@ import { CONTACT_PREFERENCES, selfReferralSchema } from "~/referrals/forms";
 import { createSelfReferral } from "~/referrals/referrals.server";
 import { type RateRule, checkRate, recordFailure, retryMessage } from "~/security/rate-limit.server";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
+import { readForm } from "~/http/form.server";
 
 // Families are not signed in, so the form is limited per address: a few requests an hour is plenty for a person.
 const SELF_REFERRALS_PER_IP: RateRule = { limit: 5, windowMs: 60 * 60_000, slowAfter: 5, baseDelayMs: 0 };
@@ -32,7 +33,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const service = await loadService(params.id);
   const ip = clientIp(request);
   const key = `selfreferral:ip:${ip}`;
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const submission = parseWithZod(formData, { schema: selfReferralSchema });
   if (submission.status !== "success") return data(submission.reply(), { status: 400 });
   const rate = await checkRate(key, SELF_REFERRALS_PER_IP);
