@@ -12,6 +12,7 @@ import { type Database, getDb } from "../db.server";
 import { isUuid } from "../directory/services.server";
 import { queueMail } from "../mail/mail.server";
 import { announce } from "./live.server";
+import { selfReferralSecret } from "./idempotency.server";
 import { referralArea } from "../reports/areas.server";
 import { type ReferralInput, needsOf, normalisePostcode } from "./forms";
 import {
@@ -362,6 +363,7 @@ async function notifyOtherSide(t: Database, r: Pick<LockedReferral, "id" | "refe
 
 function referrerReferralValues(user: CurrentUser, input: ReferralInput) {
   return {
+    idempotencyKey: input.idempotencyKey ?? null, // issue 11: a second send of the same form hits the unique index
     referrerId: user.id,
     teamId: user.teamId,
     childName: input.childName,
@@ -414,6 +416,8 @@ export async function sendReferral(user: CurrentUser, input: ReferralInput, ip?:
 }
 
 export interface SelfReferralInput {
+  /** issue 11: the form's one-time key; the family's secret is derived from it, so a resubmission can show the same link. */
+  idempotencyKey?: string;
   parentName: string;
   contactPreference: "phone" | "text" | "email";
   parentPhone?: string;
@@ -428,7 +432,7 @@ export interface SelfReferralInput {
 /** A family's own request. Returns the reference and the secret for its private link (shown once, only its hash kept). */
 export async function createSelfReferral(serviceId: string, input: SelfReferralInput, ip?: string): Promise<{ id: string; reference: string; secret: string }> {
   const db = await getDb();
-  const secret = randomBytes(24).toString("base64url");
+  const secret = input.idempotencyKey ? selfReferralSecret(input.idempotencyKey) : randomBytes(24).toString("base64url");
   return db.transaction(async (tx) => {
     const [service] = await tx
       .select({ organisationId: s.services.organisationId })
@@ -446,6 +450,7 @@ export async function createSelfReferral(serviceId: string, input: SelfReferralI
         organisationId: service.organisationId,
         isSelfReferral: true,
         secretHash: hashSecret(secret),
+        idempotencyKey: input.idempotencyKey ?? null, // issue 11
         state: "draft",
         childName: "Not given (family request)",
         childAgeYears: input.childAge,

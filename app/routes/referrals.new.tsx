@@ -16,6 +16,7 @@ import { ReferralRefused, getDraft, saveDraft, sendReferral } from "~/referrals/
 import { recordNoEligibleService } from "~/reports/unmet-demand.server";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
 import { readForm } from "~/http/form.server";
+import { isDuplicateSend, newIdempotencyKey, referralsSentWithKey } from "~/referrals/idempotency.server";
 import { readUrl } from "~/http/query.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -27,6 +28,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const services = await referableServices();
   const fromQuery = url.searchParams.getAll("service").filter((id) => services.some((s) => s.id === id));
   const defaultValue: Record<string, string | string[]> = draft ? { ...draft.values, draftId: draft.id } : { serviceIds: fromQuery, urgency: "routine" };
+  // A new key for each page served: submitting this page's form twice sends one referral.
+  defaultValue.idempotencyKey = newIdempotencyKey();
   return { childProtectionUrl: config().CHILD_PROTECTION_URL, services, defaultValue, draftSavedAt: draft?.updatedAt ?? null, saved: url.searchParams.get("saved") === "1" };
 }
 
@@ -83,11 +86,16 @@ export async function action({ request }: ActionFunctionArgs) {
     const message = `${unfit.map((f) => f.name).join(" and ")} ${unfit.length === 1 ? "does" : "do"} not fit this child: see the reasons below the list of services`;
     return data({ result: submission.reply({ fieldErrors: { serviceIds: [message] } }), fits, suggestions }, { status: 400 });
   }
+  // Sent already (a double click, a retry, the back button): show what exists instead of sending it again.
+  const alreadySent = async () => (input.idempotencyKey ? await referralsSentWithKey(user.id, input.idempotencyKey) : []);
+  const earlier = await alreadySent();
+  if (earlier.length > 0) throw redirect(`/referrals?sent=${earlier.length}`);
   try {
     const { ids } = await sendReferral(user, input, clientIp(request));
     throw redirect(`/referrals?sent=${ids.length}`);
   } catch (error) {
     if (error instanceof ReferralRefused) return data({ result: submission.reply({ formErrors: [error.message] }), fits, suggestions: [] as ServiceFit[] }, { status: 400 });
+    if (isDuplicateSend(error)) throw redirect(`/referrals?sent=${(await alreadySent()).length}`);
     throw error;
   }
 }
@@ -178,6 +186,7 @@ export default function NewReferral() {
         <ErrorSummary errors={summary} />
         <Form method="post" {...getFormProps(form)} ref={formRef} onSubmitCapture={() => clearTimeout(timer.current)} noValidate>
           <input type="hidden" name="draftId" value={draftId} />
+          <input type="hidden" name="idempotencyKey" value={String(defaultValue.idempotencyKey ?? "")} />
 
           <fieldset id="services-fieldset" className={`ds_question${fields.serviceIds.errors ? " ds_question--error" : ""}`} aria-describedby="services-hint">
             <legend className="ds_label">Services to send it to</legend>

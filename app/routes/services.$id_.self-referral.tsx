@@ -9,10 +9,11 @@ import { config } from "~/config.server";
 import { getPublishedService } from "~/directory/services.server";
 import { checkServices } from "~/referrals/eligibility.server";
 import { CONTACT_PREFERENCES, selfReferralSchema } from "~/referrals/forms";
-import { createSelfReferral } from "~/referrals/referrals.server";
+import { createSelfReferral, hashSecret } from "~/referrals/referrals.server";
 import { type RateRule, checkRate, recordFailure, retryMessage } from "~/security/rate-limit.server";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
 import { readForm } from "~/http/form.server";
+import { isDuplicateSend, newIdempotencyKey, selfReferralSecret, selfReferralSentWithKey } from "~/referrals/idempotency.server";
 
 // Families are not signed in, so the form is limited per address: a few requests an hour is plenty for a person.
 const SELF_REFERRALS_PER_IP: RateRule = { limit: 5, windowMs: 60 * 60_000, slowAfter: 5, baseDelayMs: 0 };
@@ -25,7 +26,12 @@ async function loadService(id: string | undefined) {
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const service = await loadService(params.id);
-  return { service: { id: service.id, name: service.name, organisationName: service.organisation.name }, childProtectionUrl: config().CHILD_PROTECTION_URL };
+  return {
+    service: { id: service.id, name: service.name, organisationName: service.organisation.name },
+    childProtectionUrl: config().CHILD_PROTECTION_URL,
+    // A new key for each page served: sending this page's form twice makes one request.
+    idempotencyKey: newIdempotencyKey(),
+  };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -48,12 +54,28 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (fit && fit.problems.length) {
     return data(submission.reply({ formErrors: [`${fit.problems.join(" ")} You can look for another service on the list of services.`] }), { status: 400 });
   }
-  const { reference, secret } = await createSelfReferral(service.id, submission.value, ip);
-  throw redirect(`/track/${reference}?key=${encodeURIComponent(secret)}&new=1`);
+  // Sent already (a double click, a retry, the back button): show the family the request that exists.
+  const formKey = submission.value.idempotencyKey;
+  const showEarlier = async () => {
+    const earlier = formKey ? await selfReferralSentWithKey(service.id, formKey) : undefined;
+    if (!earlier) return;
+    const secret = selfReferralSecret(formKey!);
+    // The link can be shown again only while the server's secret is unchanged (it is derived from it).
+    if (earlier.secretHash === hashSecret(secret)) throw redirect(`/track/${earlier.reference}?key=${encodeURIComponent(secret)}&new=1`);
+    throw redirect(`/services/${service.id}/self-referral/sent`);
+  };
+  await showEarlier();
+  try {
+    const { reference, secret } = await createSelfReferral(service.id, submission.value, ip);
+    throw redirect(`/track/${reference}?key=${encodeURIComponent(secret)}&new=1`);
+  } catch (error) {
+    if (isDuplicateSend(error)) await showEarlier();
+    throw error;
+  }
 }
 
 export default function SelfReferral() {
-  const { service, childProtectionUrl } = useLoaderData<typeof loader>();
+  const { service, childProtectionUrl, idempotencyKey } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const navigation = useNavigation();
   const [form, fields] = useForm({
@@ -88,6 +110,7 @@ export default function SelfReferral() {
           })}
         />
         <Form method="post" {...getFormProps(form)}>
+          <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
           <TextField meta={fields.parentName} label="Your name" autoComplete="name" />
           <SelectField
             meta={fields.contactPreference}
