@@ -8,6 +8,8 @@ import { stripControlCharacters } from "./text";
 export const MAX_FORM_BYTES = 256 * 1024;
 
 const FORM_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data"];
+const ID_FIELD = /^[a-z][A-Za-z]*Ids?$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function refusal(status: number, message: string): Response {
   return new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
@@ -66,8 +68,15 @@ export async function readForm(request: Request, options: { maxBytes?: number } 
     throw refusal(400, "The form could not be read: it was not sent the way a browser sends forms. Please use the form on the page.");
   }
   const clean = new FormData();
-  for (const [name, value] of parsed) {
-    clean.append(stripControlCharacters(name), typeof value === "string" ? stripControlCharacters(value) : value);
+  for (const [rawName, value] of parsed) {
+    const name = stripControlCharacters(rawName);
+    const text = typeof value === "string" ? stripControlCharacters(value) : value;
+    // FORT's forms name their references `…Id` / `…Ids`, and every one is a UUID: anything else was not sent by one of
+    // its pages, and would only reach the database to be refused there.
+    if (ID_FIELD.test(name) && typeof text === "string" && text !== "" && !UUID.test(text)) {
+      throw refusal(400, "The form referred to something FORT does not know. Please reload the page and try again.");
+    }
+    clean.append(name, text);
   }
   return clean;
 }
