@@ -190,49 +190,55 @@ function arbitraries() {
   );
   const randomFields = fc.tuple(fc.constantFrom(...INTENTS, ""), fc.array(field, { maxLength: 12 }));
   const forms = templates();
-  const spoiledTemplate = fc
-    .tuple(fc.constantFrom(...Object.values(forms)), fc.array(fc.tuple(fc.nat(), fc.oneof(nasty, idValue())), { minLength: 1, maxLength: 3 }))
-    .map(([form, spoils]): [string, [string, string][]] => {
-      const entries = Object.entries(form);
-      for (const [at, value] of spoils) entries[at % entries.length]![1] = value;
-      return ["", entries];
-    });
-  const fields = fc.oneof(randomFields, spoiledTemplate);
+  // The route's own form, with one to three of its fields spoiled (or, for routes without one, any form).
+  const spoiled = (routeId: string) =>
+    fc
+      .tuple(
+        forms[routeId] ? fc.constant(forms[routeId]) : fc.constantFrom(...Object.values(forms)),
+        fc.array(fc.tuple(fc.nat(), fc.oneof(nasty, idValue(), fc.uuid())), { minLength: 1, maxLength: 3 }),
+      )
+      .map(([form, spoils]): [string, [string, string][]] => {
+        const entries = Object.entries(form);
+        for (const [at, value] of spoils) entries[at % entries.length]![1] = value;
+        return ["", entries];
+      });
+  const fieldsFor = (routeId: string) => fc.oneof({ weight: 1, arbitrary: randomFields }, { weight: forms[routeId] ? 3 : 1, arbitrary: spoiled(routeId) });
 
-
-
-  const body: fc.Arbitrary<Body> = fc.oneof(
-    { weight: 6, arbitrary: fields.map((f) => ({ contentType: "application/x-www-form-urlencoded", body: urlencoded(f) })) },
-    {
-      weight: 3,
-      arbitrary: fields.map(([intent, pairs]) => {
-        const form = new FormData();
-        if (intent) form.append("intent", intent);
-        for (const [k, v] of pairs) form.append(k, v);
-        if (pairs.length % 3 === 0) form.append("feed", new Blob([pairs.map((p) => p[1]).join("")], { type: "application/json" }), "feed.json");
-        return { body: form };
-      }),
-    },
-    {
-      weight: 1,
-      arbitrary: fc.record({
-        contentType: fc.constantFrom(
-          undefined,
-          "",
-          "text/plain",
-          "application/json",
-          "application/xml",
-          "multipart/form-data",
-          "multipart/form-data; boundary=",
-          "multipart/form-data; boundary=xyz",
-          "application/x-www-form-urlencoded; charset=utf-16",
-          "image/png",
-          "form/data;;;=",
-        ),
-        body: fc.oneof(nasty, fc.constant('{"email":"x@y.z","password":"p"}'), fc.constant("--xyz\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nb")),
-      }),
-    },
-  );
+  const bodyFor = (routeId: string): fc.Arbitrary<Body> => {
+    const fields = fieldsFor(routeId);
+    return fc.oneof(
+      { weight: 6, arbitrary: fields.map((f) => ({ contentType: "application/x-www-form-urlencoded", body: urlencoded(f) })) },
+      {
+        weight: 3,
+        arbitrary: fields.map(([intent, pairs]) => {
+          const form = new FormData();
+          if (intent) form.append("intent", intent);
+          for (const [k, v] of pairs) form.append(k, v);
+          if (pairs.length % 3 === 0) form.append("feed", new Blob([pairs.map((p) => p[1]).join("")], { type: "application/json" }), "feed.json");
+          return { body: form };
+        }),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          contentType: fc.constantFrom(
+            undefined,
+            "",
+            "text/plain",
+            "application/json",
+            "application/xml",
+            "multipart/form-data",
+            "multipart/form-data; boundary=",
+            "multipart/form-data; boundary=xyz",
+            "application/x-www-form-urlencoded; charset=utf-16",
+            "image/png",
+            "form/data;;;=",
+          ),
+          body: fc.oneof(nasty, fc.constant('{"email":"x@y.z","password":"p"}'), fc.constant("--xyz\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nb")),
+        }),
+      },
+    );
+  };
 
   const query = fc.array(
     fc.tuple(
@@ -244,7 +250,6 @@ function arbitraries() {
     ),
     { maxLength: 5 },
   );
-
 
   const routeIds = routes.map((r) => r.id);
   // Routes that take a form are where most of the risk is: they are drawn three times as often.
@@ -258,7 +263,7 @@ function arbitraries() {
       who: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...usersFor(routeId)) }, { weight: 1, arbitrary: fc.constantFrom(...WHO) }),
       param: fc.oneof(idValue(), fc.constantFrom(...known.reference!)),
       query,
-      body,
+      body: bodyFor(routeId),
     });
   });
   return cases;
