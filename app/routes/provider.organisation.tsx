@@ -32,6 +32,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const formData = await readForm(request);
   if (formData.get("intent") === "remove") {
     const userId = String(formData.get("userId") ?? "");
+    // readForm has refused a malformed id; a missing one is a form FORT did not send.
+    if (!userId) return data({ notice: { ok: false, message: "Choose the person to remove from the list." }, result: undefined }, { status: 400 });
     const notice = await removeMember(user, organisation.id, userId, clientIp(request));
     return data({ notice, result: undefined }, { status: notice.ok ? 200 : 400 });
   }
