@@ -1,5 +1,7 @@
 // The malformed requests that got server errors before issue 11, each now a 4xx with a message, and the
 // double-submitted referral forms that now make one referral.
+import { readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import * as s from "../../db/schema";
@@ -47,6 +49,16 @@ function form(values: Record<string, string | string[]>) {
 }
 
 const UNKNOWN_ID = "00000000-0000-4000-8000-00000000abcd";
+
+describe("every route", () => {
+  it("reads a posted body only through readForm (the one input layer)", () => {
+    const dir = path.resolve("app/routes");
+    const offenders = readdirSync(dir).filter((file) =>
+      /request\.(formData|json|text|arrayBuffer|blob)\(|unstable_parseMultipartFormData/.test(readFileSync(path.join(dir, file), "utf8")),
+    );
+    expect(offenders).toEqual([]);
+  });
+});
 
 describe("a form that is not a form", () => {
   it.each([
