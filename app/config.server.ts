@@ -1,5 +1,6 @@
 // Settings come from the environment only, validated once at start-up.
 // Each bad value produces one sentence naming the setting, never a stack trace.
+import { randomBytes } from "node:crypto";
 import { isIP } from "node:net";
 import { z } from "zod";
 
@@ -79,6 +80,9 @@ const configSchema = z.object({
   SMTP_URL: url(["smtp:", "smtps:"], "smtp://user:password@mail.example.org:587").optional(),
   MAIL_FROM: z.string().includes("@", { message: "must be an email address, optionally with a name (FORT <fort@example.org>)" }).default("FORT <fort@localhost>"),
   APP_URL: url(["http:", "https:"], "https://fort.example.org").optional(),
+  // Signs what FORT must recognise again after a restart or on another server (a family's tracking link derived from
+  // its form's one-time key). Unset: a random one per run.
+  APP_SECRET: z.string().min(32, "must be at least 32 characters long (for example the output of `openssl rand -hex 32`)").optional(),
   // Default: true on a local install only (see isLocalInstall), false in production.
   SEED_DEMO_DATA: z.enum(["true", "false"], { message: "must be true or false" }).optional(),
   CHILD_PROTECTION_URL: url(["https:", "http:"], "https://www.example.gov.uk/child-protection").default(
@@ -113,8 +117,9 @@ const configSchema = z.object({
     .default(5),
 });
 
-export type Config = Omit<z.infer<typeof configSchema>, "SEED_DEMO_DATA"> & {
+export type Config = Omit<z.infer<typeof configSchema>, "SEED_DEMO_DATA" | "APP_SECRET"> & {
   APP_URL: string;
+  APP_SECRET: string;
   SEED_DEMO_DATA: "true" | "false";
   /** APP_URL on this machine and not production: demo data by default, mail kept in the log and at /dev/mail. */
   localInstall: boolean;
@@ -130,7 +135,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     const issue = result.error.issues[0]!;
     const name = String(issue.path[0] ?? "configuration");
     const raw = cleaned[name];
-    const got = raw !== undefined && name !== "DATABASE_URL" && name !== "SMTP_URL" ? ` (got "${raw}")` : "";
+    const got = raw !== undefined && name !== "DATABASE_URL" && name !== "SMTP_URL" && name !== "APP_SECRET" ? ` (got "${raw}")` : "";
     throw new ConfigError(`${name} ${issue.message}${got}.`);
   }
   const c = result.data;
@@ -141,7 +146,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       "SMTP_URL must be set in production (NODE_ENV=production or an APP_URL that is not on localhost), so that FORT's emails and their sign-in links are sent, not written to the log.",
     );
   }
-  return { ...c, APP_URL: appUrl, SEED_DEMO_DATA: c.SEED_DEMO_DATA ?? (localInstall ? "true" : "false"), localInstall };
+  return { ...c, APP_URL: appUrl, APP_SECRET: c.APP_SECRET ?? randomBytes(32).toString("hex"), SEED_DEMO_DATA: c.SEED_DEMO_DATA ?? (localInstall ? "true" : "false"), localInstall };
 }
 
 /** Whether a host name (as in a URL) is this machine. */

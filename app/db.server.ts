@@ -25,6 +25,47 @@ export const MIGRATIONS_FOLDER = path.resolve(process.cwd(), "db/migrations");
 
 export class DatabaseUnavailableError extends Error {}
 
+// Errors that mean "the database cannot be reached or cannot take writes just now", as opposed to a bug or bad input:
+// postgres.js connection codes, Node socket codes, and PostgreSQL's connection-exception (08), operator-intervention
+// (57P01–57P03: shutdown, crash, starting up), too-many-connections and insufficient-resources (53) classes.
+const UNAVAILABLE_CODES = new Set([
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "CONNECT_TIMEOUT",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+  "EAI_AGAIN",
+  "ENOSPC",
+  "57P01",
+  "57P02",
+  "57P03",
+  "53000",
+  "53100",
+  "53200",
+  "53300",
+]);
+
+/**
+ * True when an error (or any error it wraps: drizzle wraps driver errors in `cause`) says the database is
+ * unreachable, restarting, full or locked, so the request failed without changing anything and can be retried.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e = error, depth = 0; e && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof DatabaseUnavailableError) return true;
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && (UNAVAILABLE_CODES.has(code) || code.startsWith("08"))) return true;
+    // PGlite reports a full disk or a data directory it cannot use as plain errors.
+    const message = (e as { message?: unknown }).message;
+    if (typeof message === "string" && /No space left on device|ENOSPC|could not extend file|PGlite is closed|database is locked/i.test(message)) return true;
+  }
+  return false;
+}
+
 export async function openDatabase(options: { url?: string; dataDir?: string; loadDataDir?: Blob }): Promise<DatabaseHandle> {
   if (options.url) {
     const { default: postgres } = await import("postgres");
@@ -33,7 +74,11 @@ export async function openDatabase(options: { url?: string; dataDir?: string; lo
     const client = postgres(options.url, {
       max: 10,
       onnotice: () => {},
-      connect_timeout: 10,
+      // A request waits at most this long for a connection while the database is away, then gets the 503 page.
+      connect_timeout: 5,
+      // Connections are renewed now and then, so a pool never outlives a failover for long.
+      max_lifetime: 60 * 30,
+      idle_timeout: 60,
     });
     const describe = `PostgreSQL at ${target.hostname}:${target.port || 5432}${target.pathname}`;
     try {

@@ -27,7 +27,7 @@ function startServer(name: string, port: number, databaseUrl: string): Server {
       PORT: String(port),
       DATABASE_URL: databaseUrl,
       SEED_DEMO_DATA: "true",
-      SESSION_SECRET: "two-servers-share-one-secret-of-32-characters-or-more",
+      APP_SECRET: "two-servers-share-one-secret-of-32-characters-or-more",
       MAP_TILE_URL: "https://tiles.fort.test/{z}/{x}/{y}.png",
       JOB_POLL_SECONDS: "1",
       LOG_LEVEL: "debug",

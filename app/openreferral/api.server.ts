@@ -29,6 +29,7 @@ import {
   type Json,
 } from "./map";
 import { lookUpPostcode, normalisePostcode } from "../geo/postcodes.server";
+import { isReasonableDate } from "~/http/text";
 
 export const DEFAULT_PER_PAGE = 50;
 export const MAX_PER_PAGE = 1000;
@@ -58,7 +59,7 @@ const serviceFilters = {
   organization_id: uuidParam("organization_id").optional(),
   modified_after: z
     .string()
-    .refine((v) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v)), {
+    .refine((v) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v)) && isReasonableDate(v), {
       message: "modified_after must be a date and time such as 2025-01-31T00:00:00Z",
     })
     .transform((v) => new Date(v))

@@ -2,6 +2,8 @@
 // on, ETags so clients and caches can revalidate cheaply.
 import { createHash } from "node:crypto";
 import { log } from "../log.server";
+import { isDatabaseUnavailable } from "~/db.server";
+import { readUrl } from "~/http/query.server";
 
 const CORS = {
   "Access-Control-Allow-Origin": "*",
@@ -57,7 +59,7 @@ export function jsonResponse(request: Request, body: unknown): Response {
 }
 
 export function errorResponse(status: number, message: string): Response {
-  const error = status === 404 ? "Not found" : status === 405 ? "Method not allowed" : status >= 500 ? "Server error" : "Bad request";
+  const error = status === 404 ? "Not found" : status === 405 ? "Method not allowed" : status === 503 ? "Service unavailable" : status >= 500 ? "Server error" : "Bad request";
   return new Response(JSON.stringify({ status, error, message }), {
     status,
     headers: { ...CORS, "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" },
@@ -67,10 +69,11 @@ export function errorResponse(status: number, message: string): Response {
 /** Runs an endpoint: its JSON body with an ETag, or a JSON error. */
 export async function runEndpoint(request: Request, endpoint: (url: URL) => Promise<unknown>): Promise<Response> {
   try {
-    const body = await endpoint(new URL(request.url));
+    const body = await endpoint(readUrl(request));
     return body instanceof NdjsonBody ? ndjsonResponse(request, body) : jsonResponse(request, body);
   } catch (error) {
     if (error instanceof ApiError) return errorResponse(error.status, error.message);
+    if (isDatabaseUnavailable(error)) return errorResponse(503, "FORT cannot reach its database at the moment. Please try again in a minute.");
     log.error({ err: error }, "Open Referral API request failed");
     return errorResponse(500, "Something went wrong on FORT's side. Please try again later.");
   }

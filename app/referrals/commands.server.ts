@@ -17,6 +17,7 @@ import { checkServices } from "./eligibility.server";
 import { ReferralConflict, ReferralNotFound, ReferralRefused } from "./errors";
 import { type ReferralInput, needsOf } from "./forms";
 import { announce } from "./live.server";
+import { selfReferralSecret } from "./idempotency.server";
 import { notifyOtherSide } from "./notifications.server";
 import { ACTION_PAST, CLOSE_OUTCOMES, DECLINE_REASONS, type Party, type ReferralAction, type ReferralState, STATE_LABELS, decide } from "./state-machine";
 
@@ -170,6 +171,7 @@ export async function changeState(
 
 function referrerReferralValues(user: CurrentUser, input: ReferralInput) {
   return {
+    idempotencyKey: input.idempotencyKey ?? null, // issue 11: a second send of the same form hits the unique index
     referrerId: user.id,
     teamId: user.teamId,
     childName: input.childName,
@@ -236,6 +238,8 @@ export async function sendReferral(user: CurrentUser, input: ReferralInput, ip?:
 }
 
 export interface SelfReferralInput {
+  /** issue 11: the form's one-time key; the family's secret is derived from it, so a resubmission can show the same link. */
+  idempotencyKey?: string;
   parentName: string;
   contactPreference: "phone" | "text" | "email";
   parentPhone?: string;
@@ -253,7 +257,7 @@ export async function createSelfReferral(serviceId: string, input: SelfReferralI
   const [fit] = await checkServices([serviceId], { ageYears: input.childAge, postcode: input.childPostcode, needCodes: [] }, clock.now(), "self");
   if (fit?.problems.length) throw new ReferralRefused(`${fit.problems.join(" ")} You can look for another service on the list of services.`);
   const db = await getDb();
-  const secret = randomBytes(24).toString("base64url");
+  const secret = input.idempotencyKey ? selfReferralSecret(input.idempotencyKey) : randomBytes(24).toString("base64url");
   return db.transaction(async (tx) => {
     const [service] = await tx
       .select({ organisationId: s.services.organisationId })
@@ -272,6 +276,7 @@ export async function createSelfReferral(serviceId: string, input: SelfReferralI
         organisationId: service.organisationId,
         isSelfReferral: true,
         secretHash: hashSecret(secret),
+        idempotencyKey: input.idempotencyKey ?? null, // issue 11
         state: "draft",
         childName: "Not given (family request)",
         childAgeYears: input.childAge,

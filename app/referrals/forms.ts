@@ -41,6 +41,8 @@ const needFields = Object.fromEntries(
 
 const referralFields = z.object({
     draftId: z.string().uuid().optional(),
+    // The form's one-time key: sending the same form twice makes one referral (issue 11).
+    idempotencyKey: z.string().uuid().optional(),
     serviceIds: z
       .array(z.string().uuid("Choose services from the list"), { required_error: "Choose at least one service to send the referral to" })
       .min(1, "Choose at least one service to send the referral to")
@@ -110,6 +112,7 @@ export function needsOf(input: ReferralInput) {
 }
 
 const selfReferralFields = z.object({
+    idempotencyKey: z.string().uuid().optional(),
     parentName: required("Enter your name"),
     contactPreference: z.enum(Object.keys(CONTACT_PREFERENCES) as [keyof typeof CONTACT_PREFERENCES], { errorMap: () => ({ message: "Choose how you would like to be contacted" }) }),
     parentPhone: optional(30).refine((v) => !v || /^[0-9 +()-]{7,30}$/.test(v), "Enter a phone number using only numbers, spaces and +"),

@@ -1,11 +1,13 @@
 // The dashboard's filters: one schema for the GET form, the CSV links and the server.
 import { z } from "zod";
 import { SHANARRI_CODES } from "../directory/taxonomy";
+import { EARLIEST_YEAR, LATEST_YEAR, isReasonableDate } from "../http/text";
 
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "Enter a date like 2026-03-31")
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), "Enter a real date, like 2026-03-31");
+  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), "Enter a real date, like 2026-03-31")
+  .refine(isReasonableDate, `Enter a date between ${EARLIEST_YEAR} and ${LATEST_YEAR}`);
 
 const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((v) => (v === "" || v === null ? undefined : v), schema.optional());
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

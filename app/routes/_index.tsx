@@ -24,6 +24,7 @@ import { cachedResultBounds } from "~/directory/map-cache.server";
 import { searchServices } from "~/directory/search.server";
 import { listAreas } from "~/geo/areas.server";
 import { getGeocoder } from "~/geo/geocoder.server";
+import { readQuery } from "~/http/query.server";
 
 const ServiceMap = lazy(() => import("~/components/ServiceMap.client"));
 
@@ -49,7 +50,7 @@ function formValues(raw: Record<string, string | string[]>): FilterValues {
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const raw = searchParamsToObject(new URL(request.url).searchParams);
+  const raw = searchParamsToObject(readQuery(request));
   const areas = listAreas().map(({ code, name }) => ({ code, name }));
   const parsed = directorySearchSchema.safeParse(raw);
   const base = { areas, map: mapSettings(), values: formValues(raw) };

@@ -3,9 +3,11 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { mapQuerySchema, searchParamsToObject } from "~/directory/filters";
 import { config } from "~/config.server";
 import { cachedMapView } from "~/directory/map-cache.server";
+import { orDatabaseOutage } from "~/http/outage.server";
+import { readQuery } from "~/http/query.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const parsed = mapQuerySchema.safeParse(searchParamsToObject(new URL(request.url).searchParams));
+  const parsed = mapQuerySchema.safeParse(searchParamsToObject(readQuery(request)));
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => ({
       field: String(issue.path[0] ?? ""),
@@ -17,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     );
   }
   const { bbox, zoom, ...filters } = parsed.data;
-  const view = await cachedMapView(filters, bbox, zoom);
+  const view = await orDatabaseOutage(request, () => cachedMapView(filters, bbox, zoom));
   // Public, published data only: a short shared cache smooths bursts of identical map requests.
   const maxAge = config().MAP_CACHE_SECONDS;
   return Response.json(view, { headers: { "Cache-Control": maxAge > 0 ? `public, max-age=${maxAge}` : "no-cache" } });

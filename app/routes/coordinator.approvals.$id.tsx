@@ -11,6 +11,7 @@ import { isUuid } from "~/directory/services.server";
 import { refusalOf } from "~/domain/refusal.server";
 import { CATEGORIES, SHANARRI } from "~/directory/taxonomy";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
+import { readForm } from "~/http/form.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const me = await requireRole(request, "coordinator");
@@ -28,7 +29,7 @@ const decisionSchema = z.object({ decision: z.enum(["approve", "reject"]), note:
 export async function action({ request, params }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const me = await requireRole(request, "coordinator");
-  const parsed = decisionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = decisionSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success || !isUuid(params.id)) return data({ ok: false, message: "Choose approve or send back." }, { status: 400 });
   if (parsed.data.decision === "reject" && !parsed.data.note) return data({ ok: false, message: "Say what needs to change, so the provider can fix it." }, { status: 400 });
   try {

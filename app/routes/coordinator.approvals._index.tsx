@@ -8,6 +8,7 @@ import { decideImportedService, importedServicesAwaitingApproval, pendingService
 import { refusalOf } from "~/domain/refusal.server";
 import { pendingOrganisations } from "~/organisations/organisations.server";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
+import { readForm } from "~/http/form.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const me = await requireRole(request, "coordinator");
@@ -20,7 +21,7 @@ const importedDecisionSchema = z.object({ serviceId: z.string().uuid(), decision
 export async function action({ request }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const me = await requireRole(request, "coordinator");
-  const parsed = importedDecisionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = importedDecisionSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return data({ ok: false, message: "That request was not understood. Reload the page and try again." }, { status: 400 });
   try {
     return data(await decideImportedService(me, parsed.data.serviceId, parsed.data.decision, clientIp(request)));

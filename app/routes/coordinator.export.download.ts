@@ -3,6 +3,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { requireRole } from "~/auth/permissions.server";
 import { exportFileName, exportJsonStream, exportTabularZip } from "~/openreferral/export.server";
+import { readQuery } from "~/http/query.server";
 
 const querySchema = z.object({
   format: z.enum(["json", "tabular"]).catch("json"),
@@ -11,7 +12,7 @@ const querySchema = z.object({
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "coordinator");
-  const { format, scope } = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const { format, scope } = querySchema.parse(Object.fromEntries(readQuery(request)));
   const headers = {
     "Content-Disposition": `attachment; filename="${exportFileName(format)}"`,
     "Cache-Control": "private, no-store",

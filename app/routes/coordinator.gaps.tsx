@@ -13,6 +13,7 @@ import { ClientOnly } from "~/reports/ClientOnly";
 import { filtersQuery, parseReportFilters } from "~/reports/filters";
 import { gapTable } from "~/reports/gap-table";
 import { gapAnalysis } from "~/reports/gaps.server";
+import { readQuery } from "~/http/query.server";
 
 const GapMap = lazy(() => import("~/reports/GapMap.client"));
 
@@ -20,7 +21,7 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: leafletCss
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "coordinator");
-  const parsed = parseReportFilters(new URL(request.url).searchParams, clock.now());
+  const parsed = parseReportFilters(readQuery(request), clock.now());
   if (!parsed.ok) throw data(`The filters are not valid: ${Object.values(parsed.errors).join("; ")}.`, { status: 400 });
   const f = parsed.filters;
   const gaps = await gapAnalysis(user, f);

@@ -8,6 +8,7 @@ import type { ImportAction, ImportReport } from "~/openreferral/import.server";
 import { ImportStateError, applyStagedImport, discardStagedImport, getStagedImport } from "~/openreferral/staging.server";
 import { requireSameOrigin } from "~/security/request.server";
 import { RouteErrorBoundary } from "~/components/ErrorPage";
+import { readForm } from "~/http/form.server";
 
 /** How many records the page lists; the counts always cover the whole file. */
 const ITEMS_SHOWN = 500;
@@ -29,7 +30,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const user = await requireRole(request, "coordinator");
-  const submission = parseWithZod(await request.formData(), { schema: importDecisionSchema });
+  const submission = parseWithZod(await readForm(request), { schema: importDecisionSchema });
   if (submission.status !== "success") return data({ message: "Choose whether to import or cancel." }, { status: 400 });
   const staged = await getStagedImport(user, params.id);
   if (!staged) throw new Response("We could not find that import.", { status: 404 });

@@ -1,13 +1,7 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v3";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import {
-  data,
-  MaxPartSizeExceededError,
-  redirect,
-  unstable_createMemoryUploadHandler,
-  unstable_parseMultipartFormData,
-} from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireRole } from "~/auth/permissions.server";
 import { ErrorSummary, TextField, summariseErrors } from "~/components/forms";
@@ -15,6 +9,7 @@ import { formatDate } from "~/directory/format";
 import { MAX_UPLOAD_BYTES, MAX_UPLOAD_LABEL, importUploadSchema } from "~/openreferral/forms";
 import { recentImports, stageImport } from "~/openreferral/staging.server";
 import { requireSameOrigin } from "~/security/request.server";
+import { readForm } from "~/http/form.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "coordinator");
@@ -35,9 +30,10 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "coordinator");
   let formData: FormData;
   try {
-    formData = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES }));
+    // Room for the form's other fields and the multipart framing around the file(s).
+    formData = await readForm(request, { maxBytes: MAX_UPLOAD_BYTES + 64 * 1024 });
   } catch (error) {
-    if (!(error instanceof MaxPartSizeExceededError)) throw error;
+    if (!(error instanceof Response && error.status === 413)) throw error;
     const submission = parseWithZod(new FormData(), { schema: importUploadSchema });
     return data(
       submission.reply({

@@ -11,6 +11,7 @@ import { refusalOf, replyErrorsOf } from "~/domain/refusal.server";
 import { organisationSchema } from "~/organisations/forms";
 import { approveOrganisation, createOrganisation, listOrganisations } from "~/organisations/organisations.server";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
+import { readForm } from "~/http/form.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const me = await requireRole(request, "coordinator");
@@ -22,7 +23,7 @@ const approveSchema = z.object({ intent: z.literal("approve"), organisationId: z
 export async function action({ request }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const me = await requireRole(request, "coordinator");
-  const formData = await request.formData();
+  const formData = await readForm(request);
   if (formData.get("intent") === "approve") {
     const parsed = approveSchema.safeParse(Object.fromEntries(formData));
     if (!parsed.success) return data({ notice: { ok: false, message: "That request was not understood." }, result: undefined }, { status: 400 });

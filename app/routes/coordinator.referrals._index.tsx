@@ -7,6 +7,7 @@ import { ReferralTable } from "~/referrals/components";
 import { STATE_LABELS } from "~/referrals/state-machine";
 import { INBOX_TABS, type InboxTab } from "~/referrals/inbox";
 import { coordinatorOverview } from "~/referrals/queries.server";
+import { readQuery } from "~/http/query.server";
 
 const querySchema = z.object({
   tab: z.enum(Object.keys(INBOX_TABS) as [InboxTab]).optional().catch(undefined),
@@ -16,7 +17,7 @@ const querySchema = z.object({
 // States and figures only: the coordinator's list carries no child's or family's details.
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "coordinator");
-  const query = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const query = querySchema.parse(Object.fromEntries(readQuery(request)));
   const { items, figures } = await coordinatorOverview(user, { tab: query.tab, overdueOnly: query.overdue === "on", sort: "oldest" });
   return { items, query, figures, overdueDays: config().REFERRAL_OVERDUE_WORKING_DAYS };
 }

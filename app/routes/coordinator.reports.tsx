@@ -6,10 +6,11 @@ import { BarChart, MonthColumns, ReportSection } from "~/reports/charts";
 import { filtersQuery, parseReportFilters, type ReportFilters } from "~/reports/filters";
 import { dashboard, filterOptions, reportTables } from "~/reports/reports.server";
 import { RouteErrorBoundary } from "~/components/ErrorPage";
+import { readQuery } from "~/http/query.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "coordinator");
-  const parsed = parseReportFilters(new URL(request.url).searchParams, clock.now());
+  const parsed = parseReportFilters(readQuery(request), clock.now());
   const options = await filterOptions();
   if (!parsed.ok) return data({ options, errors: parsed.errors, values: parsed.values, report: null, tables: null, query: "" }, { status: 400 });
   const report = await dashboard(user, parsed.filters);

@@ -7,10 +7,12 @@ import { Notice } from "~/components/Notice";
 import { refusalOf } from "~/domain/refusal.server";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
 import { changeRole, listUsers, setUserActive } from "~/users/users.server";
+import { readForm } from "~/http/form.server";
+import { readQuery } from "~/http/query.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const me = await requireRole(request, "coordinator");
-  const invited = new URL(request.url).searchParams.get("invited");
+  const invited = readQuery(request).get("invited");
   return { users: await listUsers(me), me: me.id, invited };
 }
 
@@ -23,7 +25,7 @@ const userActionSchema = z.discriminatedUnion("intent", [
 export async function action({ request }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const me = await requireRole(request, "coordinator");
-  const parsed = userActionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = userActionSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return data({ ok: false, message: "That request was not understood. Reload the page and try again." }, { status: 400 });
   const input = parsed.data;
   try {

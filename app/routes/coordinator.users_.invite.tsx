@@ -10,6 +10,8 @@ import { clientIp, requireSameOrigin } from "~/security/request.server";
 import { inviteSchema } from "~/users/forms";
 import { inviteUser } from "~/users/invitations.server";
 import { listTeams } from "~/users/users.server";
+import { readForm } from "~/http/form.server";
+import { unknownReference } from "~/http/db-errors.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "coordinator");
@@ -20,9 +22,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const me = await requireRole(request, "coordinator");
-  const submission = parseWithZod(await request.formData(), { schema: inviteSchema });
+  const submission = parseWithZod(await readForm(request), { schema: inviteSchema });
   if (submission.status !== "success") return data(submission.reply(), { status: 400 });
-  const result = await inviteUser(me, submission.value, clientIp(request));
+  let result: Awaited<ReturnType<typeof inviteUser>>;
+  try {
+    result = await inviteUser(me, submission.value, clientIp(request));
+  } catch (error) {
+    // A team or organisation that does not exist (removed meanwhile, or a tampered form).
+    const unknown = unknownReference(error);
+    if (!unknown) throw error;
+    return data(unknown.field ? submission.reply({ fieldErrors: { [unknown.field]: [unknown.message] } }) : submission.reply({ formErrors: [unknown.message] }), { status: 400 });
+  }
   if (!result.ok) {
     return data(result.field === "form" ? submission.reply({ formErrors: [result.message] }) : submission.reply({ fieldErrors: { [result.field]: [result.message] } }), { status: 400 });
   }

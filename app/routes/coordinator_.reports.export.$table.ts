@@ -7,6 +7,7 @@ import { parseReportFilters } from "~/reports/filters";
 import { gapAnalysis } from "~/reports/gaps.server";
 import { gapTable } from "~/reports/gap-table";
 import { REPORT_TABLE_NAMES, type ReportTableName, dashboard, reportTables } from "~/reports/reports.server";
+import { readQuery } from "~/http/query.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "coordinator");
@@ -14,7 +15,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (name !== "gaps" && !(REPORT_TABLE_NAMES as readonly string[]).includes(name)) {
     throw new Response(`There is no report table called "${name.slice(0, 40)}".`, { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   }
-  const parsed = parseReportFilters(new URL(request.url).searchParams, clock.now());
+  const parsed = parseReportFilters(readQuery(request), clock.now());
   if (!parsed.ok) {
     throw new Response(`The filters are not valid: ${Object.values(parsed.errors).join("; ")}.`, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   }

@@ -7,10 +7,11 @@ import { ErrorSummary, TextField, summariseErrors } from "~/components/forms";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
 import { resetRequestSchema } from "~/users/forms";
 import { requestPasswordReset } from "~/users/password-reset.server";
+import { readForm } from "~/http/form.server";
 
 export async function action({ request }: ActionFunctionArgs) {
   requireSameOrigin(request);
-  const submission = parseWithZod(await request.formData(), { schema: resetRequestSchema });
+  const submission = parseWithZod(await readForm(request), { schema: resetRequestSchema });
   if (submission.status !== "success") return data({ result: submission.reply(), sent: false }, { status: 400 });
   const outcome = await requestPasswordReset(submission.value.email, clientIp(request));
   if (!outcome.ok) {

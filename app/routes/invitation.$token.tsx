@@ -10,6 +10,7 @@ import { clientIp, requireSameOrigin } from "~/security/request.server";
 import { newPasswordSchema } from "~/users/forms";
 import { acceptInvitation, findInvitation } from "~/users/invitations.server";
 import { RouteErrorBoundary } from "~/components/ErrorPage";
+import { readForm } from "~/http/form.server";
 
 const EXPIRED = "This invitation link has expired or has already been used. Ask the person who invited you to send a new one.";
 
@@ -28,7 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   requireSameOrigin(request);
-  const submission = parseWithZod(await request.formData(), { schema: newPasswordSchema });
+  const submission = parseWithZod(await readForm(request), { schema: newPasswordSchema });
   if (submission.status !== "success") return data(submission.reply({ hideFields: ["password", "confirm"] }), { status: 400 });
   const userId = await acceptInvitation(params.token ?? "", submission.value.password, clientIp(request));
   if (!userId) throw new Response(EXPIRED, { status: 410 });

@@ -9,10 +9,11 @@ import { refusalOf, replyErrorsOf } from "~/domain/refusal.server";
 import { registerOrganisation } from "~/organisations/organisations.server";
 import { LINK_REQUESTS_PER_IP, checkRate, recordFailure, retryMessage } from "~/security/rate-limit.server";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
+import { readForm } from "~/http/form.server";
 
 export async function action({ request }: ActionFunctionArgs) {
   requireSameOrigin(request);
-  const submission = parseWithZod(await request.formData(), { schema: registrationSchema });
+  const submission = parseWithZod(await readForm(request), { schema: registrationSchema });
   if (submission.status !== "success") return data({ result: submission.reply(), done: false }, { status: 400 });
   // A filled honeypot looks like success to the bot, and does nothing.
   if (submission.value.fax) return { result: submission.reply(), done: true };

@@ -13,6 +13,7 @@ import { isUuid } from "~/directory/services.server";
 import { locationFormSchema, type LocationForm } from "~/organisations/location-form";
 import { getLocationForEditing, saveLocation } from "~/organisations/locations.server";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
+import { readForm } from "~/http/form.server";
 
 const NOT_YOURS = "We could not find that location among your organisation's locations.";
 
@@ -30,7 +31,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "provider");
   const isNew = params.id === "new";
   if (!isNew && !(isUuid(params.id) && (await getLocationForEditing(user, params.id)))) throw new Response(NOT_YOURS, { status: 404 });
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const submission = parseWithZod(formData, { schema: locationFormSchema });
   if (submission.status !== "success") return data(submission.reply(), { status: 400 });
   const organisationId = String(formData.get("organisationId") ?? "");

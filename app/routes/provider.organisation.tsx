@@ -13,6 +13,7 @@ import { organisationMembers, removeMember } from "~/organisations/organisations
 import { clientIp, requireSameOrigin } from "~/security/request.server";
 import { staffInviteSchema } from "~/users/forms";
 import { inviteUser } from "~/users/invitations.server";
+import { readForm } from "~/http/form.server";
 
 /** The organisation named by ?organisation=, or the only one the user administers; null when they must choose. */
 function administeredOrganisation(user: CurrentUser, request: Request) {
@@ -37,9 +38,11 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "provider");
   const { organisation } = administeredOrganisation(user, request);
   if (!organisation) return data({ notice: { ok: false, message: "Choose which organisation's staff to manage." }, result: undefined }, { status: 400 });
-  const formData = await request.formData();
+  const formData = await readForm(request);
   if (formData.get("intent") === "remove") {
     const userId = String(formData.get("userId") ?? "");
+    // readForm has refused a malformed id; a missing one is a form FORT did not send.
+    if (!userId) return data({ notice: { ok: false, message: "Choose the person to remove from the list." }, result: undefined }, { status: 400 });
     try {
       return data({ notice: await removeMember(user, organisation.id, userId, clientIp(request)), result: undefined });
     } catch (error) {

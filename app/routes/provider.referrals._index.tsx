@@ -6,6 +6,7 @@ import { ReferralTable } from "~/referrals/components";
 import { URGENCY_LABELS } from "~/referrals/forms";
 import { INBOX_TABS, type InboxTab } from "~/referrals/inbox";
 import { providerInbox } from "~/referrals/queries.server";
+import { readQuery } from "~/http/query.server";
 
 const querySchema = z.object({
   tab: z.enum(Object.keys(INBOX_TABS) as [InboxTab]).catch("new"),
@@ -17,7 +18,7 @@ const querySchema = z.object({
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "provider");
-  const query = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const query = querySchema.parse(Object.fromEntries(readQuery(request)));
   const inbox = await providerInbox(user, { tab: query.tab, serviceId: query.service, urgency: query.urgency, overdueOnly: query.overdue === "on", sort: query.sort });
   return { ...inbox, query, organisations: user.organisations.map((o) => o.name) };
 }

@@ -14,6 +14,7 @@ import { capacityFormSchema, serviceFormSchema, type ServiceForm, type ServiceFo
 import { isUuid } from "~/directory/services.server";
 import { CAPACITY_LABELS } from "~/directory/taxonomy";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
+import { readForm } from "~/http/form.server";
 
 const NOT_YOURS = "We could not find that service among your organisation's services.";
 
@@ -28,7 +29,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const user = await requireRole(request, "provider");
   if (!isUuid(params.id) || !(await canEditService(user, params.id))) throw new Response(NOT_YOURS, { status: 404 });
-  const formData = await request.formData();
+  const formData = await readForm(request);
   if (formData.get("intent") === "confirm") {
     await confirmServiceChecked(user, params.id);
     return { capacity: undefined, details: undefined, notice: { ok: true, message: "Thank you. The service shows as checked today." } };

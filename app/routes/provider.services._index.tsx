@@ -5,11 +5,12 @@ import { CapacityTag } from "~/components/ServiceTags";
 import { formatDate } from "~/directory/format";
 import { listManagedServices } from "~/directory/service-editing.server";
 import { listManagedLocations } from "~/organisations/locations.server";
+import { readQuery } from "~/http/query.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "provider");
   const [services, locations] = await Promise.all([listManagedServices(user), listManagedLocations(user)]);
-  const saved = new URL(request.url).searchParams.get("location") === "saved";
+  const saved = readQuery(request).get("location") === "saved";
   return { services, locations, organisations: user.organisations, saved };
 }
 

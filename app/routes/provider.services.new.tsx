@@ -12,6 +12,7 @@ import { ServiceFormFields } from "~/components/ServiceFormFields";
 import { createService, organisationLocations } from "~/directory/service-editing.server";
 import { serviceFormSchema, type ServiceForm, type ServiceFormInput } from "~/directory/service-form";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
+import { readForm } from "~/http/form.server";
 
 /** The organisation named by ?organisation=, or the only one the provider works for; null when they must choose. */
 function chosenOrganisation(user: CurrentUser, request: Request) {
@@ -36,7 +37,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "provider");
   const { organisation } = chosenOrganisation(user, request);
   if (!organisation) throw new Response("Choose which organisation the service belongs to.", { status: 400 });
-  const submission = parseWithZod(await request.formData(), { schema: serviceFormSchema });
+  const submission = parseWithZod(await readForm(request), { schema: serviceFormSchema });
   if (submission.status !== "success") return data(submission.reply(), { status: 400 });
   const result = await createService(user, organisation.id, submission.value, clientIp(request));
   if (!result.ok) return data(submission.reply(result.field === "form" ? { formErrors: [result.message] } : { fieldErrors: { [result.field]: [result.message] } }), { status: 400 });

@@ -34,6 +34,8 @@ import { ACTIONS, ACTION_LABELS, ACTION_PAST, CLOSE_OUTCOMES, DECLINE_REASONS, N
 import { isOverdue } from "~/calendar/working-days";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
 import { RouteErrorBoundary } from "~/components/ErrorPage";
+import { readForm } from "~/http/form.server";
+import { unknownReference } from "~/http/db-errors.server";
 
 const NOT_FOUND = "We could not find that referral, or you do not have access to it.";
 
@@ -55,7 +57,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const id = params.id ?? "";
   const ip = clientIp(request);
   if (!(await canSeeReferral(user, id))) throw new Response("We could not find that referral.", { status: 404 });
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const intent = String(formData.get("intent") ?? "");
   try {
     if (intent === "message") {
@@ -77,16 +79,23 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (submission.status !== "success") return data({ intent, result: submission.reply(), conflict: null }, { status: 400 });
     const v = submission.value as Record<string, unknown> & { version: number; note?: string };
     const needOutcomes = Object.fromEntries(needCodes.map((code) => [code, String(v[`outcome_${code}`] ?? "")]).filter(([, value]) => value));
-    await changeState({ kind: "user", user, ip }, id, action, v.version, {
-      note: v.note,
-      reason: v.reason as never,
-      reasonOther: v.reasonOther as string | undefined,
-      suggestedServiceId: v.suggestedServiceId as string | undefined,
-      outcome: v.outcome as never,
-      outcomeOther: v.outcomeOther as string | undefined,
-      needOutcomes,
-      toServiceId: v.toServiceId as string | undefined,
-    });
+    try {
+      await changeState({ kind: "user", user, ip }, id, action, v.version, {
+        note: v.note,
+        reason: v.reason as never,
+        reasonOther: v.reasonOther as string | undefined,
+        suggestedServiceId: v.suggestedServiceId as string | undefined,
+        outcome: v.outcome as never,
+        outcomeOther: v.outcomeOther as string | undefined,
+        needOutcomes,
+        toServiceId: v.toServiceId as string | undefined,
+      });
+    } catch (error) {
+      // A suggested or forwarded-to service that does not exist: the field's error, not a server error.
+      const unknown = unknownReference(error);
+      if (!unknown) throw error;
+      return data({ intent, result: submission.reply(unknown.field ? { fieldErrors: { [unknown.field]: [unknown.message] } } : { formErrors: [unknown.message] }), conflict: null }, { status: 400 });
+    }
     // A forwarded referral leaves the provider's organisation; its page is no longer theirs to see.
     throw redirect(action === "forward" ? "/provider/referrals?forwarded=1" : `/referrals/${id}?done=${action}`);
   } catch (error) {

@@ -17,16 +17,21 @@ import { getDraft, saveDraft } from "~/referrals/drafts.server";
 import { refusalOf, replyErrorsOf } from "~/domain/refusal.server";
 import { recordNoEligibleService } from "~/reports/unmet-demand.server";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
+import { readForm } from "~/http/form.server";
+import { isDuplicateSend, newIdempotencyKey, referralsSentWithKey } from "~/referrals/idempotency.server";
+import { readUrl } from "~/http/query.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "referrer");
-  const url = new URL(request.url);
+  const url = readUrl(request);
   const draftId = url.searchParams.get("draft");
   const draft = draftId ? await getDraft(user, draftId) : null;
   if (draftId && !draft) throw new Response("We could not find that draft. It may have been sent already.", { status: 404 });
   const services = await referableServices();
   const fromQuery = url.searchParams.getAll("service").filter((id) => services.some((s) => s.id === id));
   const defaultValue: Record<string, string | string[]> = draft ? { ...draft.values, draftId: draft.id } : { serviceIds: fromQuery, urgency: "routine" };
+  // A new key for each page served: submitting this page's form twice sends one referral.
+  defaultValue.idempotencyKey = newIdempotencyKey();
   return { childProtectionUrl: config().CHILD_PROTECTION_URL, services, defaultValue, draftSavedAt: draft?.updatedAt ?? null, saved: url.searchParams.get("saved") === "1" };
 }
 
@@ -42,7 +47,7 @@ function formValues(formData: FormData): Record<string, string | string[]> {
 export async function action({ request }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const user = await requireRole(request, "referrer");
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const intent = formData.get("intent");
   const draftId = typeof formData.get("draftId") === "string" ? String(formData.get("draftId")) : undefined;
 
@@ -83,11 +88,16 @@ export async function action({ request }: ActionFunctionArgs) {
     const message = `${unfit.map((f) => f.name).join(" and ")} ${unfit.length === 1 ? "does" : "do"} not fit this child: see the reasons below the list of services`;
     return data({ result: submission.reply({ fieldErrors: { serviceIds: [message] } }), fits, suggestions }, { status: 400 });
   }
+  // Sent already (a double click, a retry, the back button): show what exists instead of sending it again.
+  const alreadySent = async () => (input.idempotencyKey ? await referralsSentWithKey(user.id, input.idempotencyKey) : []);
+  const earlier = await alreadySent();
+  if (earlier.length > 0) throw redirect(`/referrals?sent=${earlier.length}`);
   try {
     const { ids } = await sendReferral(user, input, clientIp(request));
     throw redirect(`/referrals?sent=${ids.length}`);
   } catch (error) {
     if (error instanceof Response) throw error;
+    if (isDuplicateSend(error)) throw redirect(`/referrals?sent=${(await alreadySent()).length}`);
     const refusal = refusalOf(error);
     return data({ result: submission.reply(replyErrorsOf(refusal)), fits, suggestions: [] as ServiceFit[] }, { status: refusal.status });
   }
@@ -179,6 +189,7 @@ export default function NewReferral() {
         <ErrorSummary errors={summary} />
         <Form method="post" {...getFormProps(form)} ref={formRef} onSubmitCapture={() => clearTimeout(timer.current)} noValidate>
           <input type="hidden" name="draftId" value={draftId} />
+          <input type="hidden" name="idempotencyKey" value={String(defaultValue.idempotencyKey ?? "")} />
 
           <fieldset id="services-fieldset" className={`ds_question${fields.serviceIds.errors ? " ds_question--error" : ""}`} aria-describedby="services-hint">
             <legend className="ds_label">Services to send it to</legend>

@@ -9,6 +9,7 @@ import { clientIp, requireSameOrigin } from "~/security/request.server";
 import { newPasswordSchema } from "~/users/forms";
 import { isResetTokenValid, resetPassword } from "~/users/password-reset.server";
 import { RouteErrorBoundary } from "~/components/ErrorPage";
+import { readForm } from "~/http/form.server";
 
 const DEAD_LINK = "This reset link has expired or has already been used. Ask for a new one.";
 
@@ -19,7 +20,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   requireSameOrigin(request);
-  const submission = parseWithZod(await request.formData(), { schema: newPasswordSchema });
+  const submission = parseWithZod(await readForm(request), { schema: newPasswordSchema });
   if (submission.status !== "success") return data(submission.reply({ hideFields: ["password", "confirm"] }), { status: 400 });
   const userId = await resetPassword(params.token ?? "", submission.value.password, clientIp(request));
   if (!userId) throw new Response(DEAD_LINK, { status: 410 });

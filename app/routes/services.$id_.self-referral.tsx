@@ -2,6 +2,7 @@ import { getFormProps, useForm, type FieldMetadata } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v3";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
+import { hashSecret } from "~/auth/policy.server";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { CheckboxField, ErrorSummary, SelectField, TextAreaField, TextField, summariseErrors } from "~/components/forms";
 import { config } from "~/config.server";
@@ -12,6 +13,8 @@ import { createSelfReferral } from "~/referrals/commands.server";
 import { type RateRule, checkRate, recordFailure, retryMessage } from "~/security/rate-limit.server";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
 import { RouteErrorBoundary } from "~/components/ErrorPage";
+import { readForm } from "~/http/form.server";
+import { isDuplicateSend, newIdempotencyKey, selfReferralSecret, selfReferralSentWithKey } from "~/referrals/idempotency.server";
 
 // Families are not signed in, so the form is limited per address: a few requests an hour is plenty for a person.
 const SELF_REFERRALS_PER_IP: RateRule = { limit: 5, windowMs: 60 * 60_000, slowAfter: 5, baseDelayMs: 0 };
@@ -24,7 +27,12 @@ async function loadService(id: string | undefined) {
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const service = await loadService(params.id);
-  return { service: { id: service.id, name: service.name, organisationName: service.organisation.name }, childProtectionUrl: config().CHILD_PROTECTION_URL };
+  return {
+    service: { id: service.id, name: service.name, organisationName: service.organisation.name },
+    childProtectionUrl: config().CHILD_PROTECTION_URL,
+    // A new key for each page served: sending this page's form twice makes one request.
+    idempotencyKey: newIdempotencyKey(),
+  };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -32,7 +40,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const service = await loadService(params.id);
   const ip = clientIp(request);
   const key = `selfreferral:ip:${ip}`;
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const submission = parseWithZod(formData, { schema: selfReferralSchema });
   if (submission.status !== "success") return data(submission.reply(), { status: 400 });
   const rate = await checkRate(key, SELF_REFERRALS_PER_IP);
@@ -43,19 +51,31 @@ export async function action({ request, params }: ActionFunctionArgs) {
   // A filled honeypot is a bot: it is told all went well, and nothing is kept.
   if (submission.value.website) throw redirect(`/services/${service.id}/self-referral/sent`);
   if (!submission.value.consent) return data(submission.reply({ fieldErrors: { consent: ["Tick the box to agree to the service holding these details"] } }), { status: 400 });
-  let created: { reference: string; secret: string };
+  // Sent already (a double click, a retry, the back button): show the family the request that exists.
+  const formKey = submission.value.idempotencyKey;
+  const showEarlier = async () => {
+    const earlier = formKey ? await selfReferralSentWithKey(service.id, formKey) : undefined;
+    if (!earlier) return;
+    const secret = selfReferralSecret(formKey!);
+    // The link can be shown again only while the server's secret is unchanged (it is derived from it).
+    if (earlier.secretHash === hashSecret(secret)) throw redirect(`/track/${earlier.reference}?key=${encodeURIComponent(secret)}&new=1`);
+    throw redirect(`/services/${service.id}/self-referral/sent`);
+  };
+  await showEarlier();
   try {
-    // The service's rules (age, area, whether it takes families' requests now) are checked by createSelfReferral.
-    created = await createSelfReferral(service.id, submission.value, ip);
+    const { reference, secret } = await createSelfReferral(service.id, submission.value, ip);
+    throw redirect(`/track/${reference}?key=${encodeURIComponent(secret)}&new=1`);
   } catch (error) {
+    if (error instanceof Response) throw error;
+    if (isDuplicateSend(error)) await showEarlier();
+    // The service's rules (age, area, whether it takes families' requests now) are checked by createSelfReferral.
     const refusal = refusalOf(error);
     return data(submission.reply(replyErrorsOf(refusal)), { status: refusal.status });
   }
-  throw redirect(`/track/${created.reference}?key=${encodeURIComponent(created.secret)}&new=1`);
 }
 
 export default function SelfReferral() {
-  const { service, childProtectionUrl } = useLoaderData<typeof loader>();
+  const { service, childProtectionUrl, idempotencyKey } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const navigation = useNavigation();
   const [form, fields] = useForm({
@@ -90,6 +110,7 @@ export default function SelfReferral() {
           })}
         />
         <Form method="post" {...getFormProps(form)}>
+          <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
           <TextField meta={fields.parentName} label="Your name" autoComplete="name" />
           <SelectField
             meta={fields.contactPreference}

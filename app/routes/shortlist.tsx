@@ -7,9 +7,10 @@ import { config } from "~/config.server";
 import { formatAgeRange } from "~/directory/format";
 import { servicesByIds } from "~/directory/search.server";
 import { parseShortlistIds, shortlistHref, useShortlist } from "~/shortlist/shortlist";
+import { readQuery } from "~/http/query.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const ids = parseShortlistIds(new URL(request.url).searchParams.get("ids"));
+  const ids = parseShortlistIds(readQuery(request).get("ids"));
   const services = await servicesByIds(ids);
   return { ids, services, appUrl: config().APP_URL };
 }

@@ -8,15 +8,17 @@ import { getUser, startSession } from "~/auth/session.server";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
 import { authenticate } from "~/users/sign-in.server";
 import { safeRedirect, signInSchema } from "~/users/forms";
+import { readForm } from "~/http/form.server";
+import { readQuery } from "~/http/query.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  if (await getUser(request)) throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo"), "/dashboard"));
+  if (await getUser(request)) throw redirect(safeRedirect(readQuery(request).get("redirectTo"), "/dashboard"));
   return null;
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   requireSameOrigin(request);
-  const submission = parseWithZod(await request.formData(), { schema: signInSchema });
+  const submission = parseWithZod(await readForm(request), { schema: signInSchema });
   if (submission.status !== "success") return data(submission.reply({ hideFields: ["password"] }), { status: 400 });
   const { email, password, redirectTo } = submission.value;
   const result = await authenticate(email, password, clientIp(request));

@@ -3,6 +3,7 @@ import { redirect } from "@remix-run/node";
 import { audit } from "~/audit/audit.server";
 import { endAllSessions, endSession, getUser } from "~/auth/session.server";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
+import { readForm } from "~/http/form.server";
 
 // Signing out is a POST (a link could be triggered by another site); a GET just goes home.
 export async function loader() {
@@ -12,7 +13,7 @@ export async function loader() {
 export async function action({ request }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const user = await getUser(request);
-  const everywhere = (await request.formData()).get("everywhere") === "true";
+  const everywhere = (await readForm(request)).get("everywhere") === "true";
   if (user && everywhere) {
     await endAllSessions(user.id);
     await audit({ actorId: user.id, action: "sign_out_everywhere", subjectType: "user", subjectId: user.id, ip: clientIp(request) });

@@ -12,12 +12,14 @@ import { getTrackedReferral } from "~/referrals/queries.server";
 import { ACTION_PAST, type ReferralAction } from "~/referrals/state-machine";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
 import { RouteErrorBoundary } from "~/components/ErrorPage";
+import { readForm } from "~/http/form.server";
+import { readUrl } from "~/http/query.server";
 
 // The same answer for an unknown reference and a wrong key, so neither can be guessed one at a time.
 const NOT_FOUND = "We could not find a request with that reference and link. Check you used the whole link you were given.";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const url = new URL(request.url);
+  const url = readUrl(request);
   const key = url.searchParams.get("key") ?? "";
   const referral = await getTrackedReferral(params.reference ?? "", key, clientIp(request));
   if (!referral) throw new Response(NOT_FOUND, { status: 404 });
@@ -36,7 +38,7 @@ export const headers: HeadersFunction = ({ loaderHeaders }) => ({
 
 export async function action({ request, params }: ActionFunctionArgs) {
   requireSameOrigin(request);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const submission = parseWithZod(formData, { schema: familyMessageSchema });
   const key = String(formData.get("key") ?? "");
   const referral = await getTrackedReferral(params.reference ?? "", key, clientIp(request));

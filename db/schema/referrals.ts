@@ -35,6 +35,9 @@ export const referrals = pgTable(
     isSelfReferral: boolean("is_self_referral").notNull().default(false),
     // Self-referrals only: SHA-256 of the family's secret; the secret itself is never stored.
     secretHash: text("secret_hash"),
+    // The send form's one-time key (issue 11): a form submitted twice (double click, retry, back button) finds the
+    // referral its first submission made instead of making another. One per service within a send.
+    idempotencyKey: uuid("idempotency_key"),
 
     childName: text("child_name").notNull(),
     childDateOfBirth: date("child_date_of_birth", { mode: "string" }),
@@ -97,6 +100,7 @@ export const referrals = pgTable(
   },
   (t) => [
     uniqueIndex("referrals_reference_key").on(t.reference),
+    uniqueIndex("referrals_idempotency_key").on(t.idempotencyKey, t.serviceId),
     index("referrals_organisation_state_idx").on(t.organisationId, t.state),
     index("referrals_referrer_idx").on(t.referrerId),
     index("referrals_team_idx").on(t.teamId),
