@@ -69,6 +69,7 @@ function serve(): Promise<ChildProcess> {
     env: {
       ...process.env,
       NODE_ENV: "production",
+      FORT_LOCAL: "true",
       DATABASE_URL: dbUrl,
       PORT: String(PORT),
       SEED_DEMO_DATA: "false",

@@ -56,7 +56,7 @@ test("SIGTERM ends live streams with a reconnect hint, finishes and exits (embed
   const url = `http://localhost:${port}`;
   rmSync("./data/e2e-shutdown", { recursive: true, force: true });
   const child = spawn(process.execPath, ["server/index.mjs"], {
-    env: { ...process.env, DATABASE_URL: "", PGLITE_DATA_DIR: "./data/e2e-shutdown", PORT: String(port), NODE_ENV: "production", SEED_DEMO_DATA: "true", FORT_E2E: "1" },
+    env: { ...process.env, DATABASE_URL: "", PGLITE_DATA_DIR: "./data/e2e-shutdown", PORT: String(port), NODE_ENV: "production", FORT_LOCAL: "true", SEED_DEMO_DATA: "true", FORT_E2E: "1" },
     stdio: ["ignore", "pipe", "inherit"],
   });
   let output = "";

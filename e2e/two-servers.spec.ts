@@ -24,6 +24,8 @@ function startServer(name: string, port: number, databaseUrl: string): Server {
     env: {
       ...process.env,
       NODE_ENV: "production",
+      // A local install (mail stays in the outbox): the test reads no mail, but production would need SMTP_URL.
+      FORT_LOCAL: "true",
       PORT: String(port),
       DATABASE_URL: databaseUrl,
       SEED_DEMO_DATA: "true",
