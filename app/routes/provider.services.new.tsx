@@ -6,15 +6,15 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireRole } from "~/auth/permissions.server";
 import { ErrorSummary, summariseErrors } from "~/components/forms";
 import { ServiceFormFields } from "~/components/ServiceFormFields";
-import { createService, organisationLocations } from "~/directory/service-editing.server";
-import { serviceFormSchema, type ServiceForm, type ServiceFormInput } from "~/directory/service-form";
+import { createService, organisationLocations, serviceFormChoices } from "~/directory/service-editing.server";
+import { emptyServiceLocation, serviceFormSchema, type ServiceForm, type ServiceFormInput } from "~/directory/service-form";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "provider");
   const organisation = user.organisations[0];
   if (!organisation) throw new Response("You are not a member of any organisation yet. Ask a coordinator to add you.", { status: 403 });
-  return { organisation, locations: (await organisationLocations(user, organisation.id)) ?? [] };
+  return { organisation, locations: (await organisationLocations(user, organisation.id)) ?? [], ...serviceFormChoices() };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -23,18 +23,19 @@ export async function action({ request }: ActionFunctionArgs) {
   const organisation = user.organisations[0];
   if (!organisation) throw new Response("You are not a member of any organisation yet.", { status: 403 });
   const submission = parseWithZod(await request.formData(), { schema: serviceFormSchema });
-  if (submission.status !== "success") return data(submission.reply(), { status: 400 });
+  // "Add another place" and "Remove" (without JavaScript) come here too: the form comes back with the list changed.
+  if (submission.status !== "success") return data(submission.reply(), { status: submission.status === "error" ? 400 : 200 });
   const result = await createService(user, organisation.id, submission.value, clientIp(request));
   if (!result.ok) return data(submission.reply(result.field === "form" ? { formErrors: [result.message] } : { fieldErrors: { [result.field]: [result.message] } }), { status: 400 });
   throw redirect(`/provider/services/${result.serviceId}`);
 }
 
 export default function NewService() {
-  const { organisation, locations } = useLoaderData<typeof loader>();
+  const { organisation, locations, areaChoices, languageChoices } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [form, fields] = useForm<ServiceFormInput, ServiceForm>({
     lastResult,
-    defaultValue: { status: "active", acceptsProfessionalReferrals: true, isFree: true, hours: Array.from({ length: 7 }, () => ({})) },
+    defaultValue: { status: "active", acceptsProfessionalReferrals: true, isFree: true, locations: [emptyServiceLocation()], languages: ["en"] },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: serviceFormSchema }),
     shouldRevalidate: "onInput",
   });
@@ -47,7 +48,7 @@ export default function NewService() {
       <p>For {organisation.name}. A FORT coordinator checks new services before families can see them.</p>
       <ErrorSummary errors={summariseErrors(form, fields)} />
       <Form method="post" {...getFormProps(form)}>
-        <ServiceFormFields fields={fields} locations={locations} />
+        <ServiceFormFields form={form} fields={fields} locations={locations} areaChoices={areaChoices} languageChoices={languageChoices} />
         <button type="submit" className="ds_button">
           Send for approval
         </button>
