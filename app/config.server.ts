@@ -63,6 +63,14 @@ const configSchema = z.object({
     .min(1, "must be a whole number of months between 1 and 240")
     .max(240, "must be a whole number of months between 1 and 240")
     .default(24),
+  // Audit (issue 15): the audit log and the referral access log keep each entry this many months, then the
+  // audit-retention job deletes it (the only deletion the database allows on them).
+  AUDIT_RETENTION_MONTHS: z.coerce
+    .number({ invalid_type_error: "must be a whole number of months between 12 and 240" })
+    .int("must be a whole number of months between 12 and 240")
+    .min(12, "must be a whole number of months between 12 and 240")
+    .max(240, "must be a whole number of months between 12 and 240")
+    .default(84),
   // Reports (issue 6): area counts below this are shown as "fewer than N" so no family can be picked out.
   REPORT_SUPPRESSION_THRESHOLD: z.coerce
     .number({ invalid_type_error: "must be a whole number between 2 and 100" })
