@@ -3,6 +3,7 @@
 import { ConfigError, config } from "./config.server";
 import { DatabaseUnavailableError, databaseHandle, migrateDatabase } from "./db.server";
 import { demoLogins, seedDemoData } from "../db/seed";
+import { seedDemoReferralHistory } from "../db/seed/demo-referrals";
 import { seedReferenceData } from "../db/seed/reference-data";
 import { JOBS } from "./jobs/jobs.server";
 import { startScheduler } from "./jobs/scheduler.server";
@@ -37,6 +38,8 @@ export async function boot() {
   }
 
   const seeded = settings.SEED_DEMO_DATA === "true" ? await seedDemoData(handle.db) : (await seedReferenceData(handle.db), false);
+  // Only straight after the directory was loaded, so a real database never gets fictional referrals.
+  const history = seeded && settings.SEED_DEMO_HISTORY === "true" ? await seedDemoReferralHistory(handle.db) : 0;
 
   startMailWorker();
   await startScheduler(JOBS);
@@ -50,7 +53,7 @@ export async function boot() {
 
   const lines = [
     "",
-    `FORT is using ${handle.describe}${seeded ? " (demo data loaded just now)" : ""}.`,
+    `FORT is using ${handle.describe}${seeded ? ` (demo data loaded just now${history ? `, with ${history} fictional referrals` : ""})` : ""}.`,
     `Open ${settings.APP_URL}`,
   ];
   if (settings.SEED_DEMO_DATA === "true") {

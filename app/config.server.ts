@@ -47,6 +47,9 @@ const configSchema = z.object({
   MAIL_FROM: z.string().includes("@", { message: "must be an email address, optionally with a name (FORT <fort@example.org>)" }).default("FORT <fort@localhost>"),
   APP_URL: url(["http:", "https:"], "https://fort.example.org").optional(),
   SEED_DEMO_DATA: z.enum(["true", "false"], { message: "must be true or false" }).default("true"),
+  // Issue 15: with the demo directory, a year of fictional referrals so reports and the gap map have something to
+  // show. The end-to-end tests turn it off: they count the referrals they make.
+  SEED_DEMO_HISTORY: z.enum(["true", "false"], { message: "must be true or false" }).default("true"),
   CHILD_PROTECTION_URL: url(["https:", "http:"], "https://www.example.gov.uk/child-protection").default(
     "https://www.gov.scot/publications/national-guidance-child-protection-scotland-2021-updated-2023/",
   ),

@@ -61,7 +61,7 @@ test("a coordinator filters the dashboard by ward and need, downloads the CSV, a
   const download = await downloadPromise;
   expect(download.suggestedFilename()).toMatch(/^fort-by-need-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}-S13002546-respected\.csv$/);
   const csv = (await readFile((await download.path())!, "utf8")).trim().split("\r\n");
-  expect(csv[0]).toBe("Need,Referrals");
+  expect(csv[0]).toBe("\uFEFFNeed,Referrals");
   expect(csv).toContain("Respected,1");
   expect(csv).toContain("Nurtured,0");
   expect(csv).toHaveLength(9);
