@@ -9,6 +9,7 @@ import { clock } from "../clock.server";
 import { type Database, getDb } from "../db.server";
 import { queueMail } from "../mail/mail.server";
 import { config } from "../config.server";
+import { type ImportedProposal, applyImportedProposal, isImportedProposal } from "../openreferral/import.server";
 import { clearMapCache } from "./map-cache.server";
 import { LANGUAGES, type Choice, withCurrent } from "./languages";
 import { areaChoices } from "./service-areas.server";
@@ -297,7 +298,8 @@ export async function pendingServiceRevisions() {
       id: s.serviceRevisions.id,
       serviceId: s.serviceRevisions.serviceId,
       serviceName: s.services.name,
-      proposedName: sql<string>`${s.serviceRevisions.proposed}->>'name'`,
+      proposedName: sql<string>`coalesce(${s.serviceRevisions.proposed}->>'name', ${s.serviceRevisions.proposed}->'draft'->'fields'->>'name')`,
+      fromImport: sql<boolean>`coalesce(${s.serviceRevisions.proposed}->>'kind' = 'import', false)`,
       organisationName: s.organisations.name,
       isNew: sql<boolean>`${s.services.publication} <> 'published'`,
       submittedAt: s.serviceRevisions.submittedAt,
@@ -361,18 +363,54 @@ export async function revisionForReview(coordinator: CurrentUser, revisionId: st
   if (!revision) return null;
   const editing = await getServiceForEditing(coordinator, revision.serviceId);
   if (!editing) return null;
-  const stored = revision.proposed as unknown as StoredProposal;
-  const proposed = withoutBase(stored);
   const isNew = editing.service.publication !== "published";
-  // What approving would publish: the current record with the provider's changes laid over it.
-  const outcome = isNew || !stored.base ? proposed : mergeTouched(editing.current, stored.base, proposed);
+  const fromImport = isImportedProposal(revision.proposed);
+  let outcome: ServiceForm;
+  if (isImportedProposal(revision.proposed)) {
+    outcome = formFromImport(revision.proposed.draft, editing.current);
+  } else {
+    const stored = revision.proposed as unknown as StoredProposal;
+    const proposed = withoutBase(stored);
+    // What approving would publish: the current record with the provider's changes laid over it.
+    outcome = isNew || !stored.base ? proposed : mergeTouched(editing.current, stored.base, proposed);
+  }
   const names: DiffNames = {
     locations: Object.fromEntries(editing.locations.map((l) => [l.id, `${l.name}, ${l.postcode}`])),
     areas: Object.fromEntries(editing.areaChoices.map((a) => [a.code, a.name])),
     languages: Object.fromEntries(editing.languageChoices.map((l) => [l.code, l.name])),
   };
   const { proposed: _raw, ...summary } = revision;
-  return { revision: summary, service: editing.service, isNew, diff: diffServiceForms(isNew ? null : editing.current, outcome, names) };
+  return { revision: summary, service: editing.service, isNew, fromImport, diff: diffServiceForms(isNew ? null : editing.current, outcome, names) };
+}
+
+/** An imported record as the form would hold it, so it can be compared with the published one field by field. */
+function formFromImport(draft: ImportedProposal["draft"], current: ServiceForm): ServiceForm {
+  const f = draft.fields;
+  const pick = <K extends keyof ServiceForm>(key: K, value: ServiceForm[K] | undefined): ServiceForm[K] => (value === undefined ? current[key] : value);
+  const week = Array.from({ length: 7 }, () => ({}) as { opens?: string; closes?: string });
+  for (const h of draft.hours) if (!week[h.weekday - 1]!.opens) week[h.weekday - 1] = { opens: h.opensAt.slice(0, 5), closes: h.closesAt.slice(0, 5) };
+  const codes = (taxonomy: string) => draft.terms.filter((t) => t.startsWith(`${taxonomy}:`)).map((t) => t.slice(taxonomy.length + 1));
+  return {
+    name: f.name,
+    summary: f.summary ?? current.summary,
+    description: f.description,
+    minAge: f.minAge,
+    maxAge: f.maxAge,
+    eligibilityCriteria: pick("eligibilityCriteria", f.eligibilityCriteria),
+    acceptsProfessionalReferrals: pick("acceptsProfessionalReferrals", f.acceptsProfessionalReferrals),
+    acceptsSelfReferrals: pick("acceptsSelfReferrals", f.acceptsSelfReferrals),
+    status: f.status,
+    isFree: pick("isFree", f.isFree),
+    costDescription: pick("costDescription", f.costDescription),
+    url: f.url,
+    email: f.email,
+    phone: pick("phone", f.phone),
+    shanarri: codes("shanarri") as ShanarriCode[],
+    categories: codes("category") as CategoryCode[],
+    locations: draft.locations.map((l) => ({ locationId: l.location.id, accessibility: l.location.accessibility as ServiceForm["locations"][number]["accessibility"], hours: week })),
+    areas: draft.areas.map(areaKey),
+    languages: draft.languages ? draft.languages.map((l) => l.code) : current.languages,
+  };
 }
 
 /** The current form with only the parts the provider changed (against the record they edited) taken from the proposal. */
@@ -484,6 +522,20 @@ export async function decideRevision(coordinator: CurrentUser, revisionId: strin
       .where(eq(s.serviceRevisions.id, revisionId))
       .for("update");
     if (!revision || revision.status !== "pending") return { ok: false as const, message: "This change has already been decided or replaced by a newer one." };
+    if (isImportedProposal(revision.proposed)) {
+      const imported = revision.proposed;
+      if (decision === "approve") {
+        await applyImportedProposal(tx, imported);
+        clearMapCache();
+      }
+      await tx
+        .update(s.serviceRevisions)
+        .set({ status: decision === "approve" ? "approved" : "rejected", decidedBy: coordinator.id, decidedAt: clock.now(), decisionNote: note })
+        .where(eq(s.serviceRevisions.id, revisionId));
+      await audit({ actorId: coordinator.id, action: "service_approved", subjectType: "service", subjectId: revision.serviceId, ip, details: { revisionId, decision, note, imported: true } }, tx);
+      const name = imported.draft.fields.name;
+      return { ok: true as const, message: decision === "approve" ? `${name} is published with the imported details.` : `The imported update to ${name} was set aside; the published version stays.` };
+    }
     const stored = revision.proposed as unknown as StoredProposal;
     const form = withoutBase(stored);
     if (decision === "approve") {

@@ -1,7 +1,7 @@
 // Imports an Open Referral feed into the directory. The same code previews (nothing written) and applies
 // (docs/decisions/0007): records are matched by id so a re-import updates rather than duplicates,
 // every imported service keeps its source and waits for a coordinator's approval.
-import { eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import * as s from "../../db/schema";
 import { getDb, type Database } from "../db.server";
 import { loadServiceTrees } from "./directory.server";
@@ -224,7 +224,7 @@ const locationColumns = {
 interface Writes {
   organisations: { create: (OrganisationDraft & { status: "pending" })[]; update: OrganisationDraft[] };
   locations: { create: (LocationDraft & { organisationId: string })[]; update: LocationDraft[] };
-  services: { create: { draft: ServiceDraft; organisationId: string }[]; update: { draft: ServiceDraft; organisationId: string }[] };
+  services: { create: { draft: ServiceDraft; organisationId: string }[]; update: { draft: ServiceDraft; organisationId: string }[]; revise: { draft: ServiceDraft; organisationId: string }[] };
 }
 
 /** Decides what each record of the batch does and, when applying, writes the batch in one transaction. */
@@ -254,7 +254,7 @@ async function flush(run: Run, db: Database) {
   const treeById = new Map(existingTrees.map((t) => [t.service.id, t]));
   const publicationById = new Map(existingServiceIds.map((r) => [r.id, r.publication]));
 
-  const writes: Writes = { organisations: { create: [], update: [] }, locations: { create: [], update: [] }, services: { create: [], update: [] } };
+  const writes: Writes = { organisations: { create: [], update: [] }, locations: { create: [], update: [] }, services: { create: [], update: [], revise: [] } };
 
   /** FORT's id for an organisation of the feed, deciding (once per import) whether to create or update it. */
   const resolveOrganisation = (draft: OrganisationDraft | null, id: string | null, position: string): string | null => {
@@ -347,7 +347,7 @@ async function flush(run: Run, db: Database) {
       } else {
         action = "update";
         reasons.unshift(
-          `Already in FORT with the same id; changes: ${changes.join(", ")}.${publicationById.get(draft.id) === "published" ? " It will leave the public directory until a coordinator approves the changes." : ""}`,
+          `Already in FORT with the same id; changes: ${changes.join(", ")}.${publicationById.get(draft.id) === "published" ? " The published version stays up until a coordinator approves the changes." : ""}`,
         );
       }
     } else {
@@ -355,8 +355,10 @@ async function flush(run: Run, db: Database) {
     }
     run.item({ ...base, action, reasons });
     if (action === "create") writes.services.create.push({ draft, organisationId });
-    if (action === "update") writes.services.update.push({ draft, organisationId });
+    // A published service keeps showing as it is; the import's version waits as a revision for a coordinator.
+    if (action === "update") (publicationById.get(draft.id) === "published" ? writes.services.revise : writes.services.update).push({ draft, organisationId });
     if (action === "create" || action === "update") {
+      // Places are facts about buildings and publish at once (ADR 0005), also for a service whose update waits.
       for (const { location } of draft.locations) {
         if (run.locations.has(location.id)) continue;
         run.locations.add(detached(location.id));
@@ -442,6 +444,12 @@ async function write(run: Run, db: Database, writes: Writes) {
     }
     for (const w of writes.services.update) await tx.update(s.services).set(serviceValues(w) as never).where(eq(s.services.id, w.draft.id));
 
+    for (const w of writes.services.revise) {
+      await tx.update(s.serviceRevisions).set({ status: "superseded" }).where(and(eq(s.serviceRevisions.serviceId, w.draft.id), eq(s.serviceRevisions.status, "pending")));
+      const proposal: ImportedProposal = { kind: "import", source: run.options.source, organisationId: w.organisationId, draft: w.draft };
+      await tx.insert(s.serviceRevisions).values({ serviceId: w.draft.id, proposed: proposal as unknown as Record<string, unknown>, submittedBy: null });
+    }
+
     const updated = writes.services.update.map((w) => w.draft.id);
     for (const part of chunks(updated)) {
       await tx.delete(s.serviceAtLocations).where(inArray(s.serviceAtLocations.serviceId, part));
@@ -515,4 +523,41 @@ export async function importFeed(input: FeedInput, options: ImportOptions): Prom
   report.applied = options.apply && !report.refusal;
   report.seconds = Math.round((performance.now() - started) / 10) / 100;
   return report;
+}
+
+/** An Open Referral update to a published service, waiting for a coordinator (stored in service_revisions.proposed). */
+export interface ImportedProposal {
+  kind: "import";
+  source: string | null;
+  organisationId: string;
+  draft: ServiceDraft;
+}
+
+export function isImportedProposal(value: unknown): value is ImportedProposal {
+  return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "import";
+}
+
+/** Publishes an approved import update: the service's record and its places, terms, areas, contacts, hours and languages. */
+export async function applyImportedProposal(tx: Database, proposal: ImportedProposal) {
+  const { draft, organisationId, source } = proposal;
+  const defined = Object.fromEntries(Object.entries(draft.fields).filter(([, v]) => v !== undefined));
+  await tx
+    .update(s.services)
+    .set({ ...defined, organisationId, source, publication: "published", updatedAt: new Date() } as never)
+    .where(eq(s.services.id, draft.id));
+  await tx.delete(s.serviceAtLocations).where(eq(s.serviceAtLocations.serviceId, draft.id));
+  await tx.delete(s.serviceTaxonomyTerms).where(eq(s.serviceTaxonomyTerms.serviceId, draft.id));
+  await tx.delete(s.serviceAreas).where(eq(s.serviceAreas.serviceId, draft.id));
+  await tx.delete(s.contacts).where(eq(s.contacts.serviceId, draft.id));
+  await tx.delete(s.openingHours).where(eq(s.openingHours.serviceId, draft.id));
+  if (draft.languages !== undefined) await tx.delete(s.serviceLanguages).where(eq(s.serviceLanguages.serviceId, draft.id));
+  const terms = await tx.select({ id: s.taxonomyTerms.id, taxonomy: s.taxonomyTerms.taxonomy, code: s.taxonomyTerms.code }).from(s.taxonomyTerms);
+  const termId = new Map(terms.map((t) => [`${t.taxonomy}:${t.code}`, t.id]));
+  if (draft.locations.length) await tx.insert(s.serviceAtLocations).values(draft.locations.map((l) => ({ id: l.serviceAtLocationId, serviceId: draft.id, locationId: l.location.id }))).onConflictDoNothing();
+  const termRows = draft.terms.map((t) => ({ serviceId: draft.id, taxonomyTermId: termId.get(t)! })).filter((r) => r.taxonomyTermId);
+  if (termRows.length) await tx.insert(s.serviceTaxonomyTerms).values(termRows);
+  if (draft.areas.length) await tx.insert(s.serviceAreas).values(draft.areas.map((a) => ({ ...a, serviceId: draft.id })));
+  if (draft.contacts.length) await tx.insert(s.contacts).values(draft.contacts.map((c) => ({ ...c, serviceId: draft.id })));
+  if (draft.hours.length) await tx.insert(s.openingHours).values(draft.hours.map((h) => ({ ...h, serviceId: draft.id })));
+  if (draft.languages?.length) await tx.insert(s.serviceLanguages).values(draft.languages.map((l, ordinal) => ({ ...l, ordinal, serviceId: draft.id })));
 }

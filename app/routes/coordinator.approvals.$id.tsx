@@ -31,7 +31,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const PLACE_STATUS = { unchanged: ["Unchanged", "grey"], added: ["Added", "green"], removed: ["Removed", "red"], changed: ["Changed", "orange"] } as const;
 
 export default function ReviewChange() {
-  const { revision, service, isNew, diff } = useLoaderData<typeof loader>();
+  const { revision, service, isNew, fromImport, diff } = useLoaderData<typeof loader>();
   const notice = useActionData<typeof action>();
   const name = diff.fields.find((f) => f.field === "name")?.after ?? service.name;
   const placesChanged = diff.places.filter((p) => p.status !== "unchanged").length;
@@ -40,7 +40,8 @@ export default function ReviewChange() {
       <h1>{isNew ? `New service: ${name}` : `Change to ${service.name}`}</h1>
       <p>
         {service.organisationName}
-        {revision.submittedBy ? `, sent by ${revision.submittedBy}` : ""}.
+        {revision.submittedBy ? `, sent by ${revision.submittedBy}` : ""}
+        {fromImport ? ", from an Open Referral import. The published version stays on FORT until you approve this update" : ""}.
       </p>
       <Notice notice={notice} />
       {!isNew && (
