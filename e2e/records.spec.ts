@@ -42,6 +42,7 @@ test("a provider's one-field edit of a two-place service shows as one change and
   // Without JavaScript, "Add another place" is a plain submit that brings the form back with a third place.
   const noScript = await signedIn(browser, DEMO.providerOne, { javaScriptEnabled: false });
   await noScript.goto(`/provider/services/${serviceId}`);
+  await expect(noScript.getByRole("heading", { level: 1 })).toHaveText(TWO_PLACES);
   await noScript.getByRole("button", { name: "Add another place" }).click();
   await expect(noScript.getByRole("group", { name: "Place 3", exact: true })).toBeVisible();
   await expect(noScript.getByRole("button", { name: "Remove place 3" })).toBeVisible();
