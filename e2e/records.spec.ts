@@ -30,6 +30,7 @@ test("a provider's one-field edit of a two-place service shows as one change and
   const provider = await signedIn(browser, DEMO.providerOne);
   await provider.goto("/provider/services");
   await provider.getByRole("link", { name: TWO_PLACES }).click();
+  await expect(provider).toHaveURL(/\/provider\/services\/[0-9a-f-]{36}$/);
   const serviceId = new URL(provider.url()).pathname.split("/").pop()!;
   await expect(provider.getByRole("group", { name: "Place 1", exact: true })).toBeVisible();
   await expect(provider.getByRole("group", { name: "Place 2", exact: true })).toBeVisible();
