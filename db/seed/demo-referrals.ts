@@ -226,6 +226,8 @@ export async function seedDemoReferralHistory(db: Database, now = new Date()): P
         closedAt,
         wardCode: ward.code,
         postcodeSector: place.sector,
+        // Already flagged, so the first start does not email coordinators about a year of fictional referrals.
+        overdueNotifiedAt: state === "sent" && daysAgo > 7 ? new Date(sentAt.getTime() + 7 * DAY) : null,
       });
 
       const provider = providerOf(service.organisationId);
