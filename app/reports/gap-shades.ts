@@ -14,14 +14,17 @@ export interface GapBand {
 
 /** Four bands from the suppression threshold up to the highest ward's demand, on round numbers. */
 export function gapBands(max: number, threshold: number): GapBand[] {
-  const top = scaleLinear().domain([0, Math.max(threshold * 4, max)]).nice(4).domain()[1]!;
-  const quantize = scaleQuantize<string>().domain([0, top]).range([...GAP_SHADES]);
-  const cuts = quantize.thresholds().map((t) => Math.round(t));
-  const edges = [threshold, ...cuts.map((c) => Math.max(c, threshold)), Math.max(top, threshold)];
+  const top = scaleLinear().domain([0, Math.max(threshold + GAP_SHADES.length * 2, max)]).nice(4).domain()[1]!;
+  const quantize = scaleQuantize<string>().domain([threshold, top]).range([...GAP_SHADES]);
+  // Whole numbers, each band at least one referral wide.
+  const cuts: number[] = [];
+  for (const t of quantize.thresholds()) cuts.push(Math.max(Math.round(t), (cuts[cuts.length - 1] ?? threshold) + 1));
+  const starts = [threshold, ...cuts];
   return GAP_SHADES.map((colour, i) => {
-    const from = i === 0 ? threshold : edges[i]!;
-    const to = i === GAP_SHADES.length - 1 ? edges[i + 1]! : edges[i + 1]! - 1;
-    return { colour, from, to, label: i === GAP_SHADES.length - 1 ? `${from} or more` : `${from} to ${to}` };
+    const from = starts[i]!;
+    const last = i === GAP_SHADES.length - 1;
+    const to = last ? Math.max(top, from) : starts[i + 1]! - 1;
+    return { colour, from, to, label: last ? `${from} or more` : from === to ? `${from}` : `${from} to ${to}` };
   });
 }
 

@@ -66,4 +66,15 @@ describe("the gap map's legend", () => {
     expect(gapShade(5, bands)).toBe(GAP_SHADES[0]);
     expect(gapShade(87, bands)).toBe(GAP_SHADES[3]);
   });
+
+  it("keeps the bands in order when demand is low", () => {
+    for (const max of [0, 3, 6, 11, 40]) {
+      const bands = gapBands(max, 5);
+      expect(bands[0]!.from).toBe(5);
+      for (let i = 1; i < bands.length; i++) {
+        expect(bands[i]!.from, `max ${max}`).toBe(bands[i - 1]!.to + 1);
+        expect(bands[i - 1]!.to, `max ${max}`).toBeGreaterThanOrEqual(bands[i - 1]!.from);
+      }
+    }
+  });
 });
