@@ -90,6 +90,7 @@ export const ACCESS: Record<string, Access> = {
   "routes/coordinator.users": { get: COORDINATOR, post: COORDINATOR, shows: () => ({ coordinator: DEMO.providerTwo }) },
   "routes/coordinator.users_.invite": { get: COORDINATOR, post: COORDINATOR },
   "routes/coordinator.audit": { get: COORDINATOR },
+  "routes/coordinator_.audit.csv": { get: COORDINATOR },
   "routes/coordinator.stale": { get: COORDINATOR },
   "routes/confirm.$token": { params: () => ({ token: "not-a-real-token" }), get: "missing", post: "missing" },
   "routes/provider.services._index": { get: PROVIDER, shows: (f) => ({ provider: f.otherOrganisationServiceName }) },
