@@ -10,7 +10,6 @@ import { REDIRECT_BYPASSES } from "../test/support/redirect-bypasses";
 import { DEMO, expect, signIn, test } from "./fixtures";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
-const ORIGIN = `http://127.0.0.1:${PORT}`;
 
 interface Answer {
   status: number;

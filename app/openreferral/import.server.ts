@@ -20,9 +20,10 @@ import { changedParts, draftFromTree, keepUnsaid, locationChanged, organisationC
 import { checkRecord, type RecordKind } from "./validate.server";
 import { type ImportAction, type ImportOptions, type ImportReport, Run } from "./import-run.server";
 
+import { type Writes, locationColumns, organisationColumns, write } from "./import-write.server";
+
 /** Records decided and written together. */
 const BATCH = 200;
-import { type Writes, locationColumns, organisationColumns, write } from "./import-write.server";
 
 export { MAX_ITEMS, type Entity, type ImportAction, type ImportItem, type ImportOptions, type ImportReport } from "./import-run.server";
 

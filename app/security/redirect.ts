@@ -49,5 +49,6 @@ function isPlainPath(path: string): boolean {
 
 /** A decoded form may hold spaces and letters (search terms) but none of the characters that change the host. */
 function isHarmlessDecoded(path: string): boolean {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
   return path[0] === "/" && path[1] !== "/" && path[1] !== "\\" && !/[\x00-\x1f\x7f\\]/.test(path);
 }

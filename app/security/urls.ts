@@ -12,6 +12,7 @@ export function webUrl(value: string | null | undefined): string | null {
   if (typeof value !== "string") return null;
   const trimmed = value.trim();
   // Control characters and spaces are dropped by URL parsers in ways that hide the scheme ("java\tscript:").
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
   if (trimmed === "" || trimmed.length > WEB_URL_MAX || /[\x00-\x20\x7f\\]/.test(trimmed)) return null;
   if (!/^https?:\/\//i.test(trimmed)) return null;
   let parsed: URL;

@@ -8,7 +8,7 @@ import { clock } from "../clock.server";
 import { config } from "../config.server";
 import { getDb } from "../db.server";
 import { queueMail } from "../mail/mail.server";
-import { LINK_REQUESTS_PER_IP, SIGN_IN_PER_ACCOUNT, retryMessage, takeAttempt } from "../security/rate-limit.server";
+import { LINK_REQUESTS_PER_IP, type SIGN_IN_PER_ACCOUNT, retryMessage, takeAttempt } from "../security/rate-limit.server";
 import { createToken, hashToken } from "./tokens.server";
 
 export const RESET_MINUTES = 60;
