@@ -5,13 +5,19 @@
 import path from "node:path";
 import { UNSAFE_flatRoutes } from "@remix-run/dev";
 import { and, eq } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import * as s from "../../db/schema";
 import { getDb } from "~/db.server";
 import { getServiceForEditing, proposeServiceChange } from "~/directory/service-editing.server";
 import { sendReferral } from "~/referrals/commands.server";
 import { SERVICE_A, serviceId, validInput } from "./referrals-helpers";
 import { DEMO, signedIn } from "../helpers";
+
+// No job worker runs in tests, so readiness would answer 503 to everyone alike; here it is the door that is tested.
+vi.mock("~/jobs/scheduler.server", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("~/jobs/scheduler.server")>()),
+  schedulerState: () => ({ running: true, polling: true }),
+}));
 
 type Who = "public" | "coordinator" | "referrer" | "provider" | "providerAdmin";
 type Outcome = "allow" | "redirect" | "deny" | "missing";
