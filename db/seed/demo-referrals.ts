@@ -10,7 +10,7 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import type { Database } from "../../app/db.server";
 import { listAreas } from "../../app/geo/areas.server";
-import { CLOSE_OUTCOMES, DECLINE_REASONS } from "../../app/referrals/state-machine";
+import type { CLOSE_OUTCOMES, DECLINE_REASONS } from "../../app/referrals/state-machine";
 import { SHANARRI } from "../../app/directory/taxonomy";
 import * as s from "../schema";
 
