@@ -4,6 +4,7 @@ import { ConfigError, config } from "./config.server";
 import { sql } from "drizzle-orm";
 import { type DatabaseHandle, DatabaseUnavailableError, databaseHandle, migrateDatabase } from "./db.server";
 import { demoLogins, seedDemoData } from "../db/seed";
+import { seedDemoReferralHistory } from "../db/seed/demo-referrals";
 import { seedReferenceData } from "../db/seed/reference-data";
 import { migrationState } from "./health.server";
 import { JOBS } from "./jobs/jobs.server";
@@ -58,7 +59,7 @@ export async function boot() {
   phase("openDatabaseMs");
   // Several servers starting at once on one PostgreSQL take turns to migrate and seed (an advisory lock held by a
   // transaction on one pooled connection while the migrator uses another); PGlite has one process anyway.
-  const seeded = await oneServerAtATime(handle, async () => {
+  const { directorySeeded: seeded, referrals: demoReferralsLoaded } = await oneServerAtATime(handle, async () => {
     try {
       // Most starts find every migration applied: one count instead of the migrator's read-and-compare of every file.
       const migrations = await migrationState(handle).catch(() => null);
@@ -67,7 +68,10 @@ export async function boot() {
       fail(`could not apply database migrations to ${handle.describe} (${error instanceof Error ? error.message : error}).`);
     }
     phase("migrateMs");
-    return settings.SEED_DEMO_DATA === "true" ? await seedDemoData(handle.db) : (await seedReferenceData(handle.db), false);
+    const directorySeeded = settings.SEED_DEMO_DATA === "true" ? await seedDemoData(handle.db) : (await seedReferenceData(handle.db), false);
+    // Only straight after the directory was loaded, so a real database never gets fictional referrals.
+    const referrals = directorySeeded && settings.SEED_DEMO_HISTORY === "true" ? await seedDemoReferralHistory(handle.db) : 0;
+    return { directorySeeded, referrals };
   });
 
   phase("seedMs");
@@ -87,7 +91,7 @@ export async function boot() {
     }
   }
 
-  log.info({ database: handle.describe, url: settings.APP_URL, demoDataLoaded: seeded, ...phases }, "FORT started");
+  log.info({ database: handle.describe, url: settings.APP_URL, demoDataLoaded: seeded, demoReferralsLoaded, ...phases }, "FORT started");
   if (settings.SEED_DEMO_DATA === "true") {
     // For a person at a terminal only: the demo sign-ins (fictional) are not log lines, and logs are not terminals.
     if (process.stdout.isTTY) {

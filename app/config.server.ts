@@ -85,6 +85,9 @@ const configSchema = z.object({
   APP_SECRET: z.string().min(32, "must be at least 32 characters long (for example the output of `openssl rand -hex 32`)").optional(),
   // Default: true on a local install only (see isLocalInstall), false in production.
   SEED_DEMO_DATA: z.enum(["true", "false"], { message: "must be true or false" }).optional(),
+  // Issue 15: with the demo directory, a year of fictional referrals so reports and the gap map have something to
+  // show. The end-to-end tests turn it off: they count the referrals they make.
+  SEED_DEMO_HISTORY: z.enum(["true", "false"], { message: "must be true or false" }).default("true"),
   CHILD_PROTECTION_URL: url(["https:", "http:"], "https://www.example.gov.uk/child-protection").default(
     "https://www.gov.scot/publications/national-guidance-child-protection-scotland-2021-updated-2023/",
   ),
@@ -101,6 +104,14 @@ const configSchema = z.object({
     .min(1, "must be a whole number of months between 1 and 240")
     .max(240, "must be a whole number of months between 1 and 240")
     .default(24),
+  // Audit (issue 15): the audit log and the referral access log keep each entry this many months, then the
+  // audit-retention job deletes it (the only deletion the database allows on them).
+  AUDIT_RETENTION_MONTHS: z.coerce
+    .number({ invalid_type_error: "must be a whole number of months between 12 and 240" })
+    .int("must be a whole number of months between 12 and 240")
+    .min(12, "must be a whole number of months between 12 and 240")
+    .max(240, "must be a whole number of months between 12 and 240")
+    .default(84),
   // Reports (issue 6): area counts below this are shown as "fewer than N" so no family can be picked out.
   REPORT_SUPPRESSION_THRESHOLD: z.coerce
     .number({ invalid_type_error: "must be a whole number between 2 and 100" })

@@ -52,7 +52,7 @@ test("a coordinator invites a provider, who edits a service that the public sees
   await page.goto("/coordinator/approvals");
   await expectAccessible(page);
   await page.getByRole("link", { name: serviceName }).click();
-  await expect(page.getByRole("row", { name: /Summary/ })).toContainText("Changed");
+  await expect(page.locator("#changed-fields").getByRole("row", { name: /Summary/ })).toContainText(newSummary);
   await page.getByRole("button", { name: "Approve and publish" }).click();
   await expect(page).toHaveURL(/\/coordinator\/approvals$/);
   await visitor.reload();

@@ -60,7 +60,10 @@ test("a coordinator filters the dashboard by ward and need, downloads the CSV, a
   await page.getByRole("link", { name: "Download “Referrals by wellbeing need (SHANARRI)” as CSV" }).click();
   const download = await downloadPromise;
   expect(download.suggestedFilename()).toMatch(/^fort-by-need-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}-S13002546-respected\.csv$/);
-  const csv = (await readFile((await download.path())!, "utf8")).trim().split("\r\n");
+  const text = await readFile((await download.path())!, "utf8");
+  // A byte-order mark first, so Excel reads the file as UTF-8.
+  expect(text.startsWith("\uFEFFNeed,Referrals")).toBe(true);
+  const csv = text.trim().split("\r\n");
   expect(csv[0]).toBe("Need,Referrals");
   expect(csv).toContain("Respected,1");
   expect(csv).toContain("Nurtured,0");

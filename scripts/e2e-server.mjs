@@ -8,6 +8,8 @@ const env = {
   ...process.env,
   NODE_ENV: "production",
   SEED_DEMO_DATA: "true",
+  // The journeys count the referrals they make, so no demo referral history.
+  SEED_DEMO_HISTORY: "false",
   // Tiles are never fetched from the internet in tests; the tests intercept this host.
   MAP_TILE_URL: "https://tiles.fort.test/{z}/{x}/{y}.png",
   // A local install despite NODE_ENV=production: mail stays in the outbox and /dev/mail (loopback clients only).

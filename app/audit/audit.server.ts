@@ -22,7 +22,8 @@ export type AuditAction =
   | "service_capacity_changed"
   | "location_saved"
   | "open_referral_import_applied"
-  | "referrals_anonymised";
+  | "referrals_anonymised"
+  | "audit_entries_expired";
 
 export interface AuditEntry {
   actorId: string | null;

@@ -3,6 +3,7 @@ import { sendFreshnessReminders } from "../directory/freshness.server";
 import { deliverPendingMail } from "../mail/mail.server";
 import { backfillReferralAreas } from "../reports/areas.server";
 import { flagOverdueReferrals } from "../reports/overdue.server";
+import { pruneAuditLogs } from "../audit/audit-trail.server";
 import { anonymiseExpiredReferrals } from "../reports/retention.server";
 import type { JobDefinition } from "./scheduler.server";
 
@@ -30,6 +31,12 @@ export const JOBS: JobDefinition[] = [
     name: "referral-retention",
     intervalSeconds: 24 * 3600,
     run: async () => `${await anonymiseExpiredReferrals()} referrals anonymised`,
+  },
+  {
+    // Issue 15: the only deletion the audit logs allow, of entries older than AUDIT_RETENTION_MONTHS.
+    name: "audit-retention",
+    intervalSeconds: 24 * 3600,
+    run: async () => `${await pruneAuditLogs()} audit entries past the retention period deleted`,
   },
   {
     // Fills the ward and sector of referrals sent before they were recorded; nothing to do after that.

@@ -1,5 +1,5 @@
 // Writing one decided batch of an import in one transaction (docs/decisions/0007).
-import { eq, inArray } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import * as s from "../../db/schema";
 import type { Database } from "../db.server";
 import type { Run } from "./import-run.server";
@@ -32,7 +32,12 @@ export const locationColumns = {
 export interface Writes {
   organisations: { create: (OrganisationDraft & { status: "pending" })[]; update: OrganisationDraft[] };
   locations: { create: (LocationDraft & { organisationId: string })[]; update: LocationDraft[] };
-  services: { create: { draft: ServiceDraft; organisationId: string }[]; update: { draft: ServiceDraft; organisationId: string }[] };
+  services: {
+    create: { draft: ServiceDraft; organisationId: string }[];
+    update: { draft: ServiceDraft; organisationId: string }[];
+    // Updates to a published service: they wait as a revision for a coordinator; the published version stays.
+    revise: { draft: ServiceDraft; organisationId: string }[];
+  };
 }
 
 function chunks<T>(items: T[], size = 500): T[][] {
@@ -91,6 +96,12 @@ export async function write(run: Run, db: Database, writes: Writes) {
     }
     for (const w of writes.services.update) await tx.update(s.services).set(serviceValues(w) as never).where(eq(s.services.id, w.draft.id));
 
+    for (const w of writes.services.revise) {
+      await tx.update(s.serviceRevisions).set({ status: "superseded" }).where(and(eq(s.serviceRevisions.serviceId, w.draft.id), eq(s.serviceRevisions.status, "pending")));
+      const proposal: ImportedProposal = { kind: "import", source: run.options.source, organisationId: w.organisationId, draft: w.draft };
+      await tx.insert(s.serviceRevisions).values({ serviceId: w.draft.id, proposed: proposal as unknown as Record<string, unknown>, submittedBy: null });
+    }
+
     const updated = writes.services.update.map((w) => w.draft.id);
     for (const part of chunks(updated)) {
       await tx.delete(s.serviceAtLocations).where(inArray(s.serviceAtLocations.serviceId, part));
@@ -119,4 +130,39 @@ export async function write(run: Run, db: Database, writes: Writes) {
   });
 }
 
-/** Reads the whole feed, decides what each record does, and (with `apply`) makes the changes. */
+/** An Open Referral update to a published service, waiting for a coordinator (stored in service_revisions.proposed). */
+export interface ImportedProposal {
+  kind: "import";
+  source: string | null;
+  organisationId: string;
+  draft: ServiceDraft;
+}
+
+export function isImportedProposal(value: unknown): value is ImportedProposal {
+  return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "import";
+}
+
+/** Publishes an approved import update: the service's record and its places, terms, areas, contacts, hours and languages. */
+export async function applyImportedProposal(tx: Database, proposal: ImportedProposal) {
+  const { draft, organisationId, source } = proposal;
+  const defined = Object.fromEntries(Object.entries(draft.fields).filter(([, v]) => v !== undefined));
+  await tx
+    .update(s.services)
+    .set({ ...defined, organisationId, source, publication: "published", updatedAt: new Date() } as never)
+    .where(eq(s.services.id, draft.id));
+  await tx.delete(s.serviceAtLocations).where(eq(s.serviceAtLocations.serviceId, draft.id));
+  await tx.delete(s.serviceTaxonomyTerms).where(eq(s.serviceTaxonomyTerms.serviceId, draft.id));
+  await tx.delete(s.serviceAreas).where(eq(s.serviceAreas.serviceId, draft.id));
+  await tx.delete(s.contacts).where(eq(s.contacts.serviceId, draft.id));
+  await tx.delete(s.openingHours).where(eq(s.openingHours.serviceId, draft.id));
+  if (draft.languages !== undefined) await tx.delete(s.serviceLanguages).where(eq(s.serviceLanguages.serviceId, draft.id));
+  const terms = await tx.select({ id: s.taxonomyTerms.id, taxonomy: s.taxonomyTerms.taxonomy, code: s.taxonomyTerms.code }).from(s.taxonomyTerms);
+  const termId = new Map(terms.map((t) => [`${t.taxonomy}:${t.code}`, t.id]));
+  if (draft.locations.length) await tx.insert(s.serviceAtLocations).values(draft.locations.map((l) => ({ id: l.serviceAtLocationId, serviceId: draft.id, locationId: l.location.id }))).onConflictDoNothing();
+  const termRows = draft.terms.map((t) => ({ serviceId: draft.id, taxonomyTermId: termId.get(t)! })).filter((r) => r.taxonomyTermId);
+  if (termRows.length) await tx.insert(s.serviceTaxonomyTerms).values(termRows);
+  if (draft.areas.length) await tx.insert(s.serviceAreas).values(draft.areas.map((a) => ({ ...a, serviceId: draft.id })));
+  if (draft.contacts.length) await tx.insert(s.contacts).values(draft.contacts.map((c) => ({ ...c, serviceId: draft.id })));
+  if (draft.hours.length) await tx.insert(s.openingHours).values(draft.hours.map((h) => ({ ...h, serviceId: draft.id })));
+  if (draft.languages?.length) await tx.insert(s.serviceLanguages).values(draft.languages.map((l, ordinal) => ({ ...l, ordinal, serviceId: draft.id })));
+}

@@ -132,7 +132,7 @@ async function flush(run: Run, db: Database) {
   const treeById = new Map(existingTrees.map((t) => [t.service.id, t]));
   const publicationById = new Map(existingServiceIds.map((r) => [r.id, r.publication]));
 
-  const writes: Writes = { organisations: { create: [], update: [] }, locations: { create: [], update: [] }, services: { create: [], update: [] } };
+  const writes: Writes = { organisations: { create: [], update: [] }, locations: { create: [], update: [] }, services: { create: [], update: [], revise: [] } };
 
   /** FORT's id for an organisation of the feed, deciding (once per import) whether to create or update it. */
   const resolveOrganisation = (draft: OrganisationDraft | null, id: string | null, position: string): string | null => {
@@ -225,7 +225,7 @@ async function flush(run: Run, db: Database) {
       } else {
         action = "update";
         reasons.unshift(
-          `Already in FORT with the same id; changes: ${changes.join(", ")}.${publicationById.get(draft.id) === "published" ? " It will leave the public directory until a coordinator approves the changes." : ""}`,
+          `Already in FORT with the same id; changes: ${changes.join(", ")}.${publicationById.get(draft.id) === "published" ? " The published version stays up until a coordinator approves the changes." : ""}`,
         );
       }
     } else {
@@ -233,8 +233,10 @@ async function flush(run: Run, db: Database) {
     }
     run.item({ ...base, action, reasons });
     if (action === "create") writes.services.create.push({ draft, organisationId });
-    if (action === "update") writes.services.update.push({ draft, organisationId });
+    // A published service keeps showing as it is; the import's version waits as a revision for a coordinator.
+    if (action === "update") (publicationById.get(draft.id) === "published" ? writes.services.revise : writes.services.update).push({ draft, organisationId });
     if (action === "create" || action === "update") {
+      // Places are facts about buildings and publish at once (ADR 0005), also for a service whose update waits.
       for (const { location } of draft.locations) {
         if (run.locations.has(location.id)) continue;
         run.locations.add(detached(location.id));

@@ -3,15 +3,8 @@
 import type { Feature, FeatureCollection } from "geojson";
 import type { Layer, PathOptions } from "leaflet";
 import { GeoJSON, MapContainer, TileLayer } from "react-leaflet";
+import { gapBands, gapShade } from "./gap-shades";
 import type { GapRow } from "./gaps.server";
-
-const SHADES = ["#deebf7", "#9ecae1", "#4292c6", "#08519c"];
-
-function shade(n: number | null, max: number) {
-  if (n === null) return "#d9d9d9";
-  const i = Math.min(SHADES.length - 1, Math.floor((n / Math.max(1, max)) * SHADES.length));
-  return SHADES[i]!;
-}
 
 export default function GapMap({
   wards,
@@ -29,11 +22,11 @@ export default function GapMap({
   attribution: string;
 }) {
   const byCode = new Map(rows.map((r) => [r.wardCode, r]));
-  const max = Math.max(0, ...rows.map((r) => r.demand ?? 0));
+  const bands = gapBands(Math.max(0, ...rows.map((r) => r.demand ?? 0)), threshold);
   const count = (n: number | null) => (n === null ? `fewer than ${threshold}` : String(n));
   const style = (feature?: Feature): PathOptions => {
     const row = byCode.get(String(feature?.properties?.ward_code));
-    return { color: row && row.unmet !== null ? "#d32205" : "#333", weight: row && row.unmet !== null ? 4 : 1.5, fillColor: shade(row?.demand ?? null, max), fillOpacity: 0.7 };
+    return { color: row && row.unmet !== null ? "#d32205" : "#333", weight: row && row.unmet !== null ? 4 : 1.5, fillColor: gapShade(row?.demand ?? null, bands), fillOpacity: 0.7 };
   };
   const onEachFeature = (feature: Feature, layer: Layer) => {
     const row = byCode.get(String(feature.properties?.ward_code));

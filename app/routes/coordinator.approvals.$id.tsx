@@ -4,12 +4,9 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireRole } from "~/auth/permissions.server";
 import { Notice } from "~/components/Notice";
-import { WEEKDAYS, formatAgeRange } from "~/directory/format";
 import { decideRevision, revisionForReview } from "~/directory/service-editing.server";
-import type { ServiceForm } from "~/directory/service-form";
 import { isUuid } from "~/directory/services.server";
 import { refusalOf } from "~/domain/refusal.server";
-import { CATEGORIES, SHANARRI } from "~/directory/taxonomy";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
 import { readForm } from "~/http/form.server";
 
@@ -41,61 +38,77 @@ export async function action({ request, params }: ActionFunctionArgs) {
   throw redirect("/coordinator/approvals");
 }
 
-function describe(form: ServiceForm, locations: { id: string; name: string; postcode: string }[]): [string, string][] {
-  const loc = locations.find((l) => l.id === form.locationId);
-  return [
-    ["Name", form.name],
-    ["Summary", form.summary],
-    ["Description", form.description],
-    ["Ages", formatAgeRange(form.minAge, form.maxAge)],
-    ["Who can use it", form.eligibilityCriteria ?? ""],
-    ["Referral routes", [form.acceptsProfessionalReferrals && "Professionals", form.acceptsSelfReferrals && "Self-referral"].filter(Boolean).join(", ")],
-    ["Status", form.status],
-    ["Cost", form.isFree ? "Free" : form.costDescription ?? ""],
-    ["Website", form.url ?? ""],
-    ["Email", form.email ?? ""],
-    ["Phone", form.phone ?? ""],
-    ["Wellbeing indicators", SHANARRI.filter((x) => form.shanarri.includes(x.code)).map((x) => x.name).join(", ")],
-    ["Kinds of support", CATEGORIES.filter((x) => form.categories.includes(x.code)).map((x) => x.name).join(", ")],
-    ["Location", loc ? `${loc.name}, ${loc.postcode}` : ""],
-    ["Opening hours", form.hours.map((h, i) => (h.opens && h.closes ? `${WEEKDAYS[i]} ${h.opens}–${h.closes}` : null)).filter(Boolean).join("; ")],
-  ];
-}
+const PLACE_STATUS = { unchanged: ["Unchanged", "grey"], added: ["Added", "green"], removed: ["Removed", "red"], changed: ["Changed", "orange"] } as const;
 
 export default function ReviewChange() {
-  const { revision, service, current, proposed, locations } = useLoaderData<typeof loader>();
+  const { revision, service, isNew, fromImport, diff } = useLoaderData<typeof loader>();
   const notice = useActionData<typeof action>();
-  const before = describe(current, locations);
-  const after = describe(proposed, locations);
-  const isNew = service.publication !== "published";
+  const name = diff.fields.find((f) => f.field === "name")?.after ?? service.name;
+  const placesChanged = diff.places.filter((p) => p.status !== "unchanged").length;
   return (
     <>
-      <h1>{isNew ? `New service: ${proposed.name}` : `Change to ${service.name}`}</h1>
+      <h1>{isNew ? `New service: ${name}` : `Change to ${service.name}`}</h1>
       <p>
         {service.organisationName}
-        {revision.submittedBy ? `, sent by ${revision.submittedBy}` : ""}.
+        {revision.submittedBy ? `, sent by ${revision.submittedBy}` : ""}
+        {fromImport ? ", from an Open Referral import. The published version stays on FORT until you approve this update" : ""}.
       </p>
       <Notice notice={notice} />
-      <table className="ds_table">
-        <caption>{isNew ? "The proposed service" : "What would change (changed rows are marked)"}</caption>
+      {!isNew && (
+        <p>
+          {diff.fields.length === 0 && placesChanged === 0
+            ? "Approving changes nothing but the date it was last checked."
+            : `Approving changes ${diff.fields.length} ${diff.fields.length === 1 ? "detail" : "details"} and ${placesChanged} ${placesChanged === 1 ? "place" : "places"}; everything else stays as it is.`}
+        </p>
+      )}
+      {diff.fields.length > 0 && (
+        <table className="ds_table" id="changed-fields">
+          <caption>{isNew ? "The proposed service" : "What would change"}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Field</th>
+              {!isNew && <th scope="col">Now</th>}
+              <th scope="col">{isNew ? "Proposed" : "Would become"}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {diff.fields.map((f) => (
+              <tr key={f.field}>
+                <th scope="row">{f.label}</th>
+                {!isNew && (
+                  <td>
+                    <del className="fort-diff-old">{f.before || "(empty)"}</del>
+                  </td>
+                )}
+                <td>
+                  <ins className="fort-diff-new">{f.after || "(empty)"}</ins>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <table className="ds_table" id="places">
+        <caption>Places the service runs ({diff.places.length})</caption>
         <thead>
           <tr>
-            <th scope="col">Field</th>
+            <th scope="col">Place</th>
+            <th scope="col">Change</th>
             {!isNew && <th scope="col">Now</th>}
-            <th scope="col">{isNew ? "Proposed" : "Proposed"}</th>
+            <th scope="col">{isNew ? "Proposed" : "Would become"}</th>
           </tr>
         </thead>
         <tbody>
-          {after.map(([label, value], i) => {
-            const changed = !isNew && before[i]![1] !== value;
+          {diff.places.map((p) => {
+            const [label, colour] = PLACE_STATUS[p.status];
             return (
-              <tr key={label}>
-                <th scope="row">
-                  {label}
-                  {changed && <strong className="ds_tag ds_tag--orange fort-status">Changed</strong>}
-                </th>
-                {!isNew && <td>{before[i]![1]}</td>}
-                <td>{value}</td>
+              <tr key={p.locationId}>
+                <th scope="row">{p.name}</th>
+                <td>
+                  <strong className={`ds_tag ds_tag--${colour}`}>{label}</strong>
+                </td>
+                {!isNew && <td>{p.before ? <PlaceDetails place={p.before} /> : "—"}</td>}
+                <td>{p.after ? <PlaceDetails place={p.after} /> : "—"}</td>
               </tr>
             );
           })}
@@ -106,7 +119,10 @@ export default function ReviewChange() {
           <label className="ds_label" htmlFor="note">
             Note to the provider (needed when sending back)
           </label>
-          <textarea className="ds_input" id="note" name="note" rows={3} />
+          <p className="ds_hint-text" id="note-hint">
+            The provider sees it on their service page and in the email we send them.
+          </p>
+          <textarea className="ds_input" id="note" name="note" rows={3} aria-describedby="note-hint" />
         </div>
         <div className="ds_button-group">
           <button type="submit" name="decision" value="approve" className="ds_button">
@@ -120,6 +136,16 @@ export default function ReviewChange() {
       <p>
         <Link to="/coordinator/approvals">Back to the approval queue</Link>
       </p>
+    </>
+  );
+}
+
+function PlaceDetails({ place }: { place: { hours: string; accessibility: string } }) {
+  return (
+    <>
+      <span className="fort-place-hours">Hours: {place.hours}</span>
+      <br />
+      <span>Accessibility: {place.accessibility}</span>
     </>
   );
 }

@@ -61,7 +61,7 @@ export default function Approvals() {
                   <Link to={`/coordinator/approvals/${r.id}`}>{r.proposedName || r.serviceName}</Link>
                 </td>
                 <td>{r.organisationName}</td>
-                <td>{r.isNew ? "New service" : "Change"}</td>
+                <td>{r.isNew ? "New service" : r.fromImport ? "Update from an Open Referral import" : "Change"}</td>
                 <td>
                   {when(r.submittedAt)}
                   {r.submittedBy ? ` by ${r.submittedBy}` : ""}

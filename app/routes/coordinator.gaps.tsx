@@ -12,6 +12,7 @@ import { DataTable } from "~/reports/charts";
 import { ClientOnly } from "~/reports/ClientOnly";
 import { filtersQuery, parseReportFilters } from "~/reports/filters";
 import { gapTable } from "~/reports/gap-table";
+import { GapLegend, GapSummary } from "~/reports/GapLegend";
 import { gapAnalysis } from "~/reports/gaps.server";
 import { readQuery } from "~/http/query.server";
 
@@ -82,8 +83,9 @@ export default function Gaps() {
             </Suspense>
           )}
         </ClientOnly>
-        <p className="ds_hint-text">Darker wards sent more referrals; a thick red border marks a ward with unmet demand; grey means fewer than {gaps.threshold}.</p>
+        <GapLegend rows={gaps.rows} threshold={gaps.threshold} />
       </div>
+      <GapSummary rows={gaps.rows} threshold={gaps.threshold} needName={needName} />
       <h2>{table.title}</h2>
       <DataTable table={table} id="gaps-table" />
       <p>

@@ -158,10 +158,10 @@ export default function Reports() {
             name="by-month"
             table={tables["by-month"]}
             csvHref={csv("by-month")}
-            chart={<MonthColumns data={report.monthly.map((m) => ({ month: m.month, value: m.total }))} />}
+            chart={<MonthColumns title="Referrals sent each month" description="How many referrals were sent in each month of the period, for the filters chosen." data={report.monthly.map((m) => ({ month: m.month, value: m.total }))} />}
           />
-          <ReportSection name="by-state" table={tables["by-state"]} csvHref={csv("by-state")} chart={<BarChart data={report.stateTotals.map((s) => ({ label: s.label, value: s.n }))} />} />
-          <ReportSection name="by-need" table={tables["by-need"]} csvHref={csv("by-need")} chart={<BarChart data={report.needs.map((n) => ({ label: n.name, value: n.n }))} />} />
+          <ReportSection name="by-state" table={tables["by-state"]} csvHref={csv("by-state")} chart={<BarChart title="Where referrals are now" description="Referrals sent in the period, by the state they are in today." data={report.stateTotals.map((s) => ({ label: s.label, value: s.n }))} />} />
+          <ReportSection name="by-need" table={tables["by-need"]} csvHref={csv("by-need")} chart={<BarChart title="Referrals by wellbeing need" description="How many referrals named each SHANARRI need; one referral can name several." data={report.needs.map((n) => ({ label: n.name, value: n.n }))} />} />
           <section className="fort-report" aria-labelledby="ward-multiples-heading">
             <h2 id="ward-multiples-heading">Referrals by ward, month by month</h2>
             <p className="ds_hint-text">One small chart per ward, all on the same scale, so wards can be compared at a glance. The figures are in the next table.</p>
@@ -184,25 +184,25 @@ export default function Reports() {
             name="by-service"
             table={tables["by-service"]}
             csvHref={csv("by-service")}
-            chart={<BarChart data={report.services.slice(0, 20).map((s) => ({ label: s.name, value: s.n }))} />}
+            chart={<BarChart title="Busiest services" description="The 20 services that received the most referrals in the period." data={report.services.slice(0, 20).map((s) => ({ label: s.name, value: s.n }))} />}
           />
           <ReportSection
             name="by-organisation"
             table={tables["by-organisation"]}
             csvHref={csv("by-organisation")}
-            chart={<BarChart data={report.organisations.slice(0, 20).map((o) => ({ label: o.name, value: o.n }))} />}
+            chart={<BarChart title="Busiest organisations" description="The 20 organisations that received the most referrals in the period." data={report.organisations.slice(0, 20).map((o) => ({ label: o.name, value: o.n }))} />}
           />
           <ReportSection
             name="decline-reasons"
             table={tables["decline-reasons"]}
             csvHref={csv("decline-reasons")}
-            chart={report.declineReasons.length > 0 ? <BarChart data={report.declineReasons.map((r) => ({ label: r.label, value: r.n }))} /> : undefined}
+            chart={report.declineReasons.length > 0 ? <BarChart title="Why referrals were declined" description="Declined referrals in the period, by the reason the service gave." axisLabel="Declined referrals" data={report.declineReasons.map((r) => ({ label: r.label, value: r.n }))} /> : undefined}
           />
           <ReportSection
             name="close-outcomes"
             table={tables["close-outcomes"]}
             csvHref={csv("close-outcomes")}
-            chart={report.closeOutcomes.length > 0 ? <BarChart data={report.closeOutcomes.map((r) => ({ label: r.label, value: r.n }))} /> : undefined}
+            chart={report.closeOutcomes.length > 0 ? <BarChart title="How support ended" description="Closed referrals in the period, by the outcome the service recorded." axisLabel="Closed referrals" data={report.closeOutcomes.map((r) => ({ label: r.label, value: r.n }))} /> : undefined}
           />
           <ReportSection name="need-outcomes" table={tables["need-outcomes"]} csvHref={csv("need-outcomes")} />
           <ReportSection

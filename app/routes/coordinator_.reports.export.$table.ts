@@ -2,7 +2,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireRole } from "~/auth/permissions.server";
 import { clock } from "~/clock.server";
-import { toCsv } from "~/reports/csv";
+import { csvResponse, toCsv } from "~/reports/csv";
 import { parseReportFilters } from "~/reports/filters";
 import { gapAnalysis } from "~/reports/gaps.server";
 import { gapTable } from "~/reports/gap-table";
@@ -22,11 +22,5 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const f = parsed.filters;
   const table = name === "gaps" ? gapTable(await gapAnalysis(user, f)) : reportTables(await dashboard(user, f))[name as ReportTableName];
   const filename = `fort-${name}-${f.from}-to-${f.to}${f.ward ? `-${f.ward}` : ""}${f.need ? `-${f.need}` : ""}.csv`;
-  return new Response(toCsv(table), {
-    headers: {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="${filename}"`,
-      "Cache-Control": "private, no-store",
-    },
-  });
+  return csvResponse(filename, toCsv(table));
 }

@@ -42,7 +42,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return { capacity: submission.reply(), details: undefined, notice: { ok: true, message: "Capacity updated. Families and professionals see it now." } };
   }
   const submission = parseWithZod(formData, { schema: serviceFormSchema });
-  if (submission.status !== "success") return data({ details: submission.reply(), capacity: undefined, notice: null }, { status: 400 });
+  // "Add another place" and "Remove" (without JavaScript) come here too: the form comes back with the list changed.
+  if (submission.status !== "success") return data({ details: submission.reply(), capacity: undefined, notice: null }, { status: submission.status === "error" ? 400 : 200 });
   const result = await proposeServiceChange(user, params.id, submission.value, clientIp(request));
   if (!result.ok) {
     if (result.field === "form") throw new Response(NOT_YOURS, { status: 404 });
@@ -52,7 +53,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function EditService() {
-  const { service, current, pending, locations } = useLoaderData<typeof loader>();
+  const { service, current, pending, locations, areaChoices, languageChoices, lastDecision } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [capacityForm, capacityFields] = useForm({
     id: "capacity",
@@ -108,10 +109,19 @@ export default function EditService() {
             </p>
           </div>
         )}
+        {!pending && lastDecision?.status === "rejected" && (
+          <div className="ds_inset-text" id="sent-back">
+            <div className="ds_inset-text__text">
+              <h3>A coordinator sent your last changes back</h3>
+              {lastDecision.note && <p>Their note: {lastDecision.note}</p>}
+              <p>The public still sees the service as it was. Make the changes they ask for and send them again.</p>
+            </div>
+          </div>
+        )}
         <ErrorSummary errors={summariseErrors(form, fields)} />
         <Form method="post" {...getFormProps(form)}>
           <input type="hidden" name="intent" value="details" />
-          <ServiceFormFields fields={fields} locations={locations} />
+          <ServiceFormFields form={form} fields={fields} locations={locations} areaChoices={areaChoices} languageChoices={languageChoices} />
           <button type="submit" className="ds_button">
             Send changes for approval
           </button>

@@ -9,8 +9,8 @@ import type { CurrentUser } from "~/auth/session.server";
 import { refusalOf } from "~/domain/refusal.server";
 import { ErrorSummary, summariseErrors } from "~/components/forms";
 import { ServiceFormFields } from "~/components/ServiceFormFields";
-import { createService, organisationLocations } from "~/directory/service-editing.server";
-import { serviceFormSchema, type ServiceForm, type ServiceFormInput } from "~/directory/service-form";
+import { createService, organisationLocations, serviceFormChoices } from "~/directory/service-editing.server";
+import { emptyServiceLocation, serviceFormSchema, type ServiceForm, type ServiceFormInput } from "~/directory/service-form";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
 import { readForm } from "~/http/form.server";
 
@@ -28,8 +28,8 @@ function chosenOrganisation(user: CurrentUser, request: Request) {
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "provider");
   const { organisation, among } = chosenOrganisation(user, request);
-  if (!organisation) return { choose: among, organisation: null, locations: [] };
-  return { choose: null, organisation, locations: (await organisationLocations(user, organisation.id)) ?? [] };
+  if (!organisation) return { choose: among, organisation: null, locations: [], ...serviceFormChoices() };
+  return { choose: null, organisation, locations: (await organisationLocations(user, organisation.id)) ?? [], ...serviceFormChoices() };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -38,18 +38,19 @@ export async function action({ request }: ActionFunctionArgs) {
   const { organisation } = chosenOrganisation(user, request);
   if (!organisation) throw new Response("Choose which organisation the service belongs to.", { status: 400 });
   const submission = parseWithZod(await readForm(request), { schema: serviceFormSchema });
-  if (submission.status !== "success") return data(submission.reply(), { status: 400 });
+  // "Add another place" and "Remove" (without JavaScript) come here too: the form comes back with the list changed.
+  if (submission.status !== "success") return data(submission.reply(), { status: submission.status === "error" ? 400 : 200 });
   const result = await createService(user, organisation.id, submission.value, clientIp(request));
   if (!result.ok) return data(submission.reply(result.field === "form" ? { formErrors: [result.message] } : { fieldErrors: { [result.field]: [result.message] } }), { status: 400 });
   throw redirect(`/provider/services/${result.serviceId}`);
 }
 
 export default function NewService() {
-  const { choose, organisation, locations } = useLoaderData<typeof loader>();
+  const { choose, organisation, locations, areaChoices, languageChoices } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [form, fields] = useForm<ServiceFormInput, ServiceForm>({
     lastResult,
-    defaultValue: { status: "active", acceptsProfessionalReferrals: true, isFree: true, hours: Array.from({ length: 7 }, () => ({})) },
+    defaultValue: { status: "active", acceptsProfessionalReferrals: true, isFree: true, locations: [emptyServiceLocation()], languages: ["en"] },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: serviceFormSchema }),
     shouldRevalidate: "onInput",
   });
@@ -77,7 +78,7 @@ export default function NewService() {
       <p>For {organisation.name}. A FORT coordinator checks new services before families can see them.</p>
       <ErrorSummary errors={summariseErrors(form, fields)} />
       <Form method="post" {...getFormProps(form)}>
-        <ServiceFormFields fields={fields} locations={locations} />
+        <ServiceFormFields form={form} fields={fields} locations={locations} areaChoices={areaChoices} languageChoices={languageChoices} />
         <button type="submit" className="ds_button">
           Send for approval
         </button>

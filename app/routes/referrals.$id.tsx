@@ -4,6 +4,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import type { z } from "zod";
+import { referralAccessHistory } from "~/audit/audit-trail.server";
+import { ReferralAccessHistory } from "~/audit/AuditTrailTable";
 import { requireUser } from "~/auth/session.server";
 import { ErrorSummary, SelectField, TextAreaField, TextField } from "~/components/forms";
 import { clock } from "~/clock.server";
@@ -45,7 +47,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!referral) throw new Response(NOT_FOUND, { status: 404 });
   const services = referral.actions.includes("forward") || referral.actions.includes("decline") ? await referableServices() : [];
   const overdue = isOverdue(referral.sentAt, referral.firstResponseAt, clock.now(), config().REFERRAL_OVERDUE_WORKING_DAYS);
-  return { referral, services: services.filter((s) => s.id !== referral.serviceId), overdue };
+  return { referral, services: services.filter((s) => s.id !== referral.serviceId), overdue, accessHistory: user.role === "coordinator" ? await referralAccessHistory(referral.id) : null };
 }
 
 type TransitionAction = Exclude<ReferralAction, "submit">;
@@ -109,7 +111,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const DONE_MESSAGES: Record<string, string> = { message: "Your message was sent.", ...ACTION_PAST };
 
 export default function ReferralPage() {
-  const { referral: r, services, overdue } = useLoaderData<typeof loader>();
+  const { referral: r, services, overdue, accessHistory } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const resultFor = (intent: string) => (actionData?.intent === intent && actionData.result ? actionData.result : undefined);
   const [searchParams] = useSearchParams();
@@ -270,6 +272,7 @@ export default function ReferralPage() {
       <h2 id="timeline-heading">Timeline and messages</h2>
       <Timeline entries={timeline} label="Timeline and messages" />
       {r.party !== "coordinator" && r.state !== "draft" && <MessageForm lastResult={resultFor("message")} selfReferral={r.isSelfReferral} />}
+      <ReferralAccessHistory entries={accessHistory} />
     </>
   );
 }

@@ -122,20 +122,8 @@ export default function ServicePage() {
         <>
           <h2>Opening hours</h2>
           {openNow && <p>{openNow.text}.</p>}
-          <table className="ds_table">
-            <caption className="visually-hidden">Opening hours</caption>
-            <tbody>
-              {service.hours.map((h, i) => (
-                <tr key={i}>
-                  <th scope="row">{WEEKDAYS[h.weekday - 1]}</th>
-                  <td>
-                    {formatTime(h.opensAt)} to {formatTime(h.closesAt)}
-                    {h.note ? ` (${h.note})` : ""}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          {service.hours.every((h) => h.locationId) && <p>The hours differ from place to place: see each place below.</p>}
+          <HoursTable hours={service.hours.filter((h) => !h.locationId)} caption="Opening hours" />
         </>
       )}
 
@@ -148,6 +136,12 @@ export default function ServicePage() {
             <br />
             {l.city} {l.postcode}
           </address>
+          {service.hours.some((h) => h.locationId === l.id) && (
+            <>
+              <h4>Opening hours here</h4>
+              <HoursTable hours={service.hours.filter((h) => h.locationId === l.id)} caption={`Opening hours at ${l.name}`} />
+            </>
+          )}
           {l.accessibility.length > 0 && (
             <>
               <h4>Accessibility</h4>
@@ -227,4 +221,24 @@ export function ErrorBoundary() {
 /** A link when FORT could build a safe href, plain text otherwise (issue 12: checked again at render). */
 function MaybeLink({ href, children }: { href: string | undefined; children: ReactNode }) {
   return href ? <a href={href}>{children}</a> : <>{children}</>;
+}
+
+function HoursTable({ hours, caption }: { hours: { weekday: number; opensAt: string; closesAt: string; note: string | null }[]; caption: string }) {
+  if (hours.length === 0) return null;
+  return (
+    <table className="ds_table">
+      <caption className="visually-hidden">{caption}</caption>
+      <tbody>
+        {hours.map((h, i) => (
+          <tr key={i}>
+            <th scope="row">{WEEKDAYS[h.weekday - 1]}</th>
+            <td>
+              {formatTime(h.opensAt)} to {formatTime(h.closesAt)}
+              {h.note ? ` (${h.note})` : ""}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
 }

@@ -1,7 +1,8 @@
 import { bigserial, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { users } from "./accounts";
 
-// Who did what to whom, append-only. Never holds a child's details, only ids.
+// Who did what to whom, append-only (a trigger refuses UPDATE and DELETE except by the retention job, migration
+// audit_append_only). Never holds a child's details, only ids.
 export const auditLog = pgTable(
   "audit_log",
   {
@@ -14,5 +15,5 @@ export const auditLog = pgTable(
     ip: text("ip"),
     details: jsonb("details").$type<Record<string, unknown>>().notNull().default({}),
   },
-  (t) => [index("audit_log_at_idx").on(t.at), index("audit_log_subject_idx").on(t.subjectType, t.subjectId)],
+  (t) => [index("audit_log_at_idx").on(t.at), index("audit_log_subject_idx").on(t.subjectType, t.subjectId), index("audit_log_actor_idx").on(t.actorId, t.at)],
 );

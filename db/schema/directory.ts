@@ -205,6 +205,9 @@ export const openingHours = pgTable(
     serviceId: uuid("service_id")
       .notNull()
       .references(() => services.id, { onDelete: "cascade" }),
+    // The place these hours are for, when a service keeps different hours at each of its places;
+    // null = the service's hours everywhere it runs (and for records imported without a place).
+    locationId: uuid("location_id").references(() => locations.id, { onDelete: "cascade" }),
     // ISO weekday: 1 = Monday … 7 = Sunday.
     weekday: smallint("weekday").notNull(),
     opensAt: time("opens_at").notNull(),

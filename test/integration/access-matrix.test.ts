@@ -5,13 +5,19 @@
 import path from "node:path";
 import { UNSAFE_flatRoutes } from "@remix-run/dev";
 import { and, eq } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import * as s from "../../db/schema";
 import { getDb } from "~/db.server";
 import { getServiceForEditing, proposeServiceChange } from "~/directory/service-editing.server";
 import { sendReferral } from "~/referrals/commands.server";
 import { SERVICE_A, serviceId, validInput } from "./referrals-helpers";
 import { DEMO, signedIn } from "../helpers";
+
+// No job worker runs in tests, so readiness would answer 503 to everyone alike; here it is the door that is tested.
+vi.mock("~/jobs/scheduler.server", async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  schedulerState: () => ({ running: true, polling: true }),
+}));
 
 type Who = "public" | "coordinator" | "referrer" | "provider" | "providerAdmin";
 type Outcome = "allow" | "redirect" | "deny" | "missing";
@@ -90,6 +96,7 @@ export const ACCESS: Record<string, Access> = {
   "routes/coordinator.users": { get: COORDINATOR, post: COORDINATOR, shows: () => ({ coordinator: DEMO.providerTwo }) },
   "routes/coordinator.users_.invite": { get: COORDINATOR, post: COORDINATOR },
   "routes/coordinator.audit": { get: COORDINATOR },
+  "routes/coordinator_.audit.csv": { get: COORDINATOR },
   "routes/coordinator.stale": { get: COORDINATOR },
   "routes/confirm.$token": { params: () => ({ token: "not-a-real-token" }), get: "missing", post: "missing" },
   "routes/provider.services._index": { get: PROVIDER, shows: (f) => ({ provider: f.otherOrganisationServiceName }) },

@@ -1,11 +1,13 @@
 // The one error page: what a person reads for each status, and that a failure never shows its insides.
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
-import { MemoryRouter } from "react-router-dom";
+import { RouterProvider, createMemoryRouter } from "react-router-dom";
 import { describe, expect, it } from "vitest";
 import { ErrorPage, developerDetail, type ErrorPageProps } from "~/components/ErrorPage";
 
-const render = (props: ErrorPageProps) => renderToStaticMarkup(createElement(MemoryRouter, null, createElement(ErrorPage, props)));
+// A data router, as in the app: the page reads the request id from the root route's data.
+const render = (props: ErrorPageProps) =>
+  renderToStaticMarkup(createElement(RouterProvider, { router: createMemoryRouter([{ path: "/", element: createElement(ErrorPage, props) }]) }));
 const heading = (html: string) => /<h1>(.*?)<\/h1>/.exec(html)?.[1];
 
 describe("the error page", () => {

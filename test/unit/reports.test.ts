@@ -1,13 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { toCsv } from "~/reports/csv";
+import { csvCell, toCsv } from "~/reports/csv";
 import { defaultRange, filtersQuery, monthsBetween, parseReportFilters } from "~/reports/filters";
 import { NEED_BITS } from "~/reports/needs";
 
 describe("CSV", () => {
-  it("quotes commas, quotes and line breaks, and defuses spreadsheet formulas", () => {
+  it("starts with a UTF-8 byte-order mark, quotes commas, quotes and line breaks, and defuses spreadsheet formulas", () => {
     expect(toCsv({ columns: ["Service", "Referrals"], rows: [["Play, Learn", 3], ['Say "hi"', 0], ["=HYPERLINK(\"x\")", 1], ["Two\nlines", -2]] })).toBe(
-      'Service,Referrals\r\n"Play, Learn",3\r\n"Say ""hi""",0\r\n"\'=HYPERLINK(""x"")",1\r\n"Two\nlines",-2\r\n',
+      '\uFEFFService,Referrals\r\n"Play, Learn",3\r\n"Say ""hi""",0\r\n"\'=HYPERLINK(""x"")",1\r\n"Two\nlines",-2\r\n',
     );
+  });
+
+  it("puts an apostrophe before every text cell a spreadsheet would run as a formula", () => {
+    for (const start of ["=", "+", "-", "@", "\t", "\r"]) expect(csvCell(`${start}SUM(A1)`).replace(/^"/, "")).toMatch(/^'/);
+    expect(csvCell("Lochee Hub")).toBe("Lochee Hub");
+    expect(csvCell(-3)).toBe("-3");
+    expect(csvCell(null)).toBe("");
   });
 });
 
