@@ -27,8 +27,8 @@ const { log, requestIdFrom, withRequestId, beginDraining, endLiveStreams, shutdo
 
 const app = express();
 app.disable("x-powered-by");
-// Behind a reverse proxy: which hops to trust for X-Forwarded-For/-Proto/-Host (express "trust proxy").
-if (process.env.TRUST_PROXY) app.set("trust proxy", /^\d+$/.test(process.env.TRUST_PROXY) ? Number(process.env.TRUST_PROXY) : process.env.TRUST_PROXY);
+// Who the client is (TRUST_PROXY) is decided once, by the app (app/security/client-address.server.ts), from the
+// socket address the app receives; express's own "trust proxy" stays off so there is no second reading of it.
 
 let draining = false;
 const QUIET_PATHS = new Set(["/healthz", "/readyz", "/favicon.svg"]);
