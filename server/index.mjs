@@ -27,8 +27,11 @@ const { log, requestIdFrom, withRequestId, beginDraining, endLiveStreams, shutdo
 
 const app = express();
 app.disable("x-powered-by");
-// Who the client is (TRUST_PROXY) is decided once, by the app (app/security/client-address.server.ts), from the
-// socket address the app receives; express's own "trust proxy" stays off so there is no second reading of it.
+// Behind a reverse proxy: express then takes the scheme and host of the request's URL from X-Forwarded-Proto/-Host.
+// Who the client is for limits and audit is decided by the app (app/security/client-address.server.ts) from the
+// socket address, under the same TRUST_PROXY setting.
+const trustProxy = process.env.TRUST_PROXY?.trim();
+if (trustProxy && trustProxy !== "false" && trustProxy !== "0") app.set("trust proxy", /^\d+$/.test(trustProxy) ? Number(trustProxy) : trustProxy);
 
 let draining = false;
 const QUIET_PATHS = new Set(["/healthz", "/readyz", "/favicon.svg"]);
