@@ -4,6 +4,7 @@ import { deliverPendingMail } from "../mail/mail.server";
 import { backfillReferralAreas } from "../reports/areas.server";
 import { flagOverdueReferrals } from "../reports/overdue.server";
 import { anonymiseExpiredReferrals } from "../reports/retention.server";
+import { refreshReportRollups } from "../reports/rollups.server";
 import type { JobDefinition } from "./scheduler.server";
 
 export const JOBS: JobDefinition[] = [
@@ -30,6 +31,13 @@ export const JOBS: JobDefinition[] = [
     name: "referral-retention",
     intervalSeconds: 24 * 3600,
     run: async () => `${await anonymiseExpiredReferrals()} referrals anonymised`,
+  },
+  {
+    // Monthly roll-ups of the dashboard (issue 14): months changed since are read live meanwhile, so this only
+    // decides how much of a long range is answered from the roll-ups.
+    name: "report-rollups",
+    intervalSeconds: 600,
+    run: async () => `${await refreshReportRollups()} months rolled up`,
   },
   {
     // Fills the ward and sector of referrals sent before they were recorded; nothing to do after that.
