@@ -40,7 +40,7 @@ export interface ImportOptions {
   source: string;
   /** False for a preview: everything is worked out, nothing is written. */
   apply: boolean;
-  onProgress?: (recordsRead: number) => void;
+  onProgress?: (progress: import("./import.server").ImportProgress) => void;
 }
 
 const zeroCounts = (): Counts => ({ create: 0, update: 0, unchanged: 0, skip: 0 });
@@ -57,6 +57,10 @@ export class Run {
   batch: { draft: ServiceDraft | null; organisation: OrganisationDraft | null; position: string }[] = [];
   fortTerms: (FortTerm & { localId: string })[] = [];
   notServiceData = 0;
+  /** The batch being written while the next is read (at most one). */
+  pendingWrite: Promise<void> = Promise.resolve();
+  /** Services written so far. */
+  written = 0;
 
   constructor(readonly options: ImportOptions) {
     this.report = {
