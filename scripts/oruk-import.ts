@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { FeedError } from "../app/openreferral/feed.server";
 import { harvestServices } from "../app/openreferral/harvest.server";
 import { databaseHandle, migrateDatabase } from "../app/db.server";
-import { importFeed, type ImportReport } from "../app/openreferral/import.server";
+import { importFeed, type ImportProgress, type ImportReport } from "../app/openreferral/import.server";
 import { seedReferenceData } from "../db/seed/reference-data";
 import { log } from "../app/log.server";
 
@@ -28,6 +28,15 @@ function summary(report: ImportReport) {
   ]
     .filter(Boolean)
     .join("\n");
+}
+
+/** "12,000 of about 40,000 records (30%), 2,950/s, about 10 s left": the total is an estimate from the bytes read. */
+export function progressLine(p: ImportProgress) {
+  const n = (x: number) => Math.round(x).toLocaleString("en-GB");
+  const of = p.total === null ? "" : ` of ${p.totalIsEstimate ? "about " : ""}${n(p.total)}`;
+  const percent = p.total ? ` (${Math.floor((p.records / p.total) * 100)}%)` : "";
+  const left = p.secondsLeft === null ? "" : p.secondsLeft > 0 ? `, about ${p.secondsLeft < 90 ? `${Math.ceil(p.secondsLeft)} s` : `${Math.ceil(p.secondsLeft / 60)} min`} left` : "";
+  return `${n(p.records)}${of} records${percent}, ${n(p.written)} services written, ${n(p.rate)}/s${left}`;
 }
 
 async function main() {
@@ -72,10 +81,10 @@ async function main() {
       {
         source: args.values.source ?? (harvested ? file : path.basename(file)),
         apply: !args.values["dry-run"],
-        onProgress: (n) => process.stderr.write(`\r${n} records read…`),
+        onProgress: (p) => process.stderr.write(`\r${progressLine(p)}\x1b[K`),
       },
     );
-    process.stderr.write("\r");
+    process.stderr.write("\n");
     if (report.refusal) {
       log.error(`Not imported: ${report.refusal}`);
     }

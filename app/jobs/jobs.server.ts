@@ -5,6 +5,7 @@ import { backfillReferralAreas } from "../reports/areas.server";
 import { flagOverdueReferrals } from "../reports/overdue.server";
 import { pruneAuditLogs } from "../audit/audit-trail.server";
 import { anonymiseExpiredReferrals } from "../reports/retention.server";
+import { refreshReportRollups } from "../reports/rollups.server";
 import type { JobDefinition } from "./scheduler.server";
 
 export const JOBS: JobDefinition[] = [
@@ -37,6 +38,13 @@ export const JOBS: JobDefinition[] = [
     name: "audit-retention",
     intervalSeconds: 24 * 3600,
     run: async () => `${await pruneAuditLogs()} audit entries past the retention period deleted`,
+  },
+  {
+    // Monthly roll-ups of the dashboard (issue 14): months changed since are read live meanwhile, so this only
+    // decides how much of a long range is answered from the roll-ups.
+    name: "report-rollups",
+    intervalSeconds: 600,
+    run: async () => `${await refreshReportRollups()} months rolled up`,
   },
   {
     // Fills the ward and sector of referrals sent before they were recorded; nothing to do after that.

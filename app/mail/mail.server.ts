@@ -21,6 +21,15 @@ export async function queueMail(mail: Mail, tx?: Database) {
   scheduleDelivery();
 }
 
+/** Several mails in one multi-row insert. */
+export async function queueMails(mails: Mail[], tx?: Database) {
+  if (mails.length === 0) return;
+  const db = tx ?? (await getDb());
+  const at = clock.now();
+  await db.insert(s.mailOutbox).values(mails.map((mail) => ({ ...mail, nextAttemptAt: at })));
+  scheduleDelivery();
+}
+
 type Transport = (mail: Mail) => Promise<void>;
 
 let transportOverride: Transport | null = null;

@@ -6,7 +6,7 @@ import { createReadStream } from "node:fs";
 import { open, readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { createInterface } from "node:readline";
-import { Readable } from "node:stream";
+import { Readable, Transform } from "node:stream";
 import { parse as parseCsv } from "csv-parse/sync";
 import { unzipSync } from "fflate";
 import Assembler from "stream-json/assembler.js";
@@ -36,7 +36,24 @@ export interface Feed {
   records: AsyncGenerator<FeedRecord>;
   /** The top-level fields of a paged document (total_pages, page_number…), once the records are read. */
   page: Record<string, unknown>;
+  /** How far through the file the reader is, for progress (bytesTotal null when not known). */
+  progress: { bytesRead: number; bytesTotal: number | null };
 }
+
+/** Counts the bytes that pass, for progress. */
+function counted(source: Readable, progress: Feed["progress"]): Readable {
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      progress.bytesRead += chunk.length;
+      done(null, chunk);
+    },
+  });
+  source.on("error", (error) => counter.destroy(error));
+  return source.pipe(counter);
+}
+
+/** A feed read whole before its records (tabular): progress is by records only. */
+const noBytes = () => ({ bytesRead: 0, bytesTotal: null });
 
 const PEEK_BYTES = 64 * 1024;
 const decoder = new TextDecoder();
@@ -71,14 +88,19 @@ export async function openFeed(input: FeedInput): Promise<Feed> {
   if ("files" in input) {
     if (input.files.length === 0) throw new FeedError("Choose a file to import.");
     if (input.files.length > 1 || /\.csv$/i.test(input.files[0]!.name) || isZip(input.files[0]!.bytes)) {
-      return { format: "tabular", records: tabularRecords(await tablesFromFiles(input.files)), page: {} };
+      return { format: "tabular", records: tabularRecords(await tablesFromFiles(input.files)), page: {}, progress: noBytes() };
     }
     const file = input.files[0]!;
     const format = detectTextFormat(file.name, decoder.decode(file.bytes.subarray(0, PEEK_BYTES)));
-    if (format === "tabular-json") return { format: "tabular", records: tabularRecords(tablesFromJson(file.name, decoder.decode(file.bytes))), page: {} };
-    const stream = () => Readable.from([Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength)]);
+    if (format === "tabular-json") return { format: "tabular", records: tabularRecords(tablesFromJson(file.name, decoder.decode(file.bytes))), page: {}, progress: noBytes() };
+    const progress = { bytesRead: 0, bytesTotal: file.bytes.byteLength };
+    // In slices, so the bytes read (progress) advance as the records are.
+    const slices = function* () {
+      for (let at = 0; at < file.bytes.byteLength; at += PEEK_BYTES) yield Buffer.from(file.bytes.buffer, file.bytes.byteOffset + at, Math.min(PEEK_BYTES, file.bytes.byteLength - at));
+    };
+    const stream = () => counted(Readable.from(slices()), progress);
     const page = {};
-    return format === "ndjson" ? { format, records: ndjsonRecords(stream()), page } : { format: "json", records: jsonRecords(stream(), file.name, page), page };
+    return format === "ndjson" ? { format, records: ndjsonRecords(stream()), page, progress } : { format: "json", records: jsonRecords(stream(), file.name, page), page, progress };
   }
 
   const info = await stat(input.path).catch(() => null);
@@ -87,19 +109,21 @@ export async function openFeed(input: FeedInput): Promise<Feed> {
     const names = (await readdir(input.path)).filter((n) => /\.csv$/i.test(n));
     if (names.length === 0) throw new FeedError(`${input.path} has no CSV files in it.`);
     const files = await Promise.all(names.map(async (name) => ({ name, bytes: await readFile(path.join(input.path, name)) })));
-    return { format: "tabular", records: tabularRecords(await tablesFromFiles(files)), page: {} };
+    return { format: "tabular", records: tabularRecords(await tablesFromFiles(files)), page: {}, progress: noBytes() };
   }
   const handle = await open(input.path);
   const head = Buffer.alloc(Math.min(PEEK_BYTES, info.size));
   await handle.read(head, 0, head.length, 0);
   await handle.close();
   const name = path.basename(input.path);
-  if (isZip(head) || /\.csv$/i.test(name)) return { format: "tabular", records: tabularRecords(await tablesFromFiles([{ name, bytes: await readFile(input.path) }])), page: {} };
+  if (isZip(head) || /\.csv$/i.test(name))
+    return { format: "tabular", records: tabularRecords(await tablesFromFiles([{ name, bytes: await readFile(input.path) }])), page: {}, progress: noBytes() };
   const format = detectTextFormat(name, head.toString("utf8"));
-  if (format === "tabular-json") return { format: "tabular", records: tabularRecords(tablesFromJson(name, await readFile(input.path, "utf8"))), page: {} };
+  if (format === "tabular-json") return { format: "tabular", records: tabularRecords(tablesFromJson(name, await readFile(input.path, "utf8"))), page: {}, progress: noBytes() };
   const page = {};
-  if (format === "ndjson") return { format, records: ndjsonRecords(createReadStream(input.path)), page };
-  return { format: "json", records: jsonRecords(createReadStream(input.path), name, page), page };
+  const progress = { bytesRead: 0, bytesTotal: info.size };
+  if (format === "ndjson") return { format, records: ndjsonRecords(counted(createReadStream(input.path), progress)), page, progress };
+  return { format: "json", records: jsonRecords(counted(createReadStream(input.path), progress), name, page), page, progress };
 }
 
 type Token = { name: string; value?: unknown };

@@ -2,6 +2,7 @@
 import type { Json } from "./map";
 import { IdAllocator, type FortTerm, type OrganisationDraft, type ServiceDraft } from "./records.server";
 import type { FeedFormat } from "./feed.server";
+import type { ImportProgress } from "./import.server";
 
 export type ImportAction = "create" | "update" | "unchanged" | "skip";
 export type Entity = "service" | "organisation" | "location";
@@ -40,7 +41,7 @@ export interface ImportOptions {
   source: string;
   /** False for a preview: everything is worked out, nothing is written. */
   apply: boolean;
-  onProgress?: (recordsRead: number) => void;
+  onProgress?: (progress: ImportProgress) => void;
 }
 
 const zeroCounts = (): Counts => ({ create: 0, update: 0, unchanged: 0, skip: 0 });
@@ -57,6 +58,10 @@ export class Run {
   batch: { draft: ServiceDraft | null; organisation: OrganisationDraft | null; position: string }[] = [];
   fortTerms: (FortTerm & { localId: string })[] = [];
   notServiceData = 0;
+  /** The batch being written while the next is read (at most one). */
+  pendingWrite: Promise<void> = Promise.resolve();
+  /** Services written so far. */
+  written = 0;
 
   constructor(readonly options: ImportOptions) {
     this.report = {

@@ -91,7 +91,7 @@ export async function write(run: Run, db: Database, writes: Writes) {
         updatedAt: draft.lastModified ?? new Date(),
       };
     };
-    for (const part of chunks(writes.services.create, 200)) {
+    for (const part of chunks(writes.services.create, 500)) {
       await tx.insert(s.services).values(part.map((w) => ({ id: w.draft.id, lastCheckedOn: today, summary: w.draft.defaultSummary, ...serviceValues(w) })) as never);
     }
     for (const w of writes.services.update) await tx.update(s.services).set(serviceValues(w) as never).where(eq(s.services.id, w.draft.id));
@@ -113,20 +113,24 @@ export async function write(run: Run, db: Database, writes: Writes) {
     }
     const all = [...writes.services.create, ...writes.services.update].map((w) => w.draft);
     const insertAll = async <T>(table: Parameters<typeof tx.insert>[0], rows: T[]) => {
-      for (const part of chunks(rows)) if (part.length) await tx.insert(table).values(part as never);
+      await Promise.all(chunks(rows, 1000).map((part) => (part.length ? tx.insert(table).values(part as never) : null)));
     };
-    await insertAll(
-      s.serviceAtLocations,
-      all.flatMap((d) => d.locations.map((l) => ({ id: l.serviceAtLocationId, serviceId: d.id, locationId: l.location.id }))),
-    );
-    await insertAll(
-      s.serviceTaxonomyTerms,
-      all.flatMap((d) => d.terms.map((t) => ({ serviceId: d.id, taxonomyTermId: termId.get(t)! })).filter((r) => r.taxonomyTermId)),
-    );
-    await insertAll(s.serviceAreas, all.flatMap((d) => d.areas.map((a) => ({ ...a, serviceId: d.id }))));
-    await insertAll(s.contacts, all.flatMap((d) => d.contacts.map((c) => ({ ...c, serviceId: d.id }))));
-    await insertAll(s.openingHours, all.flatMap((d) => d.hours.map((h) => ({ ...h, serviceId: d.id }))));
-    await insertAll(s.serviceLanguages, all.flatMap((d) => (d.languages ?? []).map((l, ordinal) => ({ ...l, ordinal, serviceId: d.id }))));
+    // The rows hanging off the services do not depend on each other: sent together (postgres.js pipelines them on
+    // the transaction's connection; PGlite runs them in turn).
+    await Promise.all([
+      insertAll(
+        s.serviceAtLocations,
+        all.flatMap((d) => d.locations.map((l) => ({ id: l.serviceAtLocationId, serviceId: d.id, locationId: l.location.id }))),
+      ),
+      insertAll(
+        s.serviceTaxonomyTerms,
+        all.flatMap((d) => d.terms.map((t) => ({ serviceId: d.id, taxonomyTermId: termId.get(t)! })).filter((r) => r.taxonomyTermId)),
+      ),
+      insertAll(s.serviceAreas, all.flatMap((d) => d.areas.map((a) => ({ ...a, serviceId: d.id })))),
+      insertAll(s.contacts, all.flatMap((d) => d.contacts.map((c) => ({ ...c, serviceId: d.id })))),
+      insertAll(s.openingHours, all.flatMap((d) => d.hours.map((h) => ({ ...h, serviceId: d.id })))),
+      insertAll(s.serviceLanguages, all.flatMap((d) => (d.languages ?? []).map((l, ordinal) => ({ ...l, ordinal, serviceId: d.id })))),
+    ]);
   });
 }
 

@@ -5,7 +5,7 @@ import { inArray, sql } from "drizzle-orm";
 import * as s from "../../db/schema";
 import { getDb, type Database } from "../db.server";
 import { loadServiceTrees } from "./directory.server";
-import { FeedError, openFeed, type FeedInput } from "./feed.server";
+import { type Feed, FeedError, openFeed, type FeedInput } from "./feed.server";
 import { isUuid } from "./ids";
 import type { Json } from "./map";
 import {
@@ -22,8 +22,8 @@ import { type ImportAction, type ImportOptions, type ImportReport, Run } from ".
 
 import { type Writes, locationColumns, organisationColumns, write } from "./import-write.server";
 
-/** Records decided and written together. */
-const BATCH = 200;
+/** Records decided and written together (issue 14: larger batches, fewer transactions; memory stays bounded). */
+const BATCH = 1000;
 
 export { MAX_ITEMS, type Entity, type ImportAction, type ImportItem, type ImportOptions, type ImportReport } from "./import-run.server";
 
@@ -255,15 +255,66 @@ async function flush(run: Run, db: Database) {
   }
 
   if (!run.options.apply) return;
-  try {
-    await write(run, db, writes);
-  } catch (error) {
-    const first = batch[0]!.position;
-    const last = batch[batch.length - 1]!.position;
-    throw new FeedError(
-      `FORT could not save the records from ${first} to ${last} (${error instanceof Error ? error.message : String(error)}). Nothing from them was saved; records before them were imported and are awaiting approval. Fix the file and import it again: records already imported will show as unchanged.`,
-    );
-  }
+  // The batch is written while the next one is read, checked and decided (issue 14): one write at a time, in
+  // order. Deciding the next batch does not need this one written: what this import created is in the run's maps.
+  await run.pendingWrite;
+  const first = batch[0]!.position;
+  const last = batch[batch.length - 1]!.position;
+  const writing = write(run, db, writes).then(
+    () => {
+      run.written += writes.services.create.length + writes.services.update.length;
+    },
+    (error: unknown) => {
+      throw new FeedError(
+        `FORT could not save the records from ${first} to ${last} (${error instanceof Error ? error.message : String(error)}). Nothing from them was saved; records before them were imported and are awaiting approval. Fix the file and import it again: records already imported will show as unchanged.`,
+      );
+    },
+  );
+  // Handled when awaited (next batch or the end); this only keeps Node from calling it unhandled meanwhile.
+  writing.catch(() => {});
+  run.pendingWrite = writing;
+}
+
+export interface ImportProgress {
+  /** Records read and checked so far. */
+  records: number;
+  /** Services written (apply) so far. */
+  written: number;
+  /** How many records the file holds, when known, else an estimate from the bytes read (null before any). */
+  total: number | null;
+  totalIsEstimate: boolean;
+  /** Records a second so far. */
+  rate: number;
+  /** Seconds left at that rate, when the total is known or estimated. */
+  secondsLeft: number | null;
+  seconds: number;
+}
+
+/** Reports progress to options.onProgress at most every half second (and once at the end). */
+function progressMeter(run: Run, feed: Feed, started: number) {
+  let last = 0;
+  return (final: boolean) => {
+    const onProgress = run.options.onProgress;
+    if (!onProgress) return;
+    const now = performance.now();
+    if (!final && now - last < 500) return;
+    last = now;
+    const seconds = (now - started) / 1000;
+    const records = run.report.records;
+    const { bytesRead, bytesTotal } = feed.progress;
+    const fraction = bytesTotal ? Math.min(1, bytesRead / bytesTotal) : null;
+    const total = final ? records : fraction && records > 0 ? Math.max(records, Math.round(records / fraction)) : null;
+    const rate = seconds > 0 ? records / seconds : 0;
+    onProgress({
+      records,
+      written: run.written,
+      total,
+      totalIsEstimate: !final,
+      rate,
+      secondsLeft: final ? 0 : total !== null && rate > 0 ? Math.max(0, (total - records) / rate) : null,
+      seconds,
+    });
+  };
 }
 
 export async function importFeed(input: FeedInput, options: ImportOptions): Promise<ImportReport> {
@@ -276,11 +327,14 @@ export async function importFeed(input: FeedInput, options: ImportOptions): Prom
   try {
     const feed = await openFeed(input);
     run.report.format = feed.format;
+    const progress = progressMeter(run, feed, started);
     for await (const { position, value } of feed.records) {
       await readRecord(run, position, value, db);
-      if (run.report.records % 1000 === 0) options.onProgress?.(run.report.records);
+      if (run.report.records % 100 === 0) progress(false);
     }
     await flush(run, db);
+    await run.pendingWrite;
+    progress(true);
     const { total_pages: pages, page_number: pageNumber } = feed.page;
     if (typeof pages === "number" && pages > 1) {
       run.warn(

@@ -16,9 +16,10 @@ import { deleteDraft } from "./drafts.server";
 import { checkServices } from "./eligibility.server";
 import { ReferralConflict, ReferralNotFound, ReferralRefused } from "./errors";
 import { type ReferralInput, needsOf } from "./forms";
-import { announce } from "./live.server";
+import { announce, announceAll } from "./live.server";
 import { selfReferralSecret } from "./idempotency.server";
-import { notifyOtherSide } from "./notifications.server";
+import { notificationTexts, notifyOtherSide } from "./notifications.server";
+import { queueMails } from "../mail/mail.server";
 import { ACTION_PAST, CLOSE_OUTCOMES, DECLINE_REASONS, type Party, type ReferralAction, type ReferralState, STATE_LABELS, decide } from "./state-machine";
 
 /** A service that can take a referral by this route now: listed, running, taking this kind, not full. */
@@ -212,28 +213,71 @@ export async function sendReferral(user: CurrentUser, input: ReferralInput, ip?:
   const child = { dateOfBirth: input.childDateOfBirth, postcode: input.childPostcode, needCodes: needsOf(input).map((n) => n.code) };
   const unfit = (await checkServices(serviceIds, child, clock.now())).filter((f) => f.problems.length > 0);
   if (unfit.length) throw ReferralRefused.field("serviceIds", unfit.map((f) => `${f.name}: ${f.problems.join(" ")}`).join(" "));
+  // The state machine's own answer for a referrer sending a new referral (draft → sent), asked once for the group.
+  const decision = decide("draft", "submit", "referrer");
+  if (!decision.allowed) throw new ReferralRefused(decision.reason);
+  const actor: Actor = { kind: "user", user, ip };
+  const now = clock.now();
+  const label = actorLabel(actor);
+  const groupId = crypto.randomUUID();
+  // Ids and references are made here, so every row of the send is known before the transaction starts and the
+  // transaction is a handful of multi-row statements, whatever the number of services (issue 14: 16 referrers
+  // sending at once must not queue behind each other's round trips).
+  const referrals = serviceIds.map((serviceId) => ({ id: crypto.randomUUID(), reference: newReference(), serviceId }));
   const db = await getDb();
   return db.transaction(async (tx) => {
-    // Held until commit, so a service cannot stop taking referrals between this check and the send.
+    // Held until commit, so a service cannot stop taking referrals between this check and the send. The intake
+    // address comes with it, for the mail.
     const services = await tx
-      .select({ id: s.services.id, organisationId: s.services.organisationId })
+      .select({ id: s.services.id, organisationId: s.services.organisationId, intakeEmail: s.organisations.intakeEmail })
       .from(s.services)
+      .innerJoin(s.organisations, eq(s.organisations.id, s.services.organisationId))
       .where(and(inArray(s.services.id, serviceIds), takesReferrals("professional")))
-      .for("share");
-    const groupId = crypto.randomUUID();
-    const ids: string[] = [];
-    for (const serviceId of serviceIds) {
-      const service = services.find((x) => x.id === serviceId);
+      .for("share", { of: s.services });
+    const rows = referrals.map((r) => {
+      const service = services.find((x) => x.id === r.serviceId);
       if (!service) throw ReferralRefused.field("serviceIds", "One of the chosen services cannot take referrals at the moment; choose another.");
-      const [row] = await tx
-        .insert(s.referrals)
-        .values({ ...referrerReferralValues(user, input), ...referralArea(input.childPostcode), groupId, reference: newReference(), serviceId, organisationId: service.organisationId, state: "draft", updatedBy: user.id, updatedByLabel: user.name })
-        .returning({ id: s.referrals.id });
-      await changeState({ kind: "user", user, ip }, row!.id, "submit", 1, {}, tx);
-      ids.push(row!.id);
-    }
-    if (input.draftId) await deleteDraft(user, input.draftId, tx);
-    return { groupId, ids };
+      return { ...r, organisationId: service.organisationId, intakeEmail: service.intakeEmail };
+    });
+    const values = { ...referrerReferralValues(user, input), ...referralArea(input.childPostcode), groupId };
+    // Written as sent (version 2, as changeState's "submit" would leave it), with its history row, access log,
+    // mail and live announcement: the same records as a draft submitted through changeState, in fewer trips.
+    await tx.insert(s.referrals).values(
+      rows.map((r) => ({
+        ...values,
+        id: r.id,
+        reference: r.reference,
+        serviceId: r.serviceId,
+        organisationId: r.organisationId,
+        state: decision.to,
+        version: 2,
+        sentAt: now,
+        updatedBy: user.id,
+        updatedByLabel: label,
+        updatedAt: now,
+        lastActivityAt: now,
+        lastActivityParty: "referrer" as const,
+      })),
+    );
+    const mail = rows.filter((r) => r.intakeEmail);
+    await Promise.all([
+      tx.insert(s.referralHistory).values(
+        rows.map((r) => ({ referralId: r.id, at: now, actorId: user.id, actorLabel: label, party: "referrer" as const, action: "submit" as const, fromState: "draft" as const, toState: decision.to })),
+      ),
+      tx.insert(s.referralAccessLog).values(rows.map((r) => ({ referralId: r.id, userId: user.id, kind: "changed" as const, ip, at: now }))),
+      mail.length
+        ? queueMails(
+            mail.map((r) => ({ to: r.intakeEmail!, ...notificationTexts.newReferral({ ...r, referrerId: user.id, isSelfReferral: false, parentEmail: null }, false) })),
+            tx,
+          )
+        : null,
+      announceAll(
+        rows.map((r) => ({ referralId: r.id, organisationId: r.organisationId, referrerId: user.id, teamId: user.teamId, kind: "state" as const })),
+        tx,
+      ),
+      input.draftId ? deleteDraft(user, input.draftId, tx) : null,
+    ]);
+    return { groupId, ids: rows.map((r) => r.id) };
   });
 }
 

@@ -20,6 +20,15 @@ export async function announce(event: ReferralEvent, tx: Database) {
   await tx.execute(sql`select pg_notify(${REFERRAL_CHANNEL}, ${JSON.stringify(event)})`);
 }
 
+/** Several announcements in one statement (a group sent at once). */
+export async function announceAll(events: ReferralEvent[], tx: Database) {
+  if (events.length === 0) return;
+  await tx.execute(sql`select ${sql.join(
+    events.map((e) => sql`pg_notify(${REFERRAL_CHANNEL}, ${JSON.stringify(e)})`),
+    sql`, `,
+  )}`);
+}
+
 const globalForLive = globalThis as unknown as { __fortLive?: { emitter: EventEmitter; listening?: Promise<unknown> } };
 
 function hub() {

@@ -10,6 +10,7 @@ import { getDb } from "../db.server";
 import { SHANARRI } from "../directory/taxonomy";
 import { CLOSE_OUTCOMES, DECLINE_REASONS, NEED_OUTCOMES, REFERRAL_STATES, STATE_LABELS, type ReferralState } from "../referrals/state-machine";
 import { wards } from "./areas.server";
+import { breakdownRows, type BreakdownRow } from "./rollups.server";
 import { monthsBetween, type ReportFilters } from "./filters";
 import { NEED_BITS, OUTCOME_CODES, outcomeBit } from "./needs";
 
@@ -39,7 +40,12 @@ function endOf(day: string) {
 
 /** The referrals the filters select (sent in the date range), as a WHERE clause on alias r. */
 export function referralsWhere(f: ReportFilters): SQL {
-  const parts: SQL[] = [sql`r.state <> 'draft'`, sql`r.sent_at >= ${startOf(f.from)}::timestamptz`, sql`r.sent_at < ${endOf(f.to)}::timestamptz`];
+  return sql`${filtersWhere(f)} and r.sent_at >= ${startOf(f.from)}::timestamptz and r.sent_at < ${endOf(f.to)}::timestamptz`;
+}
+
+/** The filters other than dates, as a WHERE clause on alias r. */
+function filtersWhere(f: ReportFilters): SQL {
+  const parts: SQL[] = [sql`r.state <> 'draft'`];
   if (f.organisation) parts.push(sql`r.organisation_id = ${f.organisation}::uuid`);
   if (f.service) parts.push(sql`r.service_id = ${f.service}::uuid`);
   if (f.ward) parts.push(sql`r.ward_code = ${f.ward}`);
@@ -84,44 +90,13 @@ export function percentileFromHistogram(histogram: { value: number; n: number }[
 type Breakdown = "month_state" | "ward_month" | "service_state" | "organisation_state" | "reason" | "needs" | "days";
 
 /**
- * The whole dashboard in one pass over the referrals (GROUPING SETS, answered from referrals_report_idx), with as
- * few grouping sets as possible since each costs a hash lookup per referral: month × state, ward × month,
- * service × state, organisation × state, decline reason or close outcome, need bits × need-outcome bits, and working
- * days to respond × to close. What is left for JavaScript is adding up at most a few thousand grouped rows
- * (ward totals, bits into needs, histograms into percentiles).
- * Free text given with "other" is never reported: it may name the family.
+ * The dashboard's grouped rows (see breakdownSelect in rollups.server.ts), from the monthly roll-ups where they
+ * cover the range and live SQL for the rest, sorted into breakdowns. What is left for JavaScript is adding up at
+ * most a few thousand grouped rows (ward totals, bits into needs, histograms into percentiles).
  */
-async function breakdowns(w: SQL) {
-  const rows = await rowsOf<{
-    month: string | null;
-    state: ReferralState | null;
-    ward_code: string | null;
-    service_id: string | null;
-    organisation_id: string | null;
-    reason: string | null;
-    need_mask: number | null;
-    outcome_bits: string | null;
-    response_days: number | null;
-    close_days: number | null;
-    g: number;
-    n: number;
-  }>(sql`
-    select to_char(b.sent_month, 'YYYY-MM') as month, b.state, b.ward_code, b.service_id, b.organisation_id, b.reason,
-      b.need_mask, b.outcome_bits::text as outcome_bits, b.response_days, b.close_days,
-      grouping(b.sent_month, b.state, b.ward_code, b.service_id, b.organisation_id, b.reason, b.need_mask, b.outcome_bits, b.response_days, b.close_days)::int as g,
-      count(*)::int as n
-    from (
-      select r.sent_month, r.state, r.ward_code, r.service_id, r.organisation_id, r.need_mask,
-        case when r.state = 'closed' then r.need_outcome_bits end as outcome_bits,
-        r.response_working_days as response_days, r.close_working_days as close_days,
-        case
-          when r.state = 'declined' then 'decline:' || case when r.decline_reason like 'other%' then 'other' else coalesce(r.decline_reason, 'other') end
-          when r.state = 'closed' then 'outcome:' || case when r.close_outcome like 'other%' then 'other' else coalesce(r.close_outcome, 'other') end
-        end as reason
-      from referrals r where ${w}
-    ) as b
-    group by grouping sets ((b.sent_month, b.state), (b.ward_code, b.sent_month), (b.service_id, b.state), (b.organisation_id, b.state),
-      (b.reason), (b.need_mask, b.outcome_bits), (b.response_days, b.close_days))`);
+async function breakdowns(f: ReportFilters, options: { live?: boolean } = {}) {
+  const filtered = Boolean(f.organisation || f.service || f.ward || f.need);
+  const rows = (await breakdownRows(f, filtered ? filtersWhere(f) : sql`r.state <> 'draft'`, filtered, options)) as (BreakdownRow & { state: ReferralState | null })[];
   // grouping() sets a bit (most significant first) for each listed column NOT in the row's grouping set.
   const COLUMNS = ["month", "state", "ward", "service", "organisation", "reason", "needs", "need_outcomes", "response", "close"] as const;
   const bit = (c: (typeof COLUMNS)[number]) => 1 << (COLUMNS.length - 1 - COLUMNS.indexOf(c));
@@ -235,10 +210,9 @@ export async function filterOptions() {
 const label = (labels: Record<string, string>, code: string) => labels[code] ?? code;
 
 /** Everything on the dashboard for these filters. Coordinators only. */
-export async function dashboard(user: CurrentUser, f: ReportFilters) {
+export async function dashboard(user: CurrentUser, f: ReportFilters, options: { live?: boolean } = {}) {
   assertMayReadReports(user);
-  const w = referralsWhere(f);
-  const [by, waiting] = await Promise.all([breakdowns(w), waitingLists(f)]);
+  const [by, waiting] = await Promise.all([breakdowns(f, options), waitingLists(f)]);
   const needRows = by("needs");
   const outcomeRows = needRows.filter((r) => r.outcome_bits !== null);
   const serviceIds = [...new Set(by("service_state").map((r) => r.service_id!))];
