@@ -7,12 +7,19 @@ import path from "node:path";
 import { UNSAFE_flatRoutes } from "@remix-run/dev";
 import { eq } from "drizzle-orm";
 import fc from "fast-check";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import * as s from "../../db/schema";
 import { getDb } from "~/db.server";
 import { sendReferral } from "~/referrals/commands.server";
 import { DEMO, signedIn } from "../helpers";
 import { SERVICE_A, serviceId, validInput } from "./referrals-helpers";
+
+// No job worker runs in tests, so readiness would rightly answer 503 to every request: stand in a running one, as a
+// server has, so that a 503 from /readyz here would be a real fault.
+vi.mock("~/jobs/scheduler.server", async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  schedulerState: () => ({ running: true, polling: true }),
+}));
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2_000);
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
