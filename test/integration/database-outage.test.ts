@@ -15,8 +15,8 @@ import { startThrowawayPostgres, throwawayPostgresAvailable, type ThrowawayPostg
 
 const enabled = Boolean(process.env.DATABASE_URL) && throwawayPostgresAvailable();
 const IN_FLIGHT = 16;
-// Two in the suite (under a minute); FAULT_OUTAGES=5 for the issue's full check.
-const OUTAGES = Number(process.env.FAULT_OUTAGES ?? 2);
+// Five in the suite, as the issue asks (about 45 s on PostgreSQL); FAULT_OUTAGES=N for more or fewer by hand.
+const OUTAGES = Number(process.env.FAULT_OUTAGES ?? 5);
 
 let server: ThrowawayPostgres;
 let handle: DatabaseHandle;
