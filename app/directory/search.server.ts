@@ -240,7 +240,15 @@ export async function searchServices(options: ServiceSearchOptions) {
     distanceMetres: r.distance_metres === null ? null : Number(r.distance_metres),
     points: points.get(r.id) ?? [],
   }));
-  return { items, total: Math.min(total, COUNT_LIMIT), totalIsLowerBound, page, pageCount };
+  return {
+    items,
+    total: Math.min(total, COUNT_LIMIT),
+    totalIsLowerBound,
+    page,
+    pageCount,
+    corrections: [] as { typed: string; meant: string }[],
+    didYouMean: null as string | null,
+  };
 }
 
 async function locationPoints(serviceIds: string[]): Promise<Map<string, [number, number][]>> {

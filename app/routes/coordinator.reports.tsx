@@ -97,7 +97,7 @@ export default function Reports() {
             </ul>
           </div>
         )}
-        <div className="fort-filters">
+        <div className="fort-report-filters">
           <DateInput name="from" label="Sent from" value={values.from} error={e.from} />
           <DateInput name="to" label="Sent up to" value={values.to} error={e.to} />
           <Select name="organisation" label="Organisation" value={values.organisation} error={e.organisation} options={options.organisations.map((o) => ({ value: o.id, label: o.name }))} />

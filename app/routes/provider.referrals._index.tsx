@@ -52,7 +52,7 @@ export default function ProviderInbox() {
           ))}
         </ul>
       </nav>
-      <Form method="get" className="fort-filters" aria-label="Filter and sort">
+      <Form method="get" className="fort-inbox-filters" aria-label="Filter and sort">
         <input type="hidden" name="tab" value={query.tab} />
         <div className="ds_question">
           <label className="ds_label" htmlFor="filter-service">
