@@ -1,0 +1,12 @@
+import { chromium } from "@playwright/test";
+const b = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
+const p = await b.newPage({ viewport: { width: 360, height: 800 } });
+await p.goto("http://localhost:3150/sign-in");
+await p.getByLabel("Email address").fill("coordinator@fort.example.org");
+await p.getByLabel("Password").fill("demo-coordinator-1");
+await p.getByRole("button", { name: "Sign in" }).click();
+await p.waitForTimeout(1000);
+await p.goto("http://localhost:3150/coordinator/reports");
+const wide = await p.evaluate(`(() => { const out = []; function walk(e, d) { for (const c of Array.from(e.children)) { const w = c.scrollWidth; const r = c.getBoundingClientRect(); if (r.width > 400 && d < 9) { out.push("  ".repeat(d) + c.tagName + "." + c.className + " w=" + Math.round(r.width) + " sw=" + w); walk(c, d + 1); } } } walk(document.querySelector("main"), 0); return out; })()`) as string[];
+console.log(wide.join("\n"));
+await b.close();
