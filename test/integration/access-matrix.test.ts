@@ -63,6 +63,7 @@ export const ACCESS: Record<string, Access> = {
   "routes/coordinator.users_.invite": { get: COORDINATOR, post: COORDINATOR },
   "routes/coordinator.audit": { get: COORDINATOR },
   "routes/coordinator.stale": { get: COORDINATOR },
+  "routes/coordinator.synonyms": { get: COORDINATOR, post: COORDINATOR },
   "routes/confirm.$token": { params: () => ({ token: "not-a-real-token" }), get: "missing", post: "missing" },
   "routes/provider.services._index": { get: PROVIDER },
   "routes/provider.services.new": { get: PROVIDER, post: PROVIDER },

@@ -132,3 +132,22 @@ describe("how search words are understood", () => {
     if (result.total === 0) expect(result.didYouMean).toMatch(/bereavement/);
   });
 });
+
+describe("synonyms kept by coordinators", () => {
+  it("a group a coordinator adds is searched at once; only coordinators can change them", async () => {
+    const { signedIn, DEMO } = await import("../helpers");
+    const { saveSynonymGroup, deleteSynonymGroup, listSynonymGroups, SynonymsRefused, synonymGroupSchema } = await import("~/directory/synonyms.server");
+    expect((await firstPage("toddler disco")).items.map((i) => i.name)).not.toContain("Hilltown Stay and Play");
+    const { user: coordinator } = await signedIn(DEMO.coordinator);
+    const { user: provider } = await signedIn(DEMO.providerOne);
+    const terms = synonymGroupSchema.parse({ terms: "Toddler disco, stay and play" }).terms;
+    expect(terms).toEqual(["toddler disco", "stay and play"]);
+    await expect(saveSynonymGroup(provider, null, terms)).rejects.toBeInstanceOf(SynonymsRefused);
+    await saveSynonymGroup(coordinator, null, terms);
+    expect((await firstPage("toddler disco")).items.map((i) => i.name)).toContain("Hilltown Stay and Play");
+    const group = (await listSynonymGroups()).find((g) => g.terms[0] === "toddler disco")!;
+    await deleteSynonymGroup(coordinator, group.id);
+    expect((await firstPage("toddler disco")).items.map((i) => i.name)).not.toContain("Hilltown Stay and Play");
+    expect(synonymGroupSchema.safeParse({ terms: "grief" }).success).toBe(false);
+  });
+});
