@@ -1,6 +1,6 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Link, useLoaderData, useNavigate, useNavigation } from "@remix-run/react";
+import { Link, useLoaderData, useNavigate, useNavigation, useRouteLoaderData } from "@remix-run/react";
 import leafletCss from "leaflet/dist/leaflet.css?url";
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ClientOnly } from "~/components/ClientOnly";
@@ -124,6 +124,9 @@ export default function ServiceDirectory() {
   const view = search?.view ?? (values.view === "map" ? "map" : "list");
   const viewHref = (v: "list" | "map") => `/?${toSearchParams({ ...(search ?? {}), view: v })}`;
   const widen = search && results && results.total === 0 ? wideningLinks(search) : [];
+  // A referrer who narrowed the directory by need and age starts a referral with the service picker narrowed the same way.
+  const role = useRouteLoaderData<{ user: { role: string } | null }>("root")?.user?.role;
+  const referHref = `/referrals/new?${new URLSearchParams([...(search?.need ?? []).map((n) => ["need", n]), ...(search?.age !== undefined ? [["age", String(search.age)]] : [])])}`;
 
   return (
     <>
@@ -172,6 +175,7 @@ export default function ServiceDirectory() {
               Services
             </h2>
             <ShortlistLink />
+            {role === "referrer" && <Link to={referHref}>Start a referral{search?.need.length || search?.age !== undefined ? " with these filters" : ""}</Link>}
           </div>
           {results && search ? (
             <>
