@@ -11,6 +11,7 @@ import { clock } from "~/clock.server";
 import { config } from "~/config.server";
 import { SHANARRI, SHANARRI_CODES } from "~/directory/taxonomy";
 import { ServicePicker } from "~/components/ServicePicker";
+import { DATE_HINT, parseTypedDate } from "~/dates/typed-date";
 import { findPickerServices, pickerFiltersFrom } from "~/directory/service-picker.server";
 import { listAreas } from "~/geo/areas.server";
 import { checkServices, referableServices, suggestServices, type ServiceFit } from "~/referrals/eligibility.server";
@@ -75,7 +76,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const text = (name: string) => (typeof payload[name] === "string" ? (payload[name] as string) : undefined);
     const dob = text("childDateOfBirth");
     const child = {
-      dateOfBirth: dob && /^\d{4}-\d{2}-\d{2}$/.test(dob) ? dob : undefined,
+      dateOfBirth: dob ? ((d) => ("iso" in d ? d.iso : undefined))(parseTypedDate(dob)) : undefined,
       postcode: text("childPostcode"),
       needCodes: SHANARRI_CODES.filter((code) => payload[`need_${code}`]),
     };
@@ -228,7 +229,7 @@ export default function NewReferral() {
 
           <h2>The child</h2>
           <TextField meta={fields.childName} label="Child's full name" autoComplete="off" />
-          <TextField meta={fields.childDateOfBirth} label="Date of birth" type="date" hint="For example 2020-03-27" width="fixed-10" />
+          <TextField meta={fields.childDateOfBirth} label="Date of birth" hint={DATE_HINT} width="fixed-10" autoComplete="off" />
           <TextField meta={fields.childPostcode} label="Postcode where the child lives" width="fixed-10" autoComplete="off" />
           <TextField meta={fields.childSchool} label="School or nursery (if any)" />
           <p>
@@ -276,7 +277,7 @@ export default function NewReferral() {
           <h2>Consent</h2>
           <p>Nothing is sent without the family's agreement to share these details with the services chosen.</p>
           <TextField meta={fields.consentGivenBy} label="Who gave consent" hint="Name and relationship, for example Jo Brown (mother)" />
-          <TextField meta={fields.consentDate} label="Date consent was given" type="date" width="fixed-10" />
+          <TextField meta={fields.consentDate} label="Date consent was given" hint={DATE_HINT} width="fixed-10" />
           <SelectField meta={fields.consentMethod} label="How consent was given" placeholder="Choose one" options={Object.entries(CONSENT_METHODS).map(([value, label]) => ({ value, label }))} />
           <TextAreaField meta={fields.consentLimits} label="Any limits on the consent (optional)" hint="For example not to contact the school" rows={2} />
           <TextAreaField meta={fields.childViews} label="The child's views (optional)" hint="Where the child is of an age and understanding to give them" rows={2} />
