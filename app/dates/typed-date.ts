@@ -45,10 +45,10 @@ export function parseTypedDate(typed: string, today = new Date()): TypedDate {
   } else {
     return { error: `Enter the date as day, month and year, for example ${DATE_EXAMPLE}` };
   }
-  if (month < 1 || month > 12) return { error: `The month must be from 1 to 12 (the date goes day, month, year, for example ${DATE_EXAMPLE})` };
+  if (month < 1 || month > 12) return { error: `Enter a real date: the month must be from 1 to 12 (day, then month, then year, for example ${DATE_EXAMPLE})` };
   if (year < 1900 || year > 2999) return { error: `Enter the year in full, for example ${DATE_EXAMPLE}` };
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (day < 1 || day > daysInMonth) return { error: `${MONTH_NAMES[month - 1]} ${year} has ${daysInMonth} days: check the day` };
+  if (day < 1 || day > daysInMonth) return { error: `Enter a real date: ${MONTH_NAMES[month - 1]} ${year} has ${daysInMonth} days` };
   return { iso: `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}` };
 }
 

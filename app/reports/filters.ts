@@ -1,10 +1,11 @@
 // The dashboard's filters: one schema for the GET form, the CSV links and the server.
 import { z } from "zod";
-import { typedDateSchema } from "../dates/typed-date";
 import { SHANARRI_CODES } from "../directory/taxonomy";
 
-// The date picker sends 2026-03-31; a date typed by hand (31/03/2026) is accepted too.
-const isoDate = typedDateSchema("Enter a date, for example 31/03/2026");
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "Enter a date like 2026-03-31")
+  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), "Enter a real date, like 2026-03-31");
 
 const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((v) => (v === "" || v === null ? undefined : v), schema.optional());
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -16,7 +16,7 @@ describe("dates as people type them", () => {
   });
 
   it("says what is wrong", () => {
-    expect(iso("31/02/2020")).toBe("February 2020 has 29 days: check the day");
+    expect(iso("31/02/2020")).toBe("Enter a real date: February 2020 has 29 days");
     expect(iso("03/27/2020")).toMatch(/month must be from 1 to 12/);
     expect(iso("27/03")).toMatch(/Include the year/);
     expect(iso("27 Marhc 2020")).toMatch(/“Marhc” is not a month/);
