@@ -5,6 +5,8 @@
 //
 // Each URL is requested ROUNDS times per server in turn (interleaved, so load on the machine hits both alike);
 // prints the median and 90th percentile in milliseconds per page.
+export {};
+
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
 const PAGES = [
   "/",

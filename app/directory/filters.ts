@@ -69,7 +69,7 @@ export const directorySearchSchema = z.object({
   page: optional(z.coerce.number().int().min(1).max(10_000)).catch(undefined),
   bbox: optional(bboxSchema),
   /** What a narrow screen shows first: the list, or the map (one tap away). Wide screens show both. */
-  view: z.enum(VIEWS).catch("list").default("list"),
+  view: optional(z.enum(VIEWS)).catch(undefined),
 });
 
 export type DirectorySearch = z.infer<typeof directorySearchSchema>;
