@@ -38,18 +38,20 @@ function measureLayout(): LayoutProblems {
   const horizontalScroll = root.scrollWidth > root.clientWidth + 1 ? `page is ${root.scrollWidth}px wide in a ${root.clientWidth}px window` : null;
 
   const overlaps: string[] = [];
-  const rects = controls.map((el) => el.getBoundingClientRect());
+  // Line by line: a link that wraps has one box per line, and its bounding box would cover its neighbours' lines.
+  const boxes = controls.map((el) => Array.from(el.getClientRects()).filter((r) => r.width >= 1 && r.height >= 1));
   for (let i = 0; i < controls.length; i++) {
     for (let j = i + 1; j < controls.length; j++) {
       const a = controls[i]!;
       const b = controls[j]!;
       if (a.contains(b) || b.contains(a)) continue;
-      // A checkbox and its own label are one control.
-      const ra = rects[i]!;
-      const rb = rects[j]!;
-      const w = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
-      const h = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
-      if (w > 2 && h > 2) overlaps.push(`${describe(a)} overlaps ${describe(b)} by ${Math.round(w)}×${Math.round(h)}px`);
+      for (const ra of boxes[i]!) {
+        for (const rb of boxes[j]!) {
+          const w = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+          const h = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+          if (w > 2 && h > 2) overlaps.push(`${describe(a)} overlaps ${describe(b)} by ${Math.round(w)}×${Math.round(h)}px`);
+        }
+      }
     }
   }
 
