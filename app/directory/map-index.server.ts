@@ -14,7 +14,7 @@ import { findArea } from "../geo/areas.server";
 import type { BoundingBox, DirectoryFilters } from "./filters";
 import type { MapCluster, MapSpot, MapView } from "./map";
 import { CATEGORY_CODES, type Capacity, SHANARRI_CODES } from "./taxonomy";
-import { CELL_PIXELS, SPOT_SERVICE_LIMIT, serviceConditions } from "./search.server";
+import { CELL_PIXELS, SPOT_SERVICE_LIMIT, serviceConditions, understandFilters } from "./search.server";
 
 export const DIRECTORY_CHANNEL = "fort_directory";
 
@@ -276,8 +276,10 @@ async function wordMatches(snapshot: Snapshot, q: string): Promise<Uint8Array> {
   let found = snapshot.wordMatches.get(key);
   if (!found) {
     found = (async () => {
+      // The words as the directory's search understands them (corrections, synonyms), so the map shows what the list lists.
+      const understood = await understandFilters({ need: [], accepting: false, q });
       const handle = await databaseHandle();
-      const list = await rows<{ id: string }>(handle, sql`select s.id from services s where ${sql.join(serviceConditions({ need: [], accepting: false, q }), sql` and `)}`);
+      const list = await rows<{ id: string }>(handle, sql`select s.id from services s where ${sql.join(serviceConditions(understood), sql` and `)}`);
       const index = new Map(snapshot.ids.map((id, i) => [id, i]));
       const matches = new Uint8Array(snapshot.ids.length);
       for (const r of list) {
