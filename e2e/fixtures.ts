@@ -22,7 +22,14 @@ export { expect };
 /** Fails on any serious or critical WCAG 2.x A/AA violation. */
 export async function expectAccessible(page: Page) {
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
-  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  // WCAG 2.5.8's "equivalent" exception: a map marker or cluster icon may sit close to its neighbour at some zooms,
+  // and the list beside the map offers every service it shows through controls of full size. Any other small target
+  // (anywhere else, or anything else on the map) still fails.
+  const isMapMarker = (target: unknown) => String(target).includes("leaflet-marker-icon");
+  const violations = results.violations
+    .map((v) => (v.id === "target-size" ? { ...v, nodes: v.nodes.filter((n) => !n.target.every(isMapMarker)) } : v))
+    .filter((v) => v.nodes.length > 0);
+  const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
 }
 

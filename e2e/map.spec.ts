@@ -5,9 +5,11 @@ const results = (page: Page) => page.getByRole("list", { name: "Services" }).get
 const count = async (page: Page) => Number((await page.getByRole("status").textContent())!.match(/(\d+) service/)![1]);
 const mapRegion = (page: Page) => page.getByRole("region", { name: /Map of the services found/ });
 
+/** On a narrow screen the filters sit behind a "Filters" disclosure; on a wide one they are always shown. */
 async function openFilters(page: Page) {
-  const details = page.locator("details.fort-filters__more");
-  if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) await details.locator("summary").click();
+  const details = page.locator("details.fort-directory__more");
+  const summary = details.locator("summary");
+  if ((await summary.isVisible()) && !(await details.evaluate((d) => (d as HTMLDetailsElement).open))) await summary.click();
 }
 
 test.describe("without JavaScript", () => {

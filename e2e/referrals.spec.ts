@@ -53,7 +53,9 @@ test("a referral goes to two services and every step shows live on the other sid
   await expect(referrer.getByText("FORT is not for child protection")).toBeVisible();
   await expect(referrer.getByRole("link", { name: "local child protection procedure" })).toBeVisible();
   await expectAccessible(referrer);
+  await referrer.getByLabel("Find a service").fill(SERVICE_A);
   await tick(referrer, new RegExp(`^${SERVICE_A}`));
+  await referrer.getByLabel("Find a service").fill(SERVICE_B);
   await tick(referrer, new RegExp(`^${SERVICE_B.replace("'", ".")}`));
   await referrer.getByLabel("Child's full name").fill(CHILD);
   await referrer.getByLabel("Date of birth").fill(`${new Date().getUTCFullYear() - 6}-01-15`);

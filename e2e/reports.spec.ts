@@ -17,6 +17,7 @@ test("a coordinator filters the dashboard by ward and need, downloads the CSV, a
   // Fill the form once the page has hydrated, so React does not reset what was typed.
   await referrer.waitForLoadState("networkidle");
   await expect(referrer.getByText("FORT is not for child protection")).toBeVisible();
+  await referrer.getByLabel("Find a service").fill(SERVICE);
   await tick(referrer.getByLabel(new RegExp(`^${SERVICE}`)));
   await referrer.getByLabel("Child's full name").fill("Alex Reportchild");
   await referrer.getByLabel("Date of birth").fill(`${new Date().getUTCFullYear() - 7}-03-10`);

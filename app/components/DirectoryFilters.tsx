@@ -14,6 +14,8 @@ export interface FilterValues {
   referral: string;
   accepting: boolean;
   sort: string;
+  /** Which half of the page a narrow screen shows: the list (default) or the map. */
+  view: string;
 }
 
 export type FilterErrors = Partial<Record<keyof FilterValues, string>>;
@@ -61,8 +63,9 @@ export function DirectoryFilters({
   const invalid = (field: keyof FilterValues) => (errors[field] ? { "aria-invalid": true, "aria-describedby": `${field}-error` } : {});
 
   return (
-    <Form method="get" action="/" ref={form} className="fort-filters" role="search" aria-label="Find services" id="filters">
-      <div className="fort-filters__words">
+    <Form method="get" action="/" ref={form} className="ds_search-filters fort-directory__filters" role="search" aria-label="Find services" id="filters">
+      {values.view === "map" && <input type="hidden" name="view" value="map" />}
+      <div className="ds_search-filters__search">
         <div className={`ds_question${errors.q ? " ds_question--error" : ""}`}>
           <label className="ds_label" htmlFor="q">
             What are you looking for?
@@ -71,7 +74,16 @@ export function DirectoryFilters({
             For example parenting, young carers, play
           </p>
           <ErrorMessage id="q-error" message={errors.q} />
-          <input className="ds_input" type="search" id="q" name="q" defaultValue={values.q} aria-describedby="q-hint" {...invalid("q")} />
+          <input
+            className={`ds_input${errors.q ? " ds_input--error" : ""}`}
+            type="search"
+            id="q"
+            name="q"
+            defaultValue={values.q}
+            enterKeyHint="search"
+            aria-describedby={errors.q ? "q-hint q-error" : "q-hint"}
+            aria-invalid={errors.q ? true : undefined}
+          />
         </div>
         <div className={`ds_question${errors.near ? " ds_question--error" : ""}`}>
           <label className="ds_label" htmlFor="near">
@@ -92,21 +104,22 @@ export function DirectoryFilters({
             aria-invalid={errors.near ? true : undefined}
           />
         </div>
-        <button type="submit" className="ds_button fort-filters__submit">
+        <button type="submit" className="ds_button fort-directory__search-button">
           Search
         </button>
       </div>
 
-      <details className="fort-filters__more" open={open}>
-        <summary>{filtered ? "Filters (in use)" : "More filters: needs, age, area, how to get support"}</summary>
-        <div className="fort-filters__grid">
-          <fieldset className={`fort-filters__needs${errors.need ? " ds_question--error" : ""}`} aria-describedby="need-hint">
+      <h2 className="ds_search-filters__title ds_h4">Filter by</h2>
+      <details className="ds_details fort-directory__more" open={open}>
+        <summary className="ds_details__summary">{filtered ? "Filters (in use)" : "Filters: needs, age, area, how to get support"}</summary>
+        <div className="ds_details__text">
+          <fieldset className={`ds_question${errors.need ? " ds_question--error" : ""}`} aria-describedby="need-hint">
             <legend className="ds_label">Wellbeing needs</legend>
             <p className="ds_hint-text" id="need-hint">
               Services that support any of the needs you choose (SHANARRI)
             </p>
             <ErrorMessage id="need-error" message={errors.need} />
-            <div className="fort-filters__checkboxes">
+            <div className="ds_search-filters__checkboxes">
               {SHANARRI.map((s) => (
                 <div className="ds_checkbox ds_checkbox--small" key={s.code}>
                   <input
@@ -126,79 +139,71 @@ export function DirectoryFilters({
             </div>
           </fieldset>
 
-          <div className="fort-filters__selects">
-            <Select id="category" label="Kind of support" value={values.category} error={errors.category} onChange={applyNow}>
-              <option value="">Any kind of support</option>
-              {CATEGORIES.map((c) => (
-                <option key={c.code} value={c.code}>
-                  {c.name}
-                </option>
-              ))}
-            </Select>
+          <Select id="category" label="Kind of support" value={values.category} error={errors.category} onChange={applyNow}>
+            <option value="">Any kind of support</option>
+            {CATEGORIES.map((c) => (
+              <option key={c.code} value={c.code}>
+                {c.name}
+              </option>
+            ))}
+          </Select>
 
-            <div className={`ds_question${errors.age ? " ds_question--error" : ""}`}>
-              <label className="ds_label" htmlFor="age">
-                Child's age in years
-              </label>
-              <ErrorMessage id="age-error" message={errors.age} />
-              <input
-                className={`ds_input ds_input--fixed-4${errors.age ? " ds_input--error" : ""}`}
-                type="text"
-                inputMode="numeric"
-                pattern="[0-9]*"
-                id="age"
-                name="age"
-                defaultValue={values.age}
-                {...invalid("age")}
-              />
-            </div>
+          <div className={`ds_question${errors.age ? " ds_question--error" : ""}`}>
+            <label className="ds_label" htmlFor="age">
+              Child's age in years
+            </label>
+            <ErrorMessage id="age-error" message={errors.age} />
+            <input
+              className={`ds_input ds_input--fixed-4${errors.age ? " ds_input--error" : ""}`}
+              type="text"
+              inputMode="numeric"
+              pattern="[0-9]*"
+              id="age"
+              name="age"
+              defaultValue={values.age}
+              {...invalid("age")}
+            />
+          </div>
 
-            <Select id="area" label="Area served" value={values.area} error={errors.area} onChange={applyNow}>
-              <option value="">Anywhere</option>
-              {areas.map((a) => (
-                <option key={a.code} value={a.code}>
-                  {a.name}
-                </option>
-              ))}
-            </Select>
+          <Select id="area" label="Area served" value={values.area} error={errors.area} onChange={applyNow}>
+            <option value="">Anywhere</option>
+            {areas.map((a) => (
+              <option key={a.code} value={a.code}>
+                {a.name}
+              </option>
+            ))}
+          </Select>
 
-            <Select id="referral" label="How you get the support" value={values.referral} error={errors.referral} onChange={applyNow}>
-              <option value="">Any way</option>
-              <option value="self">Families can refer themselves</option>
-              <option value="professional">A professional refers the family</option>
-            </Select>
+          <Select id="referral" label="How you get the support" value={values.referral} error={errors.referral} onChange={applyNow}>
+            <option value="">Any way</option>
+            <option value="self">Families can refer themselves</option>
+            <option value="professional">A professional refers the family</option>
+          </Select>
 
+          <div className="ds_question">
             <div className="ds_checkbox ds_checkbox--small">
-              <input
-                className="ds_checkbox__input"
-                type="checkbox"
-                id="accepting"
-                name="accepting"
-                defaultChecked={values.accepting}
-                onChange={applyNow}
-              />
+              <input className="ds_checkbox__input" type="checkbox" id="accepting" name="accepting" defaultChecked={values.accepting} onChange={applyNow} />
               <label className="ds_checkbox__label" htmlFor="accepting">
                 Hide services not accepting referrals
               </label>
             </div>
-
-            <Select id="sort" label="Sort by" value={values.sort} error={errors.sort} onChange={applyNow}>
-              <option value="">Recommended: nearest first near a place, else best match</option>
-              {sorts.map((s) => (
-                <option key={s} value={s}>
-                  {SORT_LABELS[s]}
-                </option>
-              ))}
-            </Select>
           </div>
-        </div>
-        <div className="fort-filters__actions">
-          <button type="submit" className="ds_button ds_button--secondary ds_button--small">
-            Apply filters
-          </button>
-          <Link to="/" className="fort-filters__clear">
-            Clear all filters
-          </Link>
+
+          <Select id="sort" label="Sort by" value={values.sort} error={errors.sort} onChange={applyNow}>
+            <option value="">Recommended</option>
+            {sorts.map((s) => (
+              <option key={s} value={s}>
+                {SORT_LABELS[s]}
+              </option>
+            ))}
+          </Select>
+
+          <div className="fort-directory__filter-actions">
+            <button type="submit" className="ds_button ds_button--secondary ds_button--small">
+              Apply filters
+            </button>
+            <Link to={values.view === "map" ? "/?view=map" : "/"}>Clear all filters</Link>
+          </div>
         </div>
       </details>
     </Form>

@@ -15,6 +15,9 @@ export const SORT_LABELS: Record<Sort, string> = {
   "recently-checked": "Most recently checked",
 };
 
+export const VIEWS = ["list", "map"] as const;
+export type View = (typeof VIEWS)[number];
+
 export const REFERRAL_ROUTES = ["self", "professional"] as const;
 export type ReferralRoute = (typeof REFERRAL_ROUTES)[number];
 
@@ -65,6 +68,8 @@ export const directorySearchSchema = z.object({
   sort: optional(z.enum(SORTS, { errorMap: () => ({ message: "Choose a sort order from the list" }) })),
   page: optional(z.coerce.number().int().min(1).max(10_000)).catch(undefined),
   bbox: optional(bboxSchema),
+  /** What a narrow screen shows first: the list, or the map (one tap away). Wide screens show both. */
+  view: optional(z.enum(VIEWS)).catch(undefined),
 });
 
 export type DirectorySearch = z.infer<typeof directorySearchSchema>;
@@ -108,6 +113,7 @@ export function toSearchParams(search: Partial<DirectorySearch>): URLSearchParam
   if (search.sort) params.set("sort", search.sort);
   if (search.bbox) params.set("bbox", search.bbox.map((n) => Number(n.toFixed(5))).join(","));
   if (search.page && search.page > 1) params.set("page", String(search.page));
+  if (search.view === "map") params.set("view", "map");
   return params;
 }
 

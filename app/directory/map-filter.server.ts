@@ -5,7 +5,7 @@ import { databaseHandle } from "../db.server";
 import { findArea } from "../geo/areas.server";
 import type { DirectoryFilters } from "./filters";
 import { type Accept, CAPACITIES, NO_AGE, PROFESSIONAL, SELF, type Snapshot, rows } from "./map-snapshot.server";
-import { serviceConditions } from "./search.server";
+import { serviceConditions, understandFilters } from "./search.server";
 import { CATEGORY_CODES, SHANARRI_CODES } from "./taxonomy";
 
 const bit = <T extends string>(codes: readonly T[]) => new Map(codes.map((code, i) => [code, 1 << i]));
@@ -18,11 +18,10 @@ async function wordMatches(snapshot: Snapshot, q: string): Promise<Uint8Array> {
   let found = snapshot.wordMatches.get(key);
   if (!found) {
     found = (async () => {
+      // The words as the directory's search understands them (corrections, synonyms), so the map shows what the list lists.
+      const understood = await understandFilters({ need: [], accepting: false, q });
       const handle = await databaseHandle();
-      const list = await rows<{ id: string }>(
-        handle,
-        sql`select s.id from services s where ${sql.join(serviceConditions({ need: [], accepting: false, q }), sql` and `)}`,
-      );
+      const list = await rows<{ id: string }>(handle, sql`select s.id from services s where ${sql.join(serviceConditions(understood), sql` and `)}`);
       const index = new Map(snapshot.ids.map((id, i) => [id, i]));
       const matches = new Uint8Array(snapshot.ids.length);
       for (const r of list) {

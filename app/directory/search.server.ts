@@ -9,27 +9,38 @@ import { type BoundingBox, type DirectoryFilters, type Sort } from "./filters";
 import type { Capacity, ShanarriCode } from "./taxonomy";
 import type { MapCluster, MapSpot, MapView } from "./map";
 export type { MapCluster, MapSpot, MapView } from "./map";
-import { SERVICE_TRIGRAM_TEXT_SQL } from "../../db/schema/search";
 import { indexedListPage } from "./list-page.server";
+import { type UnderstoodQuery, suggestQuery, understandQuery } from "./query-understanding.server";
 
 const VISIBLE = sql`s.publication = 'published' and s.status <> 'inactive'`;
-const TRIGRAM_TEXT = sql.raw(SERVICE_TRIGRAM_TEXT_SQL.replace(/\b(name|summary)\b/g, "s.$1"));
+
+/** The filters with the search words worked out (see query-understanding.server.ts). */
+export type UnderstoodFilters = DirectoryFilters & { text?: UnderstoodQuery | null };
+
+/** Works out the search words once per search; every query built from the result then agrees (list, count, map). */
+export async function understandFilters<F extends DirectoryFilters>(filters: F): Promise<F & { text: UnderstoodQuery | null }> {
+  return { ...filters, text: filters.q ? await understandQuery(filters.q) : null };
+}
+
+function textQuery(filters: UnderstoodFilters): SQL | null {
+  if (!filters.q) return null;
+  // Without the worked-out words (a caller that did not ask for them), the words as typed.
+  if (filters.text === undefined) return sql`websearch_to_tsquery('english', ${filters.q.toLowerCase()})`;
+  if (!filters.text?.tsquery) return sql`websearch_to_tsquery('english', ${filters.q.toLowerCase()})`;
+  return sql`to_tsquery('english', ${filters.text.tsquery})`;
+}
 
 /** Conditions on the service row `s` for every filter except the map area and distance. */
-export function serviceConditions(filters: DirectoryFilters): SQL[] {
+export function serviceConditions(filters: UnderstoodFilters): SQL[] {
   const conditions: SQL[] = [VISIBLE];
-  if (filters.q) {
-    const q = filters.q.toLowerCase();
-    const query = sql`websearch_to_tsquery('english', ${q})`;
-    // Words match stemmed ("parents" finds "parenting"); trigram word similarity forgives typos ("parentng").
-    // Each branch is answered by its own index (GIN on the document, GIN trigram on name and summary).
+  const query = textQuery(filters);
+  if (query) {
+    // One full-text query over the service's own words (GIN index) and its organisation's name. Category names are
+    // left out: "Early years and play" would make every early-years service match "play" (the category is a filter).
     conditions.push(sql`s.id in (
       select id from services where search_document @@ ${query}
-      union select id from services where ${q} <% ${sql.raw(SERVICE_TRIGRAM_TEXT_SQL)}
       union select sv.id from services sv join organisations o on o.id = sv.organisation_id
-        where to_tsvector('english', o.name) @@ ${query} or ${q} <% lower(o.name)
-      union select stt.service_id from service_taxonomy_terms stt join taxonomy_terms tt on tt.id = stt.taxonomy_term_id
-        where to_tsvector('english', tt.name) @@ ${query} or ${q} <% lower(tt.name)
+        where to_tsvector('english', o.name) @@ ${query}
     )`);
   }
   if (filters.need.length > 0) {
@@ -85,7 +96,7 @@ export interface ServiceSearchItem {
 }
 
 export interface ServiceSearchOptions {
-  filters: DirectoryFilters;
+  filters: UnderstoodFilters;
   place: GeocodedPlace | null;
   bbox?: BoundingBox;
   sort: Sort;
@@ -95,7 +106,7 @@ export interface ServiceSearchOptions {
 
 export const SEARCH_PAGE_SIZE = 20;
 
-function listConditions(filters: DirectoryFilters, bbox: BoundingBox | undefined): SQL[] {
+function listConditions(filters: UnderstoodFilters, bbox: BoundingBox | undefined): SQL[] {
   const conditions = serviceConditions(filters);
   if (bbox) {
     conditions.push(sql`exists (
@@ -112,7 +123,7 @@ function listConditions(filters: DirectoryFilters, bbox: BoundingBox | undefined
  */
 export const COUNT_LIMIT = 1000;
 
-export function buildServiceCountQuery(filters: DirectoryFilters, bbox: BoundingBox | undefined): SQL {
+export function buildServiceCountQuery(filters: UnderstoodFilters, bbox: BoundingBox | undefined): SQL {
   return sql`select count(*) as total from (select 1 from services s where ${and(listConditions(filters, bbox))} limit ${COUNT_LIMIT + 1}) matching`;
 }
 
@@ -122,10 +133,15 @@ export function buildServiceListQuery({ filters, place, bbox, sort, page, pageSi
     ? sql`(select min(earth_distance(ll_to_earth(l.latitude, l.longitude), ll_to_earth(${place.latitude}, ${place.longitude})))
         from service_at_locations sal join locations l on l.id = sal.location_id where sal.service_id = s.id)`
     : sql`null::float8`;
-  const q = filters.q?.toLowerCase();
-  // Ranking costs a similarity per matching row, so it is only worked out when it decides the order.
-  const rank = q && sort === "relevance"
-    ? sql`ts_rank(s.search_document, websearch_to_tsquery('english', ${q})) + word_similarity(${q}, ${TRIGRAM_TEXT})`
+  // Ranking costs a rank per matching row, so it is only worked out when it decides the order. Words as typed come
+  // before corrected or widened ones; then a match in the name (weight A), then the summary (B), then the rest.
+  const query = textQuery(filters);
+  const exact = filters.text?.exactTsquery ? sql`to_tsquery('english', ${filters.text.exactTsquery})` : query;
+  const rank = query && sort === "relevance"
+    ? sql`(case when s.search_document @@ ${exact} then 4 else 0 end)
+        + (case when ts_rank('{0, 0, 0, 1}', s.search_document, ${query}) > 0 then 2 else 0 end)
+        + (case when ts_rank('{0, 0, 1, 0}', s.search_document, ${query}) > 0 then 1 else 0 end)
+        + ts_rank(s.search_document, ${query})`
     : sql`0`;
   // Records nobody has checked for six months sink below current ones (they may be out of date).
   const staleLast = sql`(s.last_checked_on < current_date - interval '6 months')`;
@@ -153,7 +169,7 @@ export function buildServiceListQuery({ filters, place, bbox, sort, page, pageSi
  * several locations appears once per location in this walk; the caller keeps its nearest. (No tie-breaking second
  * sort key: it would stop PostgreSQL from reading the index in order.)
  */
-export function buildNearestServicesQuery(filters: DirectoryFilters, bbox: BoundingBox | undefined, place: GeocodedPlace, limit: number): SQL {
+export function buildNearestServicesQuery(filters: UnderstoodFilters, bbox: BoundingBox | undefined, place: GeocodedPlace, limit: number): SQL {
   const here = sql`ll_to_earth(${place.latitude}, ${place.longitude})`;
   return sql`
     select s.id, s.name, s.summary, o.name as organisation_name,
@@ -222,7 +238,8 @@ function listItem(r: ListRow) {
   };
 }
 
-export async function searchServices(options: ServiceSearchOptions) {
+export async function searchServices(searchOptions: ServiceSearchOptions) {
+  const options = { ...searchOptions, filters: searchOptions.filters.text === undefined ? await understandFilters(searchOptions.filters) : searchOptions.filters };
   const pageSize = options.pageSize ?? SEARCH_PAGE_SIZE;
   // The default order and its count come from the in-memory directory index when it can answer (list-page.server.ts).
   const indexed = await indexedListPage(options.filters, options.bbox, options.sort);
@@ -245,7 +262,24 @@ export async function searchServices(options: ServiceSearchOptions) {
     distanceMetres: r.distance_metres === null ? null : Number(r.distance_metres),
     points: points.get(r.id) ?? [],
   }));
-  return { items, total: Math.min(total, COUNT_LIMIT), totalIsLowerBound, page, pageCount };
+  return {
+    items,
+    total: Math.min(total, COUNT_LIMIT),
+    totalIsLowerBound,
+    page,
+    pageCount,
+    corrections: options.filters.text?.corrections ?? [],
+    didYouMean: total === 0 && options.filters.q ? await suggestionWithResults(options.filters) : null,
+  };
+}
+
+/** "Did you mean …": offered only if the suggested words find something with the same filters. */
+async function suggestionWithResults(filters: UnderstoodFilters): Promise<string | null> {
+  const suggestion = await suggestQuery(filters.q!);
+  if (!suggestion) return null;
+  const withSuggestion = await understandFilters({ ...filters, q: suggestion });
+  const [counted] = await rows<{ total: number | string }>(buildServiceCountQuery(withSuggestion, undefined));
+  return Number(counted?.total ?? 0) > 0 ? suggestion : null;
 }
 
 async function locationPoints(serviceIds: string[]): Promise<Map<string, [number, number][]>> {
@@ -263,7 +297,8 @@ async function locationPoints(serviceIds: string[]): Promise<Map<string, [number
 }
 
 /** The area covering every matching location, for fitting the map to the results. */
-export async function resultBounds(filters: DirectoryFilters): Promise<BoundingBox | null> {
+export async function resultBounds(searchFilters: DirectoryFilters): Promise<BoundingBox | null> {
+  const filters = await understandFilters(searchFilters);
   const [row] = await rows<{ west: number | null; south: number | null; east: number | null; north: number | null }>(sql`
     select min(l.longitude) as west, min(l.latitude) as south, max(l.longitude) as east, max(l.latitude) as north
     from services s join service_at_locations sal on sal.service_id = s.id join locations l on l.id = sal.location_id
@@ -280,7 +315,7 @@ export const CELL_PIXELS = 64;
 /** Services listed in one spot's card; more than this and the card says how many more. */
 export const SPOT_SERVICE_LIMIT = 10;
 
-export function buildMapCellsQuery(filters: DirectoryFilters, bbox: BoundingBox, zoom: number): SQL {
+export function buildMapCellsQuery(filters: UnderstoodFilters, bbox: BoundingBox, zoom: number): SQL {
   const cells = (2 ** zoom * 256) / CELL_PIXELS;
   return sql`
     with matching as (
@@ -307,7 +342,8 @@ interface CellRow extends Record<string, unknown> {
   east: number;
 }
 
-export async function mapView(filters: DirectoryFilters, bbox: BoundingBox, zoom: number): Promise<MapView> {
+export async function mapView(mapFilters: DirectoryFilters, bbox: BoundingBox, zoom: number): Promise<MapView> {
+  const filters = await understandFilters(mapFilters);
   const cells = await rows<CellRow>(buildMapCellsQuery(filters, bbox, zoom));
   const clusters: MapCluster[] = [];
   const spots: CellRow[] = [];
@@ -329,7 +365,7 @@ export async function mapView(filters: DirectoryFilters, bbox: BoundingBox, zoom
 
 const round = (n: number) => Math.round(n * 1e5) / 1e5;
 
-async function spotServices(filters: DirectoryFilters, spots: CellRow[]): Promise<MapSpot[]> {
+async function spotServices(filters: UnderstoodFilters, spots: CellRow[]): Promise<MapSpot[]> {
   if (spots.length === 0) return [];
   const key = (lat: number, lng: number) => `${lat},${lng}`;
   const wanted = new Set(spots.map((s) => key(s.south, s.west)));

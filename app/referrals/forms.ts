@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { SHANARRI, SHANARRI_CODES, type ShanarriCode } from "~/directory/taxonomy";
 import { UK_POSTCODE } from "~/geo/postcode";
+import { parseTypedDate, typedDateSchema } from "~/dates/typed-date";
 import { CLOSE_OUTCOMES, DECLINE_REASONS, NEED_OUTCOMES, type ReferralAction } from "./state-machine";
 
 const required = (message: string, max = 200) =>
@@ -13,15 +14,8 @@ const required = (message: string, max = 200) =>
 const optional = (max = 2000) => z.string().trim().max(max, `Must be ${max} characters or fewer`).optional();
 
 
-const isoDate = (requiredMessage: string) =>
-  z
-    .string({ required_error: requiredMessage })
-    .trim()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, "Enter a real date, for example 2020-03-27")
-    .refine((v) => {
-      const d = new Date(`${v}T00:00:00Z`);
-      return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
-    }, "Enter a real date, for example 2020-03-27");
+// Dates as people type them (27/03/2020, 27 March 2020, or a picker's 2020-03-27), checked and made ISO.
+const isoDate = typedDateSchema;
 
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -96,7 +90,8 @@ const referralCrossChecks = z
     const preference = v.contactPreference;
     if (preference === "email" && !given(v.parentEmail)) ctx.addIssue({ code: "custom", path: ["parentEmail"], message: "Enter the email address to use" });
     if ((preference === "phone" || preference === "text") && !given(v.parentPhone)) ctx.addIssue({ code: "custom", path: ["parentPhone"], message: "Enter the phone number to use" });
-    if (typeof v.childDateOfBirth === "string" && /^\d{4}-/.test(v.childDateOfBirth) && v.childDateOfBirth < `${new Date().getUTCFullYear() - 26}-01-01`) {
+    const dateOfBirth = typeof v.childDateOfBirth === "string" ? parseTypedDate(v.childDateOfBirth) : null;
+    if (dateOfBirth && "iso" in dateOfBirth && dateOfBirth.iso < `${new Date().getUTCFullYear() - 26}-01-01`) {
       ctx.addIssue({ code: "custom", path: ["childDateOfBirth"], message: "FORT is for children and young people up to 25; check the date of birth" });
     }
   })

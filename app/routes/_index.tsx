@@ -1,8 +1,8 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Link, useLoaderData, useNavigate, useNavigation } from "@remix-run/react";
+import { Link, useLoaderData, useNavigate, useNavigation, useRouteLoaderData } from "@remix-run/react";
 import leafletCss from "leaflet/dist/leaflet.css?url";
-import { lazy, Suspense, useCallback, useMemo, useRef, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ClientOnly } from "~/components/ClientOnly";
 import { DirectoryFilters, type FilterErrors, type FilterValues } from "~/components/DirectoryFilters";
 import { Pagination } from "~/components/Pagination";
@@ -11,6 +11,7 @@ import { ShortlistButton, ShortlistLink } from "~/components/ShortlistButton";
 import type { HighlightedService } from "~/components/ServiceMap.client";
 import {
   type BoundingBox,
+  type DirectorySearch,
   directorySearchSchema,
   effectiveSort,
   formatDistance,
@@ -46,6 +47,7 @@ function formValues(raw: Record<string, string | string[]>): FilterValues {
     referral: one("referral"),
     accepting: ["on", "true", "1", "yes"].includes(one("accepting")),
     sort: one("sort"),
+    view: one("view") === "map" ? "map" : "list",
   };
 }
 
@@ -110,12 +112,29 @@ export default function ServiceDirectory() {
   const errorList = Object.entries(errors).filter(([, message]) => message) as [string, string][];
   const busy = navigation.state === "loading" && navigation.location.pathname === "/";
 
+  // After a new search on a narrow screen the results start below the search form: bring them into view.
+  const resultsRef = useRef<HTMLElement>(null);
+  const searchedKey = `${search?.q ?? ""}|${search?.near ?? ""}`;
+  const lastSearched = useRef(searchedKey);
+  useEffect(() => {
+    if (lastSearched.current === searchedKey) return;
+    lastSearched.current = searchedKey;
+    if (window.matchMedia("(max-width: 47.99em)").matches) resultsRef.current?.scrollIntoView({ block: "start" });
+  }, [searchedKey]);
+
+  const view = search?.view ?? (values.view === "map" ? "map" : "list");
+  const viewHref = (v: "list" | "map") => `/?${toSearchParams({ ...(search ?? {}), view: v })}`;
+  const widen = search && results && results.total === 0 ? wideningLinks(search) : [];
+  // A referrer who narrowed the directory by need and age starts a referral with the service picker narrowed the same way.
+  const role = useRouteLoaderData<{ user: { role: string } | null }>("root")?.user?.role;
+  const referHref = `/referrals/new?${new URLSearchParams([...(search?.need ?? []).map((n) => ["need", n]), ...(search?.age !== undefined ? [["age", String(search.age)]] : [])])}`;
+
   return (
     <>
       <header className="ds_page-header">
         <h1 className="ds_page-header__title">Find family support</h1>
       </header>
-      <p className="ds_lead">Services for children, young people and families, from local charities and community groups.</p>
+      <p className="ds_lead fort-directory__lead">Services for children, young people and families, from local charities and community groups.</p>
       {errorList.length > 0 && (
         <div className="ds_error-summary" aria-labelledby="error-summary-title" role="alert">
           <h2 className="ds_error-summary__title" id="error-summary-title">
@@ -130,24 +149,60 @@ export default function ServiceDirectory() {
           </ul>
         </div>
       )}
-      <DirectoryFilters values={values} errors={errors} areas={areas} sorts={sorts} />
+      <div className="fort-directory" data-view={view}>
+        <DirectoryFilters values={values} errors={errors} areas={areas} sorts={sorts} />
 
-      <div className="fort-directory">
-        <section className="fort-directory__list" aria-labelledby="results-heading" aria-busy={busy}>
+        <nav className="fort-directory__views" aria-label="Show services as">
+          <ul>
+            {(["list", "map"] as const).map((v) => (
+              <li key={v}>
+                <Link
+                  to={viewHref(v)}
+                  replace
+                  preventScrollReset
+                  aria-current={view === v ? "page" : undefined}
+                  className="fort-directory__view-link"
+                >
+                  {v === "list" ? "List" : "Map"}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+
+        <section className="ds_search-results fort-directory__list" id="results" aria-labelledby="results-heading" aria-busy={busy} tabIndex={-1} ref={resultsRef}>
           <div className="fort-directory__list-header">
             <h2 id="results-heading" className="ds_h3">
               Services
             </h2>
             <ShortlistLink />
+            {role === "referrer" && <Link to={referHref}>Start a referral{search?.need.length || search?.age !== undefined ? " with these filters" : ""}</Link>}
           </div>
           {results && search ? (
             <>
-              <p role="status" className="fort-results-count">
+              <p role="status" className="ds_search-results__title">
                 {results.totalIsLowerBound ? `More than ${results.total.toLocaleString("en-GB")}` : results.total} service
                 {results.total === 1 && !results.totalIsLowerBound ? "" : "s"}
+                {search.q ? (
+                  <>
+                    {" "}for <span className="ds_search-results__title-query">{search.q}</span>
+                  </>
+                ) : null}
                 {place ? ` near ${place.label}` : ""}
                 {results.pageCount > 1 ? `, page ${results.page} of ${results.pageCount}` : ""}
               </p>
+              {results.corrections.length > 0 && (
+                <p className="fort-directory__corrected">
+                  Also showing results for{" "}
+                  {results.corrections.map((c, i) => (
+                    <span key={c.typed}>
+                      {i > 0 ? ", " : ""}
+                      <strong>{c.meant}</strong> (you typed “{c.typed}”)
+                    </span>
+                  ))}
+                  .
+                </p>
+              )}
               {search.bbox && (
                 <p className="fort-area-notice">
                   Showing services in the area on the map. <Link to={everywhere}>Show services in all areas</Link>
@@ -155,44 +210,66 @@ export default function ServiceDirectory() {
               )}
               {results.total === 0 && (
                 <div className="fort-no-results">
+                  {results.didYouMean && (
+                    <p className="ds_search-results__suggestions">
+                      Did you mean{" "}
+                      <Link to={`/?${toSearchParams({ ...search, q: results.didYouMean, page: undefined })}`}>{results.didYouMean}</Link>?
+                    </p>
+                  )}
                   <p>No services match your search.</p>
+                  {widen.length > 0 && (
+                    <>
+                      <p>You could widen it:</p>
+                      <ul>
+                        {widen.map((w) => (
+                          <li key={w.href}>
+                            <Link to={w.href}>{w.label}</Link>
+                          </li>
+                        ))}
+                      </ul>
+                    </>
+                  )}
                   <p>
-                    Try fewer filters, check the spelling, or <Link to="/">see every service</Link>.
+                    Or check the spelling, or <Link to="/">see every service</Link>.
                   </p>
                 </div>
               )}
-              <ol className="fort-results" aria-label="Services">
-                {results.items.map((service) => (
-                  <li
-                    key={service.id}
-                    className={`fort-result${highlighted?.id === service.id ? " fort-result--highlighted" : ""}`}
-                    onMouseEnter={() => setHighlighted({ id: service.id, points: service.points })}
-                    onMouseLeave={() => setHighlighted(null)}
-                    onFocus={() => setHighlighted({ id: service.id, points: service.points })}
-                    onBlur={() => setHighlighted(null)}
-                    data-service-id={service.id}
-                  >
-                    <h3 className="ds_h3">
-                      <Link to={`/services/${service.id}`}>{service.name}</Link>
-                    </h3>
-                    <p className="fort-result__org">{service.organisationName}</p>
-                    {service.distanceMetres !== null && (
-                      <p className="fort-result__distance">
-                        <strong>{formatDistance(service.distanceMetres)}</strong> away
+              {results.items.length > 0 && (
+                <ol className="ds_search-results__list" aria-label="Services">
+                  {results.items.map((service) => (
+                    <li
+                      key={service.id}
+                      className={`ds_search-result${highlighted?.id === service.id ? " fort-result--highlighted" : ""}`}
+                      onMouseEnter={() => setHighlighted({ id: service.id, points: service.points })}
+                      onMouseLeave={() => setHighlighted(null)}
+                      onFocus={() => setHighlighted({ id: service.id, points: service.points })}
+                      onBlur={() => setHighlighted(null)}
+                      data-service-id={service.id}
+                    >
+                      <h3 className="ds_search-result__title">
+                        <Link className="ds_search-result__link" to={`/services/${service.id}`}>
+                          {service.name}
+                        </Link>
+                      </h3>
+                      <p className="ds_search-result__sub-title fort-result__org">{service.organisationName}</p>
+                      {service.distanceMetres !== null && (
+                        <p className="fort-result__distance">
+                          <strong>{formatDistance(service.distanceMetres)}</strong> away
+                        </p>
+                      )}
+                      <p className="ds_search-result__summary">{service.summary}</p>
+                      <ShanarriTags codes={service.shanarri} />
+                      <p className="ds_search-result__metadata">
+                        Ages: {formatAgeRange(service.minAge, service.maxAge)} ·{" "}
+                        <CapacityTag capacity={service.capacity} typicalWaitWeeks={service.typicalWaitWeeks} />
+                        {service.acceptsSelfReferrals && <span className="fort-result__self"> · Families can refer themselves</span>}
+                        {service.status === "temporarily_closed" && <strong className="ds_tag ds_tag--grey fort-status">Temporarily closed</strong>}
                       </p>
-                    )}
-                    <p>{service.summary}</p>
-                    <ShanarriTags codes={service.shanarri} />
-                    <p className="fort-result__facts">
-                      Ages: {formatAgeRange(service.minAge, service.maxAge)} ·{" "}
-                      <CapacityTag capacity={service.capacity} typicalWaitWeeks={service.typicalWaitWeeks} />
-                      {service.acceptsSelfReferrals && <span className="fort-result__self"> · Families can refer themselves</span>}
-                      {service.status === "temporarily_closed" && <strong className="ds_tag ds_tag--grey fort-status">Temporarily closed</strong>}
-                    </p>
-                    <ShortlistButton serviceId={service.id} serviceName={service.name} />
-                  </li>
-                ))}
-              </ol>
+                      <ShortlistButton serviceId={service.id} serviceName={service.name} />
+                    </li>
+                  ))}
+                </ol>
+              )}
               <Pagination page={results.page} pageCount={results.pageCount} hrefFor={hrefFor} />
               <p className="fort-sort-note">Sorted by {sortDescription(sort)}.</p>
             </>
@@ -205,6 +282,7 @@ export default function ServiceDirectory() {
             {() => (
               <Suspense fallback={<MapPlaceholder />}>
                 <ServiceMap
+                  key={view}
                   tileUrl={map.tileUrl}
                   attribution={map.attribution}
                   filterQuery={filterQuery}
@@ -220,6 +298,24 @@ export default function ServiceDirectory() {
       </div>
     </>
   );
+}
+
+/** Ways to widen a search that found nothing: drop one filter at a time, or the map area. */
+function wideningLinks(search: DirectorySearch): { href: string; label: string }[] {
+  const base = { ...search, page: undefined };
+  const links: { href: string; label: string }[] = [];
+  const add = (label: string, changed: Partial<DirectorySearch>) => links.push({ href: `/?${toSearchParams({ ...base, ...changed })}`, label });
+  if (search.bbox) add("Search all areas, not just the map", { bbox: undefined });
+  if (search.near) add(`Search everywhere, not just near ${search.near}`, { near: undefined });
+  if (search.need.length > 0) add("Remove the wellbeing needs", { need: [] });
+  if (search.category) add("Any kind of support", { category: undefined });
+  if (search.age !== undefined) add(`Any age, not just ${search.age}`, { age: undefined });
+  if (search.area) add("Any area served", { area: undefined });
+  if (search.referral) add("Any way of getting support", { referral: undefined });
+  if (search.accepting) add("Include services not accepting referrals", { accepting: false });
+  if (search.q && links.length > 0) add(`Only the words “${search.q}”, no filters`, { need: [], category: undefined, age: undefined, area: undefined, referral: undefined, accepting: false, bbox: undefined });
+  if (search.q) add(`Every service matching the filters, whatever the words`, { q: undefined });
+  return links;
 }
 
 function sortDescription(sort: string) {

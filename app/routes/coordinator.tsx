@@ -13,6 +13,7 @@ const LINKS = [
   ["/coordinator/reports", "Reports"],
   ["/coordinator/gaps", "Gaps in provision"],
   ["/coordinator/stale", "Stale records"],
+  ["/coordinator/synonyms", "Search synonyms"],
   ["/coordinator/users", "People"],
   ["/coordinator/audit", "Audit log"],
   ["/coordinator/import", "Import"],

@@ -10,6 +10,10 @@ import { CheckboxField, ErrorSummary, SelectField, TextAreaField, TextField } fr
 import { clock } from "~/clock.server";
 import { config } from "~/config.server";
 import { SHANARRI, SHANARRI_CODES } from "~/directory/taxonomy";
+import { ServicePicker } from "~/components/ServicePicker";
+import { DATE_HINT, parseTypedDate } from "~/dates/typed-date";
+import { findPickerServices, pickerFiltersFrom } from "~/directory/service-picker.server";
+import { listAreas } from "~/geo/areas.server";
 import { checkServices, referableServices, suggestServices, type ServiceFit } from "~/referrals/eligibility.server";
 import { CONSENT_METHODS, CONTACT_PREFERENCES, URGENCY_LABELS, needDetailField, needField, needsOf, referralSchema } from "~/referrals/forms";
 import { sendReferral } from "~/referrals/commands.server";
@@ -32,7 +36,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const defaultValue: Record<string, string | string[]> = draft ? { ...draft.values, draftId: draft.id } : { serviceIds: fromQuery, urgency: "routine" };
   // A new key for each page served: submitting this page's form twice sends one referral.
   defaultValue.idempotencyKey = newIdempotencyKey();
-  return { childProtectionUrl: config().CHILD_PROTECTION_URL, services, defaultValue, draftSavedAt: draft?.updatedAt ?? null, saved: url.searchParams.get("saved") === "1" };
+  // The picker starts from the directory's need and age when the referrer came from a filtered directory.
+  const chosenIds = ([] as string[]).concat(defaultValue.serviceIds ?? []);
+  const picker = await findPickerServices(pickerFiltersFrom((n) => url.searchParams.get(n), (n) => url.searchParams.getAll(n)), chosenIds);
+  const areas = listAreas().map(({ code, name }) => ({ code, name }));
+  return { childProtectionUrl: config().CHILD_PROTECTION_URL, services, defaultValue, draftSavedAt: draft?.updatedAt ?? null, saved: url.searchParams.get("saved") === "1", picker, areas };
 }
 
 function formValues(formData: FormData): Record<string, string | string[]> {
@@ -61,6 +69,13 @@ export async function action({ request }: ActionFunctionArgs) {
   }
 
   const submission = parseWithZod(formData, { schema: referralSchema });
+  const postedServiceIds = formData.getAll("serviceIds").filter((v): v is string => typeof v === "string" && /^[0-9a-f-]{36}$/i.test(v));
+  const picker = await findPickerServices(pickerFiltersFrom((n) => formData.get(n) as string | null, (n) => formData.getAll(n).map(String)), postedServiceIds);
+  if (intent === "find-services") {
+    // Without JavaScript the picker's list is filtered here; the form comes back as it was.
+    const result = { initialValue: submission.payload as Record<string, unknown>, error: {} };
+    return data({ result: result as never as ReturnType<typeof submission.reply>, fits: [] as ServiceFit[], suggestions: [] as ServiceFit[], picker }, { status: 200 });
+  }
   if (intent === "check") {
     // Checks the chosen services against what is typed so far, without sending or complaining about other fields.
     const payload = submission.payload as Record<string, unknown>;
@@ -68,16 +83,16 @@ export async function action({ request }: ActionFunctionArgs) {
     const text = (name: string) => (typeof payload[name] === "string" ? (payload[name] as string) : undefined);
     const dob = text("childDateOfBirth");
     const child = {
-      dateOfBirth: dob && /^\d{4}-\d{2}-\d{2}$/.test(dob) ? dob : undefined,
+      dateOfBirth: dob ? ((d) => ("iso" in d ? d.iso : undefined))(parseTypedDate(dob)) : undefined,
       postcode: text("childPostcode"),
       needCodes: SHANARRI_CODES.filter((code) => payload[`need_${code}`]),
     };
     const fits = await checkServices(serviceIds, child, clock.now());
     const suggestions = fits.some((f) => f.problems.length) ? await suggestServices(child, clock.now(), serviceIds) : [];
     const result = { initialValue: submission.payload as Record<string, unknown>, error: serviceIds.length ? {} : { serviceIds: ["Choose at least one service to check"] } };
-    return data({ result: result as never as ReturnType<typeof submission.reply>, fits, suggestions, checked: true }, { status: 200 });
+    return data({ result: result as never as ReturnType<typeof submission.reply>, fits, suggestions, checked: true, picker }, { status: 200 });
   }
-  if (submission.status !== "success") return data({ result: submission.reply(), fits: [] as ServiceFit[], suggestions: [] as ServiceFit[] }, { status: 400 });
+  if (submission.status !== "success") return data({ result: submission.reply(), fits: [] as ServiceFit[], suggestions: [] as ServiceFit[], picker }, { status: 400 });
   const input = submission.value;
   const child = { dateOfBirth: input.childDateOfBirth, postcode: input.childPostcode, needCodes: needsOf(input).map((n) => n.code) };
   const fits = await checkServices(input.serviceIds, child, clock.now());
@@ -86,7 +101,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const suggestions = await suggestServices(child, clock.now(), input.serviceIds);
     if (unfit.length === fits.length && suggestions.length === 0) await recordNoEligibleService(user.id, child, clock.now());
     const message = `${unfit.map((f) => f.name).join(" and ")} ${unfit.length === 1 ? "does" : "do"} not fit this child: see the reasons below the list of services`;
-    return data({ result: submission.reply({ fieldErrors: { serviceIds: [message] } }), fits, suggestions }, { status: 400 });
+    return data({ result: submission.reply({ fieldErrors: { serviceIds: [message] } }), fits, suggestions, picker }, { status: 400 });
   }
   // Sent already (a double click, a retry, the back button): show what exists instead of sending it again.
   const alreadySent = async () => (input.idempotencyKey ? await referralsSentWithKey(user.id, input.idempotencyKey) : []);
@@ -99,7 +114,7 @@ export async function action({ request }: ActionFunctionArgs) {
     if (error instanceof Response) throw error;
     if (isDuplicateSend(error)) throw redirect(`/referrals?sent=${(await alreadySent()).length}`);
     const refusal = refusalOf(error);
-    return data({ result: submission.reply(replyErrorsOf(refusal)), fits, suggestions: [] as ServiceFit[] }, { status: refusal.status });
+    return data({ result: submission.reply(replyErrorsOf(refusal)), fits, suggestions: [] as ServiceFit[], picker }, { status: refusal.status });
   }
 }
 
@@ -108,12 +123,13 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultSh
   formData?.get("intent") === "autosave" ? false : defaultShouldRevalidate;
 
 export default function NewReferral() {
-  const { childProtectionUrl, services, defaultValue, draftSavedAt, saved } = useLoaderData<typeof loader>();
+  const { childProtectionUrl, defaultValue, draftSavedAt, saved, picker: loadedPicker, areas } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const lastResult = actionData && "result" in actionData ? actionData.result : undefined;
   const fits = actionData && "fits" in actionData ? actionData.fits : [];
   const suggestions = actionData && "suggestions" in actionData ? actionData.suggestions : [];
   const checked = Boolean(actionData && "checked" in actionData && actionData.checked);
+  const picker = actionData && "picker" in actionData ? actionData.picker : loadedPicker;
   const navigation = useNavigation();
   const [form, fields] = useForm<z.input<typeof referralSchema>>({
     lastResult,
@@ -159,7 +175,6 @@ export default function NewReferral() {
   }, []);
   const savedAt = autosaved?.at ?? (draftSavedAt ? String(draftSavedAt) : null);
 
-  const chosen = new Set(Array.isArray(defaultValue.serviceIds) ? defaultValue.serviceIds : []);
   const needsError = form.allErrors["needs"]?.[0];
   const summary = [
     ...(form.errors ?? []).map((message) => ({ id: form.id, message })),
@@ -191,16 +206,7 @@ export default function NewReferral() {
           <input type="hidden" name="draftId" value={draftId} />
           <input type="hidden" name="idempotencyKey" value={String(defaultValue.idempotencyKey ?? "")} />
 
-          <fieldset id="services-fieldset" className={`ds_question${fields.serviceIds.errors ? " ds_question--error" : ""}`} aria-describedby="services-hint">
-            <legend className="ds_label">Services to send it to</legend>
-            <p className="ds_hint-text" id="services-hint">
-              Choose one or more. Each service gets its own copy and answers separately.
-            </p>
-            {fields.serviceIds.errors && (
-              <p className="ds_question__error-message" id={fields.serviceIds.errorId}>
-                {fields.serviceIds.errors[0]}
-              </p>
-            )}
+          <ServicePicker picker={picker} areas={areas} error={fields.serviceIds.errors?.[0]} errorId={fields.serviceIds.errorId}>
             {checked && fits.length > 0 && fits.every((f) => f.problems.length === 0) && (
               <div className="ds_inset-text fort-fit" role="status">
                 <p className="ds_inset-text__text">
@@ -233,28 +239,11 @@ export default function NewReferral() {
                 )}
               </div>
             )}
-            <div className="fort-checkbox-list">
-              {services.map((s) => (
-                <div className="ds_checkbox ds_checkbox--small" key={s.id}>
-                  <input
-                    className="ds_checkbox__input"
-                    type="checkbox"
-                    id={`service-${s.id}`}
-                    name="serviceIds"
-                    value={s.id}
-                    defaultChecked={chosen.has(s.id)}
-                  />
-                  <label className="ds_checkbox__label" htmlFor={`service-${s.id}`}>
-                    {s.name} <span className="ds_hint-text">({s.organisationName})</span>
-                  </label>
-                </div>
-              ))}
-            </div>
-          </fieldset>
+          </ServicePicker>
 
           <h2>The child</h2>
           <TextField meta={fields.childName} label="Child's full name" autoComplete="off" />
-          <TextField meta={fields.childDateOfBirth} label="Date of birth" type="date" hint="For example 2020-03-27" width="fixed-10" />
+          <TextField meta={fields.childDateOfBirth} label="Date of birth" hint={DATE_HINT} width="fixed-10" autoComplete="off" />
           <TextField meta={fields.childPostcode} label="Postcode where the child lives" width="fixed-10" autoComplete="off" />
           <TextField meta={fields.childSchool} label="School or nursery (if any)" />
           <p>
@@ -302,7 +291,7 @@ export default function NewReferral() {
           <h2>Consent</h2>
           <p>Nothing is sent without the family's agreement to share these details with the services chosen.</p>
           <TextField meta={fields.consentGivenBy} label="Who gave consent" hint="Name and relationship, for example Jo Brown (mother)" />
-          <TextField meta={fields.consentDate} label="Date consent was given" type="date" width="fixed-10" />
+          <TextField meta={fields.consentDate} label="Date consent was given" hint={DATE_HINT} width="fixed-10" />
           <SelectField meta={fields.consentMethod} label="How consent was given" placeholder="Choose one" options={Object.entries(CONSENT_METHODS).map(([value, label]) => ({ value, label }))} />
           <TextAreaField meta={fields.consentLimits} label="Any limits on the consent (optional)" hint="For example not to contact the school" rows={2} />
           <TextAreaField meta={fields.childViews} label="The child's views (optional)" hint="Where the child is of an age and understanding to give them" rows={2} />

@@ -4,19 +4,23 @@ import { useEffect, useState } from "react";
 import { useHydrated } from "~/components/ClientOnly";
 import { CapacityTag, ShanarriTags } from "~/components/ServiceTags";
 import { config } from "~/config.server";
-import { formatAgeRange } from "~/directory/format";
+import { WEEKDAYS, formatAgeRange, formatTime } from "~/directory/format";
+import { qrCodeSvg, shortlistDetails } from "~/shortlist/shortlist.server";
 import { servicesByIds } from "~/directory/search.server";
 import { parseShortlistIds, shortlistHref, useShortlist } from "~/shortlist/shortlist";
 import { readQuery } from "~/http/query.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const ids = parseShortlistIds(readQuery(request).get("ids"));
-  const services = await servicesByIds(ids);
-  return { ids, services, appUrl: config().APP_URL };
+  const [services, details] = await Promise.all([servicesByIds(ids), shortlistDetails(ids)]);
+  const appUrl = config().APP_URL;
+  const qrCode = ids.length > 0 ? await qrCodeSvg(`${appUrl}${shortlistHref(ids)}`) : null;
+  return { ids, services, details, appUrl, qrCode };
 }
 
 export default function Shortlist() {
-  const { ids, services, appUrl } = useLoaderData<typeof loader>();
+  const { ids, services, details, appUrl, qrCode } = useLoaderData<typeof loader>();
+  const detailsOf = new Map(details.map((d) => [d.id, d]));
   const hydrated = useHydrated();
   const navigate = useNavigate();
   const shortlist = useShortlist();
@@ -95,7 +99,7 @@ export default function Shortlist() {
             {services.map((service) => (
               <li key={service.id} className="fort-result">
                 <h2 className="ds_h3">
-                  <Link to={`/services/${service.id}`} className="fort-print-url">
+                  <Link to={`/services/${service.id}`}>
                     {service.name}
                   </Link>
                 </h2>
@@ -107,6 +111,7 @@ export default function Shortlist() {
                   <CapacityTag capacity={service.capacity} typicalWaitWeeks={service.typicalWaitWeeks} />
                   {service.acceptsSelfReferrals && " · Families can refer themselves"}
                 </p>
+                <ServiceContact details={detailsOf.get(service.id)} link={`${appUrl}/services/${service.id}`} />
                 {isOwn && (
                   <button type="button" className="ds_button ds_button--secondary ds_button--small fort-no-print" onClick={() => removeFromOwn(service.id)}>
                     Remove<span className="visually-hidden"> {service.name}</span> from shortlist
@@ -115,6 +120,12 @@ export default function Shortlist() {
               </li>
             ))}
           </ol>
+          {qrCode && (
+            <figure className="fort-shortlist-qr">
+              <div role="img" aria-label="QR code of the link to this shortlist" dangerouslySetInnerHTML={{ __html: qrCode }} />
+              <figcaption>Scan to open this shortlist: {shareUrl}</figcaption>
+            </figure>
+          )}
           {services.length < ids.length && (
             <p>
               {ids.length - services.length} service{ids.length - services.length === 1 ? " is" : "s are"} no longer listed and{" "}
@@ -124,6 +135,54 @@ export default function Shortlist() {
         </>
       )}
     </>
+  );
+}
+
+function ServiceContact({ details, link }: { details?: { phone: string | null; email: string | null; addresses: string[]; hours: { weekday: number; opensAt: string; closesAt: string; note: string | null }[] }; link: string }) {
+  return (
+    <dl className="fort-shortlist-contact">
+      {details?.phone && (
+        <div>
+          <dt>Phone</dt>
+          <dd>
+            <a href={`tel:${details.phone.replace(/\s+/g, "")}`}>{details.phone}</a>
+          </dd>
+        </div>
+      )}
+      {details?.email && (
+        <div>
+          <dt>Email</dt>
+          <dd>
+            <a href={`mailto:${details.email}`}>{details.email}</a>
+          </dd>
+        </div>
+      )}
+      {details && details.addresses.length > 0 && (
+        <div>
+          <dt>{details.addresses.length === 1 ? "Address" : "Addresses"}</dt>
+          {details.addresses.map((a) => (
+            <dd key={a}>{a}</dd>
+          ))}
+        </div>
+      )}
+      {details && details.hours.length > 0 && (
+        <div>
+          <dt>Opening hours</dt>
+          {details.hours.map((h, i) => (
+            <dd key={i}>
+              {WEEKDAYS[h.weekday - 1]} {formatTime(h.opensAt)} to {formatTime(h.closesAt)}
+              {h.note ? ` (${h.note})` : ""}
+            </dd>
+          ))}
+        </div>
+      )}
+      <div>
+        <dt>Details</dt>
+        <dd>
+          <a href={link}>{link}</a>
+        </dd>
+      </div>
+    </dl>
   );
 }
 

@@ -98,6 +98,7 @@ export const ACCESS: Record<string, Access> = {
   "routes/coordinator.audit": { get: COORDINATOR },
   "routes/coordinator_.audit.csv": { get: COORDINATOR },
   "routes/coordinator.stale": { get: COORDINATOR },
+  "routes/coordinator.synonyms": { get: COORDINATOR, post: COORDINATOR },
   "routes/confirm.$token": { params: () => ({ token: "not-a-real-token" }), get: "missing", post: "missing" },
   "routes/provider.services._index": { get: PROVIDER, shows: (f) => ({ provider: f.otherOrganisationServiceName }) },
   "routes/provider.services.new": { get: PROVIDER, post: PROVIDER },
