@@ -16,9 +16,10 @@ import { deleteDraft } from "./drafts.server";
 import { checkServices } from "./eligibility.server";
 import { ReferralConflict, ReferralNotFound, ReferralRefused } from "./errors";
 import { type ReferralInput, needsOf } from "./forms";
+import { type Audience, audienceChoices, isAudience } from "./audience";
 import { announce } from "./live.server";
 import { notifyOtherSide } from "./notifications.server";
-import { ACTION_PAST, CLOSE_OUTCOMES, DECLINE_REASONS, type Party, type ReferralAction, type ReferralState, STATE_LABELS, decide } from "./state-machine";
+import { ACTION_PAST, CLOSE_OUTCOMES, DECLINE_REASONS, type Party, type ReferralAction, type ReferralState, decide } from "./state-machine";
 
 /** A service that can take a referral by this route now: listed, running, taking this kind, not full. */
 function takesReferrals(route: "professional" | "self") {
@@ -32,6 +33,8 @@ function takesReferrals(route: "professional" | "self") {
 
 export interface TransitionDetails {
   note?: string;
+  /** Who the note is for; required with a note unless the move implies it (questions, answers, the family's own). */
+  noteAudience?: Audience;
   reason?: keyof typeof DECLINE_REASONS;
   reasonOther?: string;
   suggestedServiceId?: string;
@@ -142,6 +145,7 @@ export async function changeState(
 
     const reasonText =
       action === "decline" ? (details.reason === "other" ? details.reasonOther : DECLINE_REASONS[details.reason!]) : action === "close" ? (details.outcome === "other" ? details.outcomeOther : CLOSE_OUTCOMES[details.outcome!]) : null;
+    const noteAudience = details.note ? noteAudienceFor(action, party, row.isSelfReferral, details.noteAudience) : null;
     await t.insert(s.referralHistory).values({
       referralId: row.id,
       at: now,
@@ -153,17 +157,39 @@ export async function changeState(
       toState: decision.to,
       reason: reasonText ?? null,
       note: details.note || null,
+      noteAudience,
       fromServiceId: action === "forward" ? row.serviceId : null,
       toServiceId: target?.serviceId ?? null,
     });
     await logChange(actor, row.id, t);
-    await notifyOtherSide(t, { ...row, organisationId: updated.organisationId }, party, `${ACTION_PAST[action]}: ${STATE_LABELS[decision.to].toLowerCase()}`, action);
+    // "declined — no capacity": a listed reason or outcome only, never free text (it may hold personal details).
+    const listedReason = action === "decline" && details.reason !== "other" ? reasonText : action === "close" && details.outcome !== "other" ? reasonText : null;
+    await notifyOtherSide(t, { ...row, organisationId: updated.organisationId }, party, newsWords(action, listedReason), action);
     if (action === "forward") await announce({ referralId: row.id, organisationId: row.organisationId, referrerId: row.referrerId, teamId: row.teamId, kind: "state" }, t);
     await announce({ referralId: row.id, organisationId: updated.organisationId, referrerId: row.referrerId, teamId: row.teamId, kind: "state" }, t);
     return { state: updated.state, version: updated.version };
   };
   if (tx) return run(tx);
   return (await getDb()).transaction(run);
+}
+
+/** What an email subject says happened: "declined — no capacity / waiting list full". */
+export function newsWords(action: ReferralAction, listedReason?: string | null) {
+  const what = ACTION_PAST[action].toLowerCase();
+  return listedReason ? `${what} — ${listedReason.toLowerCase()}` : what;
+}
+
+/**
+ * The audience a note on this move is stored with. A question goes to whoever must answer it and an answer to
+ * whoever asked; the family writes for the service; otherwise the writer's choice, which must be one offered to them.
+ */
+export function noteAudienceFor(action: ReferralAction, party: Party, isSelfReferral: boolean, chosen: Audience | undefined): Audience {
+  if (party === "family") return "family";
+  if (action === "request_info" || action === "answer_info") return isSelfReferral ? "family" : "professionals";
+  // The forms require a choice; a caller without one (scripts, seed) gets what notes always meant: the professionals.
+  if (!chosen) return isSelfReferral ? "internal" : "professionals";
+  if (!audienceChoices(party, isSelfReferral).some((c) => c.value === chosen)) throw ReferralRefused.field("noteAudience", "Choose who will see this note");
+  return chosen;
 }
 
 // ---------------------------------------------------------------- sending
@@ -298,13 +324,21 @@ export async function createSelfReferral(serviceId: string, input: SelfReferralI
 
 // ---------------------------------------------------------------- messages
 
-/** Writes a message on a referral (in the caller's transaction, or its own). Coordinators read, they do not write. */
-export async function postMessage(actor: Actor, referralId: string, body: string, visibleToFamily = false, tx?: Database) {
+/**
+ * Writes a message on a referral (in the caller's transaction, or its own) for the chosen audience (one the writer is
+ * offered; a family always writes for the service). Coordinators read, they do not write. For older callers a
+ * boolean means "the family too" (true) or "the professionals" (false).
+ */
+export async function postMessage(actor: Actor, referralId: string, body: string, audience: Audience | boolean = "professionals", tx?: Database) {
   if (!isUuid(referralId)) throw new ReferralNotFound();
   const run = async (t: Database) => {
     const { row, party } = await lockReferral(t, actor, referralId);
     if (party === "coordinator") throw new ReferralRefused("Coordinators cannot write on a referral.");
     if (row.state === "draft") throw new ReferralRefused("Send the referral before writing messages on it.");
+    const wanted: Audience = audience === true ? "family" : audience === false ? "professionals" : audience;
+    // The family always writes for the service (and sees its own messages); others choose from what fits.
+    const chosen: Audience = party === "family" ? "family" : !row.isSelfReferral && wanted === "family" ? "professionals" : row.isSelfReferral && wanted === "professionals" && party === "provider" ? "internal" : wanted;
+    if (!isAudience(chosen) || (party !== "family" && !audienceChoices(party, row.isSelfReferral).some((c) => c.value === chosen))) throw ReferralRefused.field("audience", "Choose who will see this message");
     const now = clock.now();
     await t.insert(s.referralMessages).values({
       referralId,
@@ -312,12 +346,14 @@ export async function postMessage(actor: Actor, referralId: string, body: string
       authorLabel: actorLabel(actor),
       party,
       body,
-      // The family always sees its own messages; others choose.
-      visibleToFamily: party === "family" ? true : row.isSelfReferral && visibleToFamily,
+      audience: chosen,
+      visibleToFamily: chosen === "family",
       createdAt: now,
     });
-    await t.update(s.referrals).set({ lastActivityAt: now, lastActivityParty: party }).where(eq(s.referrals.id, referralId));
     await logChange(actor, referralId, t);
+    // A note for one's own side is not news for the other side.
+    if (chosen === "internal") return;
+    await t.update(s.referrals).set({ lastActivityAt: now, lastActivityParty: party }).where(eq(s.referrals.id, referralId));
     await notifyOtherSide(t, row, party, "a new message", "message");
     await announce({ referralId, organisationId: row.organisationId, referrerId: row.referrerId, teamId: row.teamId, kind: "message" }, t);
   };
@@ -336,7 +372,7 @@ export async function replyAsFamily(actor: Extract<Actor, { kind: "family" }>, r
   await db.transaction(async (t) => {
     const { row } = await lockReferral(t, actor, referralId);
     if (row.version !== expectedVersion) throw new ReferralConflict(row.updatedByLabel ?? "someone else", row.state);
-    await postMessage(actor, referralId, body, true, t);
+    await postMessage(actor, referralId, body, "family", t);
     if (row.state === "info_requested") await changeState(actor, referralId, "answer_info", expectedVersion, { note: "The family replied with a message." }, t);
   });
 }

@@ -10,6 +10,7 @@ const STATE_TAG: Record<ReferralState, string> = {
   draft: "ds_tag--grey",
   sent: "ds_tag--blue",
   info_requested: "ds_tag--orange",
+  info_received: "ds_tag--blue",
   accepted: "ds_tag--green",
   declined: "ds_tag--red",
   in_progress: "ds_tag--green",

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { SHANARRI, SHANARRI_CODES, type ShanarriCode } from "~/directory/taxonomy";
 import { UK_POSTCODE } from "~/geo/postcode";
+import { AUDIENCES } from "./audience";
 import { CLOSE_OUTCOMES, DECLINE_REASONS, NEED_OUTCOMES, type ReferralAction } from "./state-machine";
 
 const required = (message: string, max = 200) =>
@@ -142,12 +143,21 @@ export const selfReferralSchema = z.intersection(
 export const messageSchema = z.object({
   intent: z.literal("message"),
   body: required("Write your message", 4000),
-  visibleToFamily: z.boolean().optional(),
+  audience: z.enum(AUDIENCES, { errorMap: () => ({ message: "Choose who will see this message" }) }),
 });
+
+const noteAudience = z.enum(AUDIENCES, { errorMap: () => ({ message: "Choose who will see this note" }) }).optional();
 
 export const familyMessageSchema = z.object({
   key: z.string().min(1).max(200),
   body: required("Write your message", 4000),
+});
+
+/** The family's "withdraw my request": its own form and its own reason, apart from the message box. */
+export const familyWithdrawSchema = z.object({
+  key: z.string().min(1).max(200),
+  intent: z.literal("withdraw"),
+  reason: required("Tell the service why you are withdrawing your request", 2000),
 });
 
 export const coordinatorOpenSchema = z.object({
@@ -158,12 +168,21 @@ export const coordinatorOpenSchema = z.object({
 const version = z.coerce.number({ required_error: "Reload the page and try again" }).int().min(1);
 const note = optional(4000);
 
+/** A note that someone will read needs its audience chosen (questions and answers go to the other side as such). */
 export function transitionSchema(action: Exclude<ReferralAction, "submit">, needCodes: string[] = []) {
+  const schema = transitionFields(action, needCodes);
+  if (action === "request_info" || action === "answer_info") return schema;
+  return (schema as z.ZodType<{ note?: string; noteAudience?: string }>).superRefine((v, ctx) => {
+    if (v.note && !v.noteAudience) ctx.addIssue({ code: "custom", path: ["noteAudience"], message: "Choose who will see this note" });
+  });
+}
+
+function transitionFields(action: Exclude<ReferralAction, "submit">, needCodes: string[]) {
   switch (action) {
     case "accept":
     case "start_support":
     case "withdraw":
-      return z.object({ intent: z.literal(action), version, note });
+      return z.object({ intent: z.literal(action), version, note, noteAudience });
     case "request_info":
       return z.object({ intent: z.literal(action), version, note: required("Say what information you need", 4000) });
     case "answer_info":
@@ -174,6 +193,7 @@ export function transitionSchema(action: Exclude<ReferralAction, "submit">, need
         version,
         toServiceId: z.string({ required_error: "Choose the service to forward it to" }).uuid("Choose the service to forward it to"),
         note,
+        noteAudience,
       });
     case "decline":
       return z
@@ -184,6 +204,7 @@ export function transitionSchema(action: Exclude<ReferralAction, "submit">, need
           reasonOther: optional(500),
           suggestedServiceId: z.string().uuid("Choose a service from the list").optional(),
           note,
+          noteAudience,
         })
         .superRefine((v, ctx) => {
           if (v.reason === "other" && !v.reasonOther) ctx.addIssue({ code: "custom", path: ["reasonOther"], message: "Say why you are declining" });
@@ -198,6 +219,7 @@ export function transitionSchema(action: Exclude<ReferralAction, "submit">, need
           outcome: z.enum(Object.keys(CLOSE_OUTCOMES) as [keyof typeof CLOSE_OUTCOMES], { errorMap: () => ({ message: "Choose the outcome" }) }),
           outcomeOther: optional(500),
           note,
+          noteAudience,
           ...Object.fromEntries(
             needCodes.map((code) => [
               `outcome_${code}`,

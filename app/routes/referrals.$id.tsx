@@ -5,7 +5,8 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, isRouteErrorResponse, useActionData, useLoaderData, useNavigation, useRouteError, useSearchParams } from "@remix-run/react";
 import type { z } from "zod";
 import { requireUser } from "~/auth/session.server";
-import { ErrorSummary, SelectField, TextAreaField, TextField } from "~/components/forms";
+import { ErrorSummary, RadioField, SelectField, TextAreaField, TextField } from "~/components/forms";
+import { audienceChoices, audienceLabel, type Audience } from "~/referrals/audience";
 import { clock } from "~/clock.server";
 import { config } from "~/config.server";
 import { SHANARRI_CODES } from "~/directory/taxonomy";
@@ -60,7 +61,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (intent === "message") {
       const submission = parseWithZod(formData, { schema: messageSchema });
       if (submission.status !== "success") return data({ intent, result: submission.reply(), conflict: null }, { status: 400 });
-      await postMessage({ kind: "user", user, ip }, id, submission.value.body, submission.value.visibleToFamily);
+      await postMessage({ kind: "user", user, ip }, id, submission.value.body, submission.value.audience);
       throw redirect(`/referrals/${id}?done=message`);
     }
     if (intent === "open_details") {
@@ -78,6 +79,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const needOutcomes = Object.fromEntries(needCodes.map((code) => [code, String(v[`outcome_${code}`] ?? "")]).filter(([, value]) => value));
     await changeState({ kind: "user", user, ip }, id, action, v.version, {
       note: v.note,
+      noteAudience: v.noteAudience as Audience | undefined,
       reason: v.reason as never,
       reasonOther: v.reasonOther as string | undefined,
       suggestedServiceId: v.suggestedServiceId as string | undefined,
@@ -112,7 +114,7 @@ export default function ReferralPage() {
       who: h.actorLabel,
       kind: "change",
       title: `${ACTION_PAST[h.action as ReferralAction] ?? h.action}${h.action === "forward" && h.toServiceName ? ` to ${h.toServiceName}` : ""}`,
-      body: [h.reason && `Reason: ${h.reason}`, h.note].filter(Boolean).join("\n"),
+      body: [h.reason && `Reason: ${h.reason}`, h.note && `${h.note}\n(Note: ${audienceLabel(h.noteAudience as Audience | null, h.party, r.isSelfReferral)})`].filter(Boolean).join("\n"),
     }),
   );
   const messages = r.messages.map(
@@ -121,7 +123,7 @@ export default function ReferralPage() {
       at: m.at,
       who: m.authorLabel,
       kind: "message",
-      title: m.visibleToFamily ? "Message (the family can see it)" : "Message",
+      title: `Message (${audienceLabel(m.audience as Audience, m.party, r.isSelfReferral)})`,
       body: m.body,
     }),
   );
@@ -232,6 +234,9 @@ export default function ReferralPage() {
             <SummaryRow label="Email">{p.parentEmail}</SummaryRow>
             <SummaryRow label="Contact by">{CONTACT_PREFERENCES[p.contactPreference as keyof typeof CONTACT_PREFERENCES] ?? p.contactPreference}</SummaryRow>
             <SummaryRow label="Good times">{p.contactTimes}</SummaryRow>
+            {(p.doNotLeaveVoicemail || p.doNotText) && (
+              <SummaryRow label="Please do not">{[p.doNotLeaveVoicemail && "leave a voicemail", p.doNotText && "send text messages"].filter(Boolean).join(", or ")}</SummaryRow>
+            )}
             <SummaryRow label="Language">
               {p.language || "English"}
               {p.interpreterNeeded ? " – needs an interpreter" : ""}
@@ -259,7 +264,7 @@ export default function ReferralPage() {
 
       <h2 id="timeline-heading">Timeline and messages</h2>
       <Timeline entries={timeline} label="Timeline and messages" />
-      {r.party !== "coordinator" && r.state !== "draft" && <MessageForm lastResult={resultFor("message")} selfReferral={r.isSelfReferral} />}
+      {r.party !== "coordinator" && r.state !== "draft" && <MessageForm lastResult={resultFor("message")} selfReferral={r.isSelfReferral} party={r.party} />}
     </>
   );
 }
@@ -330,6 +335,9 @@ function TransitionForm({ action, referral: r, services }: { action: TransitionA
         label={action === "request_info" ? "What information you need" : action === "answer_info" ? "The information asked for" : "Note (optional)"}
         rows={3}
       />
+      {action !== "request_info" && action !== "answer_info" && (
+        <RadioField meta={f.noteAudience!} legend="Who will see this note?" hint="Needed only if you write a note." options={audienceChoices(r.party, r.isSelfReferral)} />
+      )}
       <button type="submit" className={`ds_button${action === "withdraw" || action === "decline" ? " ds_button--secondary" : ""}`} disabled={navigation.state === "submitting"}>
         {ACTION_LABELS[action]}
       </button>

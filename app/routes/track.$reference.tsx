@@ -5,7 +5,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, isRouteErrorResponse, useActionData, useLoaderData, useRouteError } from "@remix-run/react";
 import { ErrorSummary, TextAreaField, summariseErrors } from "~/components/forms";
 import { StateTag, Timeline, describeDecline, describeOutcome, formatDateTime } from "~/referrals/components";
-import { familyMessageSchema } from "~/referrals/forms";
+import { familyMessageSchema, familyWithdrawSchema } from "~/referrals/forms";
 import { refusalOf } from "~/domain/refusal.server";
 import { changeState, postMessage, replyAsFamily } from "~/referrals/commands.server";
 import { getTrackedReferral } from "~/referrals/queries.server";
@@ -36,17 +36,27 @@ export const headers: HeadersFunction = ({ loaderHeaders }) => ({
 export async function action({ request, params }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const formData = await request.formData();
-  const submission = parseWithZod(formData, { schema: familyMessageSchema });
   const key = String(formData.get("key") ?? "");
   const referral = await getTrackedReferral(params.reference ?? "", key, clientIp(request));
   if (!referral) throw new Response(NOT_FOUND, { status: 404 });
-  if (submission.status !== "success") return data(submission.reply(), { status: 400 });
   const actor = { kind: "family" as const, secret: key, ip: clientIp(request) };
+  // Withdrawing is its own form with its own reason, never the message box (issue 16).
+  if (formData.get("intent") === "withdraw") {
+    const withdrawal = parseWithZod(formData, { schema: familyWithdrawSchema });
+    if (withdrawal.status !== "success") return data({ form: "withdraw" as const, result: withdrawal.reply() }, { status: 400 });
+    try {
+      await changeState(actor, referral.id, "withdraw", referral.version, { note: withdrawal.value.reason });
+    } catch (error) {
+      const refusal = refusalOf(error);
+      if (refusal.status === 404) throw new Response(NOT_FOUND, { status: 404 });
+      return data({ form: "withdraw" as const, result: withdrawal.reply({ formErrors: [refusal.message] }) }, { status: 409 });
+    }
+    throw redirect(`/track/${referral.reference}?key=${encodeURIComponent(key)}`);
+  }
+  const submission = parseWithZod(formData, { schema: familyMessageSchema });
+  if (submission.status !== "success") return data({ form: "message" as const, result: submission.reply() }, { status: 400 });
   try {
-    const intent = formData.get("intent");
-    if (intent === "withdraw") {
-      await changeState(actor, referral.id, "withdraw", referral.version, { note: submission.value.body });
-    } else if (referral.state === "info_requested") {
+    if (referral.state === "info_requested") {
       // A family's reply to a question is its answer: message and answer in one transaction.
       await replyAsFamily(actor, referral.id, submission.value.body, referral.version);
     } else {
@@ -55,7 +65,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   } catch (error) {
     const refusal = refusalOf(error);
     if (refusal.status === 404) throw new Response(NOT_FOUND, { status: 404 });
-    return data(submission.reply({ formErrors: [refusal.message] }), { status: 409 });
+    return data({ form: "message" as const, result: submission.reply({ formErrors: [refusal.message] }) }, { status: 409 });
   }
   throw redirect(`/track/${referral.reference}?key=${encodeURIComponent(key)}`);
 }
@@ -74,10 +84,17 @@ const FAMILY_WORDS: Partial<Record<ReferralAction, string>> = {
 
 export default function TrackRequest() {
   const { referral: r, key, isNew, link } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const actionData = useActionData<typeof action>();
   const [form, fields] = useForm({
-    lastResult,
+    id: "message",
+    lastResult: actionData?.form === "message" ? actionData.result : undefined,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: familyMessageSchema }),
+    shouldValidate: "onSubmit",
+  });
+  const [withdrawForm, withdrawFields] = useForm({
+    id: "withdraw",
+    lastResult: actionData?.form === "withdraw" ? actionData.result : undefined,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: familyWithdrawSchema }),
     shouldValidate: "onSubmit",
   });
   const entries = [
@@ -87,10 +104,13 @@ export default function TrackRequest() {
       who: h.party === "family" ? "You" : r.organisationName,
       kind: "change" as const,
       title: FAMILY_WORDS[h.action as ReferralAction] ?? ACTION_PAST[h.action as ReferralAction] ?? h.action,
+      body: h.note ?? undefined,
     })),
     ...r.messages.map((m) => ({ key: `m${m.id}`, at: m.at, who: m.party === "family" ? "You" : r.organisationName, kind: "message" as const, title: "Message", body: m.body })),
   ].sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime());
   const open = !["declined", "closed", "withdrawn"].includes(r.state);
+  // The service's note to the family when it accepted: what happens next, shown at the top while it applies.
+  const nextStep = ["accepted", "in_progress"].includes(r.state) ? [...r.history].reverse().find((h) => h.action === "accept" && h.note)?.note : undefined;
   return (
     <>
       <header className="ds_page-header">
@@ -117,6 +137,14 @@ export default function TrackRequest() {
       <p>
         {r.organisationName} · sent {r.sentAt ? formatDateTime(r.sentAt) : ""}
       </p>
+      {nextStep && (
+        <div className="ds_inset-text">
+          <h2>Next step</h2>
+          <div className="ds_inset-text__text">
+            <p>{nextStep}</p>
+          </div>
+        </div>
+      )}
       {r.declineReason && <p>Reason: {describeDecline(r.declineReason)}</p>}
       {r.closeOutcome && <p>Outcome: {describeOutcome(r.closeOutcome)}</p>}
       <h2>What has happened</h2>
@@ -127,15 +155,22 @@ export default function TrackRequest() {
           <ErrorSummary errors={summariseErrors(form, { body: fields.body })} />
           <Form method="post" {...getFormProps(form)}>
             <input type="hidden" name="key" value={key} />
-            <TextAreaField meta={fields.body} label="Your message" />
-            <div className="ds_button-group">
-              <button type="submit" name="intent" value="message" className="ds_button">
-                Send message
-              </button>
-              <button type="submit" name="intent" value="withdraw" className="ds_button ds_button--secondary">
-                Withdraw my request (give a reason above)
-              </button>
-            </div>
+            <input type="hidden" name="intent" value="message" />
+            <TextAreaField meta={fields.body} label="Your message" hint="The service will read it." />
+            <button type="submit" className="ds_button">
+              Send message
+            </button>
+          </Form>
+          <h2>Withdraw my request</h2>
+          <p>If you no longer want help from {r.serviceName}, you can withdraw your request. The service will be told; this cannot be undone.</p>
+          <ErrorSummary errors={summariseErrors(withdrawForm, { reason: withdrawFields.reason })} />
+          <Form method="post" {...getFormProps(withdrawForm)}>
+            <input type="hidden" name="key" value={key} />
+            <input type="hidden" name="intent" value="withdraw" />
+            <TextAreaField meta={withdrawFields.reason} label="Why you are withdrawing" hint="The service will read it." rows={3} />
+            <button type="submit" className="ds_button ds_button--secondary">
+              Withdraw my request
+            </button>
           </Form>
         </>
       )}
