@@ -79,6 +79,14 @@ const configSchema = z.object({
   SMTP_URL: url(["smtp:", "smtps:"], "smtp://user:password@mail.example.org:587").optional(),
   MAIL_FROM: z.string().includes("@", { message: "must be an email address, optionally with a name (FORT <fort@example.org>)" }).default("FORT <fort@localhost>"),
   APP_URL: url(["http:", "https:"], "https://fort.example.org").optional(),
+  // Text messages (issue 16) through GOV.UK Notify: an API key (key name, service id and secret joined by hyphens)
+  // and a text message template whose whole content is ((body)). Without them texts stay at /dev/mail and in the log.
+  NOTIFY_API_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_]+-[0-9a-f-]{36}-[0-9a-f-]{36}$/, { message: "must be a GOV.UK Notify API key (name-serviceid-secret)" })
+    .optional(),
+  NOTIFY_SMS_TEMPLATE_ID: z.string().uuid({ message: "must be the id (a UUID) of a Notify text message template with ((body))" }).optional(),
+  NOTIFY_BASE_URL: url(["https:", "http:"], "https://api.notifications.service.gov.uk").default("https://api.notifications.service.gov.uk"),
   // Default: true on a local install only (see isLocalInstall), false in production.
   SEED_DEMO_DATA: z.enum(["true", "false"], { message: "must be true or false" }).optional(),
   CHILD_PROTECTION_URL: url(["https:", "http:"], "https://www.example.gov.uk/child-protection").default(

@@ -11,14 +11,14 @@ import { type Database, getDb } from "../db.server";
 import { isUuid } from "../directory/services.server";
 import { referralArea } from "../geo/postcodes.server";
 import { tidyPostcode } from "../geo/postcode";
-import { actorLabel, actorUserId, logChange, newReference } from "./access.server";
+import { actorLabel, actorUserId, logAccess, logChange, newReference } from "./access.server";
 import { deleteDraft } from "./drafts.server";
 import { checkServices } from "./eligibility.server";
 import { ReferralConflict, ReferralNotFound, ReferralRefused } from "./errors";
 import { type ReferralInput, needsOf } from "./forms";
 import { type Audience, audienceChoices, isAudience } from "./audience";
 import { announce } from "./live.server";
-import { notifyOtherSide } from "./notifications.server";
+import { notifyOtherSide, sendFamilyLink } from "./notifications.server";
 import { ACTION_PAST, CLOSE_OUTCOMES, DECLINE_REASONS, type Party, type ReferralAction, type ReferralState, decide } from "./state-machine";
 
 /** A service that can take a referral by this route now: listed, running, taking this kind, not full. */
@@ -271,10 +271,18 @@ export interface SelfReferralInput {
   childPostcode?: string;
   familyWants: string;
   language?: string;
+  /** How the private link reaches the family (issue 16): email, text message, or not at all. */
+  linkDelivery?: "email" | "sms" | "none";
+  doNotLeaveVoicemail?: boolean;
+  doNotText?: boolean;
 }
 
 /** A family's own request. Returns the reference and the secret for its private link (shown once, only its hash kept). */
-export async function createSelfReferral(serviceId: string, input: SelfReferralInput, ip?: string): Promise<{ id: string; reference: string; secret: string }> {
+export async function createSelfReferral(
+  serviceId: string,
+  input: SelfReferralInput,
+  ip?: string,
+): Promise<{ id: string; reference: string; secret: string; deliveredBy: "email" | "sms" | null }> {
   if (!isUuid(serviceId)) throw new ReferralNotFound();
   const [fit] = await checkServices([serviceId], { ageYears: input.childAge, postcode: input.childPostcode, needCodes: [] }, clock.now(), "self");
   if (fit?.problems.length) throw new ReferralRefused(`${fit.problems.join(" ")} You can look for another service on the list of services.`);
@@ -309,6 +317,9 @@ export async function createSelfReferral(serviceId: string, input: SelfReferralI
         parentEmail: input.parentEmail ?? null,
         contactPreference: input.contactPreference,
         contactTimes: input.contactTimes ?? null,
+        doNotLeaveVoicemail: input.doNotLeaveVoicemail ?? false,
+        doNotText: input.doNotText ?? false,
+        linkDelivery: input.linkDelivery ?? "none",
         familyWants: input.familyWants,
         language: input.language ?? null,
         consentGivenBy: input.parentName,
@@ -318,7 +329,39 @@ export async function createSelfReferral(serviceId: string, input: SelfReferralI
       })
       .returning({ id: s.referrals.id });
     await changeState({ kind: "family", secret, ip }, row!.id, "submit", 1, {}, tx);
-    return { id: row!.id, reference, secret };
+    const deliveredBy = await sendFamilyLink(
+      tx,
+      { reference, linkDelivery: input.linkDelivery ?? "none", parentEmail: input.parentEmail ?? null, parentPhone: input.parentPhone ?? null, doNotText: input.doNotText ?? false },
+      secret,
+      false,
+    );
+    return { id: row!.id, reference, secret, deliveredBy };
+  });
+}
+
+/**
+ * "Lost your link?": a new link for the request with this reference, sent to the contact on file the way the family
+ * chose (or by email, then text, if it chose neither). The secret is stored hashed, so the old link stops working.
+ * The caller says the same thing whatever happens: nobody learns whether a reference exists.
+ */
+export async function resendFamilyLink(reference: string, ip?: string): Promise<void> {
+  const wanted = reference.trim().toUpperCase();
+  if (!/^FR-[0-9A-Z]{4}-[0-9A-Z]{4}$/.test(wanted)) return;
+  const db = await getDb();
+  await db.transaction(async (t) => {
+    const [row] = await t
+      .select({ id: s.referrals.id, reference: s.referrals.reference, state: s.referrals.state, linkDelivery: s.referrals.linkDelivery, parentEmail: s.referrals.parentEmail, parentPhone: s.referrals.parentPhone, doNotText: s.referrals.doNotText, anonymisedAt: s.referrals.anonymisedAt })
+      .from(s.referrals)
+      .where(and(eq(s.referrals.reference, wanted), eq(s.referrals.isSelfReferral, true)))
+      .for("update");
+    if (!row || row.state === "draft" || row.anonymisedAt) return;
+    const linkDelivery = row.linkDelivery === "email" || row.linkDelivery === "sms" ? row.linkDelivery : row.parentEmail ? "email" : "sms";
+    const secret = randomBytes(24).toString("base64url");
+    const sent = await sendFamilyLink(t, { ...row, linkDelivery }, secret, true);
+    // No contact to send it to: keep the old link working rather than cut the family off.
+    if (!sent) return;
+    await t.update(s.referrals).set({ secretHash: hashSecret(secret) }).where(eq(s.referrals.id, row.id));
+    await logAccess({ referralId: row.id, userId: null, kind: "family_changed", reason: "link sent again", ip }, t);
   });
 }
 

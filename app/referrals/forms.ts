@@ -28,6 +28,8 @@ const today = () => new Date().toISOString().slice(0, 10);
 
 export const URGENCY_LABELS = { routine: "Routine", soon: "Soon (within two weeks)", urgent: "Urgent (within a few days)" } as const;
 export const CONTACT_PREFERENCES = { phone: "Phone call", text: "Text message", email: "Email" } as const;
+/** How a family gets the private link to its request (issue 16). */
+export const LINK_DELIVERY = { email: "By email", sms: "By text message", none: "Neither: I will save the link myself" } as const;
 export const CONSENT_METHODS = { verbal: "Verbally", written: "In writing" } as const;
 
 export const needField = (code: ShanarriCode) => `need_${code}` as const;
@@ -116,6 +118,9 @@ const selfReferralFields = z.object({
     parentPhone: optional(30).refine((v) => !v || /^[0-9 +()-]{7,30}$/.test(v), "Enter a phone number using only numbers, spaces and +"),
     parentEmail: optional(254).refine((v) => !v || z.string().email().safeParse(v).success, "Enter an email address like name@example.org"),
     contactTimes: optional(200),
+    doNotLeaveVoicemail: z.boolean().optional(),
+    doNotText: z.boolean().optional(),
+    linkDelivery: z.enum(Object.keys(LINK_DELIVERY) as [keyof typeof LINK_DELIVERY], { errorMap: () => ({ message: "Choose how you would like to get your private link" }) }),
     childAge: z.coerce
       .number({ required_error: "Enter your child's age in years", invalid_type_error: "Enter your child's age as a number, like 4" })
       .int("Enter your child's age in whole years")
@@ -132,10 +137,14 @@ const selfReferralFields = z.object({
 export const selfReferralSchema = z.intersection(
   selfReferralFields,
   z
-    .object({ contactPreference: z.unknown(), parentPhone: z.unknown(), parentEmail: z.unknown() })
+    .object({ contactPreference: z.unknown(), parentPhone: z.unknown(), parentEmail: z.unknown(), linkDelivery: z.unknown(), doNotText: z.unknown() })
     .superRefine((v, ctx) => {
       if (v.contactPreference === "email" && !given(v.parentEmail)) ctx.addIssue({ code: "custom", path: ["parentEmail"], message: "Enter your email address" });
       if ((v.contactPreference === "phone" || v.contactPreference === "text") && !given(v.parentPhone)) ctx.addIssue({ code: "custom", path: ["parentPhone"], message: "Enter your phone number" });
+      if (v.linkDelivery === "email" && !given(v.parentEmail)) ctx.addIssue({ code: "custom", path: ["parentEmail"], message: "Enter your email address to get your link by email" });
+      if (v.linkDelivery === "sms" && !given(v.parentPhone)) ctx.addIssue({ code: "custom", path: ["parentPhone"], message: "Enter your mobile number to get your link by text message" });
+      if (v.doNotText && (v.linkDelivery === "sms" || v.contactPreference === "text"))
+        ctx.addIssue({ code: "custom", path: ["doNotText"], message: "You asked not to get text messages: choose another way, or untick \"do not text me\"" });
     })
     .transform(() => ({})),
 );
@@ -158,6 +167,15 @@ export const familyWithdrawSchema = z.object({
   key: z.string().min(1).max(200),
   intent: z.literal("withdraw"),
   reason: required("Tell the service why you are withdrawing your request", 2000),
+});
+
+export const lostLinkSchema = z.object({
+  reference: z
+    .string({ required_error: "Enter your reference" })
+    .trim()
+    .min(1, "Enter your reference")
+    .max(20, "Enter your reference, like FR-AB12-CD34")
+    .regex(/^FR-[0-9A-Za-z]{4}-[0-9A-Za-z]{4}$/i, "Enter your reference, like FR-AB12-CD34"),
 });
 
 export const coordinatorOpenSchema = z.object({

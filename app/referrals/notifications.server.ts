@@ -33,6 +33,11 @@ export const notificationTexts = {
     subject: `Referral ${r.reference}: ${what}`,
     text: `There is news on referral ${r.reference}: ${what}.\n\nOpen it: ${link(`/referrals/${r.id}`)}\n\n${PRIVACY}\n`,
   }),
+  /** The family's private link, by email or text message. Says a resent link replaces the old one. */
+  familyLink: (reference: string, url: string, reissued: boolean) => ({
+    subject: `Your request ${reference}: your private link`,
+    text: `${reissued ? "You asked for your link again. This new link replaces the old one, which no longer works." : "Thank you for your request."} Follow your request ${reference} here: ${url}\nKeep this link private: anyone with it can read your request.\n`,
+  }),
   familyNews: (r: NotifiedReferral) => ({
     subject: `Your request ${r.reference} on FORT`,
     text: `There is news on your request ${r.reference}. Open the private link you were given when you sent it to read it.\n`,
@@ -42,6 +47,26 @@ export const notificationTexts = {
 async function intakeEmail(t: Database, organisationId: string) {
   const [org] = await t.select({ intakeEmail: s.organisations.intakeEmail }).from(s.organisations).where(eq(s.organisations.id, organisationId));
   return org?.intakeEmail ?? null;
+}
+
+/** Sends the family its private link the way it chose; nothing when it chose neither or gave no usable contact. */
+export async function sendFamilyLink(
+  t: Database,
+  family: { reference: string; linkDelivery: string | null; parentEmail: string | null; parentPhone: string | null; doNotText: boolean },
+  secret: string,
+  reissued: boolean,
+) {
+  const url = link(`/track/${family.reference}?key=${encodeURIComponent(secret)}`);
+  const words = notificationTexts.familyLink(family.reference, url, reissued);
+  if (family.linkDelivery === "email" && family.parentEmail) {
+    await queueMail({ to: family.parentEmail, ...words }, t);
+    return "email" as const;
+  }
+  if (family.linkDelivery === "sms" && family.parentPhone && !family.doNotText) {
+    await queueMail({ channel: "sms", to: family.parentPhone, subject: words.subject, text: words.text }, t);
+    return "sms" as const;
+  }
+  return null;
 }
 
 /** Mail to whoever did not act: the provider's intake address, or the referrer, or (news only) the family. */

@@ -3,11 +3,11 @@ import { parseWithZod } from "@conform-to/zod/v3";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, isRouteErrorResponse, useActionData, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
-import { CheckboxField, ErrorSummary, SelectField, TextAreaField, TextField, summariseErrors } from "~/components/forms";
+import { CheckboxField, ErrorSummary, RadioField, SelectField, TextAreaField, TextField, summariseErrors } from "~/components/forms";
 import { config } from "~/config.server";
 import { getPublishedService } from "~/directory/services.server";
 import { refusalOf, replyErrorsOf } from "~/domain/refusal.server";
-import { CONTACT_PREFERENCES, selfReferralSchema } from "~/referrals/forms";
+import { CONTACT_PREFERENCES, LINK_DELIVERY, selfReferralSchema } from "~/referrals/forms";
 import { createSelfReferral } from "~/referrals/commands.server";
 import { type RateRule, checkRate, recordFailure, retryMessage } from "~/security/rate-limit.server";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
@@ -42,7 +42,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   // A filled honeypot is a bot: it is told all went well, and nothing is kept.
   if (submission.value.website) throw redirect(`/services/${service.id}/self-referral/sent`);
   if (!submission.value.consent) return data(submission.reply({ fieldErrors: { consent: ["Tick the box to agree to the service holding these details"] } }), { status: 400 });
-  let created: { reference: string; secret: string };
+  let created: Awaited<ReturnType<typeof createSelfReferral>>;
   try {
     // The service's rules (age, area, whether it takes families' requests now) are checked by createSelfReferral.
     created = await createSelfReferral(service.id, submission.value, ip);
@@ -50,7 +50,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const refusal = refusalOf(error);
     return data(submission.reply(replyErrorsOf(refusal)), { status: refusal.status });
   }
-  throw redirect(`/track/${created.reference}?key=${encodeURIComponent(created.secret)}&new=1`);
+  throw redirect(`/track/${created.reference}?key=${encodeURIComponent(created.secret)}&new=1${created.deliveredBy ? `&sent=${created.deliveredBy}` : ""}`);
 }
 
 export default function SelfReferral() {
@@ -82,6 +82,8 @@ export default function SelfReferral() {
             contactPreference: fields.contactPreference,
             parentPhone: fields.parentPhone,
             parentEmail: fields.parentEmail,
+            doNotText: fields.doNotText,
+            linkDelivery: fields.linkDelivery,
             childAge: fields.childAge,
             childPostcode: fields.childPostcode,
             familyWants: fields.familyWants,
@@ -98,7 +100,23 @@ export default function SelfReferral() {
           />
           <TextField meta={fields.parentPhone} label="Phone number" type="tel" autoComplete="tel" />
           <TextField meta={fields.parentEmail} label="Email address" type="email" autoComplete="email" />
-          <TextField meta={fields.contactTimes} label="Good times to contact you (optional)" />
+          <TextField meta={fields.contactTimes} label="Good times to contact you (optional)" hint="For example: weekday mornings, not after 3pm" />
+          <fieldset className="ds_question">
+            <legend>Anything the service should not do when contacting you? (optional)</legend>
+            {fields.doNotText.errors && (
+              <p className="ds_question__error-message" id={fields.doNotText.errorId}>
+                {fields.doNotText.errors[0]}
+              </p>
+            )}
+            <CheckboxField meta={fields.doNotLeaveVoicemail as FieldMetadata<boolean | undefined>} label="Do not leave a voicemail" />
+            <CheckboxField meta={fields.doNotText as FieldMetadata<boolean | undefined>} label="Do not send me text messages" />
+          </fieldset>
+          <RadioField
+            meta={fields.linkDelivery}
+            legend="How would you like to get the private link to your request?"
+            hint="The link is the only way to follow your request and read the service's replies. We send it to the email address or phone number above."
+            options={Object.entries(LINK_DELIVERY).map(([value, label]) => ({ value, label }))}
+          />
           <TextField meta={fields.childAge} label="Your child's age in years" type="number" width="fixed-10" hint="0 for a baby under one" />
           <TextField meta={fields.childPostcode} label="Your postcode (optional)" width="fixed-10" autoComplete="postal-code" />
           <TextAreaField meta={fields.familyWants} label="What help would you like" />

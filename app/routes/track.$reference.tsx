@@ -21,7 +21,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const referral = await getTrackedReferral(params.reference ?? "", key, clientIp(request));
   if (!referral) throw new Response(NOT_FOUND, { status: 404 });
   return data(
-    { referral, key, isNew: url.searchParams.get("new") === "1", link: `${url.origin}/track/${referral.reference}?key=${encodeURIComponent(key)}` },
+    { referral, key, isNew: url.searchParams.get("new") === "1", sentBy: url.searchParams.get("sent"), link: `${url.origin}/track/${referral.reference}?key=${encodeURIComponent(key)}` },
     // The key is in the address: keep it out of caches and of Referer headers to other sites.
     { headers: { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" } },
   );
@@ -83,7 +83,7 @@ const FAMILY_WORDS: Partial<Record<ReferralAction, string>> = {
 };
 
 export default function TrackRequest() {
-  const { referral: r, key, isNew, link } = useLoaderData<typeof loader>();
+  const { referral: r, key, isNew, sentBy, link } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [form, fields] = useForm({
     id: "message",
@@ -127,6 +127,11 @@ export default function TrackRequest() {
             </p>
             <p className="fort-secret-link">
               <a href={link}>{link}</a>
+            </p>
+            {sentBy === "email" && <p>We have also sent this link to your email address.</p>}
+            {sentBy === "sms" && <p>We have also sent this link to your phone by text message.</p>}
+            <p>
+              If you lose it, you can <Link to="/track/lost">ask for a new link</Link> with your reference.
             </p>
           </div>
         </div>
@@ -189,6 +194,9 @@ export function ErrorBoundary() {
     <>
       <h1>{isRouteErrorResponse(error) && error.status === 404 ? "Request not found" : "Sorry, there is a problem"}</h1>
       <p>{isRouteErrorResponse(error) && typeof error.data === "string" ? error.data : "Please try again later."}</p>
+      <p>
+        <Link to="/track/lost">Lost your link? Get a new one</Link>
+      </p>
       <p>
         <Link to="/">Back to all services</Link>
       </p>

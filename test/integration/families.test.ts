@@ -1,9 +1,13 @@
 // Issue 16: notes with an audience, "information received", and email subjects that read well.
+import { createHmac } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as s from "../../db/schema";
 import { getDb } from "~/db.server";
-import { changeState, createSelfReferral, postMessage, replyAsFamily, sendReferral } from "~/referrals/commands.server";
+import { notifySmsSender } from "~/mail/sms.server";
+import { changeState, createSelfReferral, postMessage, replyAsFamily, resendFamilyLink, sendReferral } from "~/referrals/commands.server";
 import { getReferral, getTrackedReferral } from "~/referrals/queries.server";
 import { SERVICE_A, demoUsers, serviceId, validInput } from "./referrals-helpers";
 
@@ -96,5 +100,96 @@ describe("email subjects", () => {
       .where(and(eq(s.mailOutbox.to, u.healthVisitor.email), sql`${s.mailOutbox.subject} like ${`%${ref!.reference}%`}`))
       .orderBy(desc(s.mailOutbox.createdAt));
     expect(mail?.subject).toBe(`Referral ${ref!.reference}: declined — no capacity / waiting list full`);
+  });
+});
+
+describe("a link they cannot lose", () => {
+  async function outboxFor(to: string) {
+    const db = await getDb();
+    return db.select().from(s.mailOutbox).where(eq(s.mailOutbox.to, to)).orderBy(s.mailOutbox.createdAt);
+  }
+
+  it("sends the private link by the chosen channel, and stores the family's contact wishes", async () => {
+    const phone = "07700 900123";
+    const { id, reference, secret, deliveredBy } = await createSelfReferral(serviceA, {
+      parentName: "Kim Family",
+      contactPreference: "phone",
+      parentPhone: phone,
+      childAge: 6,
+      familyWants: "Help",
+      linkDelivery: "sms",
+      doNotLeaveVoicemail: true,
+    });
+    expect(deliveredBy).toBe("sms");
+    const [text] = await outboxFor(phone);
+    expect(text).toMatchObject({ channel: "sms" });
+    expect(text!.text).toContain(`/track/${reference}?key=${encodeURIComponent(secret)}`);
+    const seen = await getReferral(u.providerOne, id);
+    expect(seen?.personal).toMatchObject({ doNotLeaveVoicemail: true, doNotText: false, linkDelivery: "sms" });
+  });
+
+  it("sends a new link to the contact on file from the reference alone; the old link stops working", async () => {
+    const email = `lost-${Date.now()}@example.org`;
+    const { reference, secret } = await createSelfReferral(serviceA, { parentName: "Lee", contactPreference: "email", parentEmail: email, childAge: 3, familyWants: "Help", linkDelivery: "email" });
+    expect(await outboxFor(email)).toHaveLength(1);
+    await resendFamilyLink(reference.toLowerCase());
+    const mails = await outboxFor(email);
+    expect(mails).toHaveLength(2);
+    expect(mails[1]!.text).toContain("replaces the old one");
+    const newSecret = decodeURIComponent(/key=([^\s]+)/.exec(mails[1]!.text)![1]!);
+    expect(await getTrackedReferral(reference, secret)).toBeNull();
+    expect((await getTrackedReferral(reference, newSecret))?.reference).toBe(reference);
+  });
+
+  it("sends nothing for an unknown reference (and the page's answer is the same either way)", async () => {
+    const db = await getDb();
+    const count = async () => (await db.select({ n: sql<number>`count(*)::int` }).from(s.mailOutbox))[0]!.n;
+    const before = await count();
+    await resendFamilyLink("FR-ZZZZ-ZZZZ");
+    await resendFamilyLink("not a reference");
+    expect(await count()).toBe(before);
+  });
+});
+
+describe("text messages through GOV.UK Notify", () => {
+  it("posts the text to /v2/notifications/sms with a JWT signed by the key's secret", async () => {
+    const received: { path: string; auth: string; body: Record<string, unknown> }[] = [];
+    const server = createServer((req, res) => {
+      let raw = "";
+      req.on("data", (c) => (raw += c));
+      req.on("end", () => {
+        received.push({ path: req.url ?? "", auth: String(req.headers.authorization ?? ""), body: JSON.parse(raw) as Record<string, unknown> });
+        res.writeHead(201, { "Content-Type": "application/json" }).end(JSON.stringify({ id: "x" }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as AddressInfo).port;
+    const serviceIdPart = "26785a09-ab16-4eb0-8407-a37497a57506";
+    const secretPart = "3d844edf-8d35-48ac-975b-e847b4f122b0";
+    const templateId = "f33517ff-2a88-4f6e-b855-c550268ce08a";
+    try {
+      const sender = notifySmsSender({ apiKey: `fort_test-${serviceIdPart}-${secretPart}`, templateId, baseUrl: `http://127.0.0.1:${port}` });
+      await sender.send({ to: "07700 900123", text: "Your link: https://fort.example/track/FR-AAAA-BBBB?key=k" });
+    } finally {
+      server.close();
+    }
+    expect(received).toHaveLength(1);
+    expect(received[0]!.path).toBe("/v2/notifications/sms");
+    expect(received[0]!.body).toEqual({ phone_number: "07700 900123", template_id: templateId, personalisation: { body: "Your link: https://fort.example/track/FR-AAAA-BBBB?key=k" } });
+    const [header, payload, signature] = received[0]!.auth.replace(/^Bearer /, "").split(".");
+    expect(JSON.parse(Buffer.from(payload!, "base64url").toString())).toMatchObject({ iss: serviceIdPart });
+    expect(createHmac("sha256", secretPart).update(`${header}.${payload}`).digest("base64url")).toBe(signature);
+  });
+
+  it("reports Notify's refusal so the outbox retries", async () => {
+    const server = createServer((_req, res) => res.writeHead(400, { "Content-Type": "application/json" }).end(JSON.stringify({ errors: [{ error: "ValidationError" }] })));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const sender = notifySmsSender({ apiKey: `k-26785a09-ab16-4eb0-8407-a37497a57506-3d844edf-8d35-48ac-975b-e847b4f122b0`, templateId: "f33517ff-2a88-4f6e-b855-c550268ce08a", baseUrl: `http://127.0.0.1:${port}` });
+      await expect(sender.send({ to: "07700 900123", text: "x" })).rejects.toThrow("ValidationError");
+    } finally {
+      server.close();
+    }
   });
 });
