@@ -12,7 +12,7 @@ import { isUuid } from "../directory/services.server";
 import { referralArea } from "../geo/postcodes.server";
 import { tidyPostcode } from "../geo/postcode";
 import { actorLabel, actorUserId, logAccess, logChange, newReference } from "./access.server";
-import { deleteDraft } from "./drafts.server";
+import { deleteDraft, saveDraft } from "./drafts.server";
 import { checkServices } from "./eligibility.server";
 import { ReferralConflict, ReferralNotFound, ReferralRefused } from "./errors";
 import { type ReferralInput, needsOf } from "./forms";
@@ -244,7 +244,7 @@ export async function sendReferral(user: CurrentUser, input: ReferralInput, ip?:
       .from(s.services)
       .where(and(inArray(s.services.id, serviceIds), takesReferrals("professional")))
       .for("share");
-    const groupId = crypto.randomUUID();
+    const groupId = input.followsReferralId ? await followedGroup(tx, user, input.followsReferralId) : crypto.randomUUID();
     const ids: string[] = [];
     for (const serviceId of serviceIds) {
       const service = services.find((x) => x.id === serviceId);
@@ -259,6 +259,60 @@ export async function sendReferral(user: CurrentUser, input: ReferralInput, ip?:
     if (input.draftId) await deleteDraft(user, input.draftId, tx);
     return { groupId, ids };
   });
+}
+
+/** The group of the finished referral a new one follows, after checking its referrer may see it and it is finished. */
+async function followedGroup(t: Database, user: CurrentUser, referralId: string) {
+  if (!isUuid(referralId)) throw new ReferralNotFound();
+  const { row, party } = await lockReferral(t, { kind: "user", user }, referralId);
+  if (party !== "referrer") throw new ReferralNotFound();
+  if (!REFERRED_ELSEWHERE_FROM.includes(row.state)) throw new ReferralRefused("Only a declined, closed or withdrawn referral can be sent elsewhere.");
+  const [group] = await t.select({ groupId: s.referrals.groupId }).from(s.referrals).where(eq(s.referrals.id, referralId));
+  return group!.groupId;
+}
+
+const REFERRED_ELSEWHERE_FROM: readonly ReferralState[] = ["declined", "closed", "withdrawn"];
+
+/**
+ * "Refer elsewhere" (issue 16): a new draft with this finished referral's details, for the referrer to check and
+ * send to another service. Consent is not copied as confirmed (it was given for the first service): the referrer
+ * confirms it again, with its date. Sending it puts both referrals in one group, so they share one timeline.
+ */
+export async function draftReferralElsewhere(user: CurrentUser, referralId: string, serviceId?: string): Promise<string> {
+  assertMay(user, "referrals.send", "Only referrers can send referrals.");
+  if (!isUuid(referralId) || (serviceId !== undefined && !isUuid(serviceId))) throw new ReferralNotFound();
+  const db = await getDb();
+  const [row] = await db.select().from(s.referrals).where(eq(s.referrals.id, referralId));
+  if (!row || partyOf({ kind: "user", user }, row) !== "referrer") throw new ReferralNotFound();
+  if (!REFERRED_ELSEWHERE_FROM.includes(row.state)) throw new ReferralRefused("Only a declined, closed or withdrawn referral can be sent elsewhere.");
+  if (row.anonymisedAt) throw new ReferralRefused("This referral's details have been removed, so they cannot be copied.");
+  const target = serviceId ?? row.suggestedServiceId ?? undefined;
+  const values: Record<string, string | string[]> = {
+    followsReferralId: row.id,
+    serviceIds: target ? [target] : [],
+    childName: row.childName,
+    childDateOfBirth: row.childDateOfBirth ?? "",
+    childPostcode: row.childPostcode ?? "",
+    childSchool: row.childSchool ?? "",
+    parentName: row.parentName,
+    parentRelationship: row.parentRelationship ?? "",
+    parentPhone: row.parentPhone ?? "",
+    parentEmail: row.parentEmail ?? "",
+    contactPreference: row.contactPreference,
+    contactTimes: row.contactTimes ?? "",
+    tried: row.tried ?? "",
+    familyWants: row.familyWants,
+    urgency: row.urgency,
+    language: row.language ?? "",
+    interpreterNeeded: row.interpreterNeeded ? "on" : "",
+    accessibilityNeeds: row.accessibilityNeeds ?? "",
+    consentGivenBy: row.consentGivenBy,
+    consentMethod: row.consentMethod,
+    consentLimits: row.consentLimits ?? "",
+    childViews: row.childViews ?? "",
+    ...Object.fromEntries(row.needs.flatMap((n) => [[`need_${n.code}`, "on"], [`need_${n.code}_detail`, n.description]])),
+  };
+  return (await saveDraft(user, values))!;
 }
 
 export interface SelfReferralInput {

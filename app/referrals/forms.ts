@@ -44,6 +44,8 @@ const needFields = Object.fromEntries(
 
 const referralFields = z.object({
     draftId: z.string().uuid().optional(),
+    // "Refer elsewhere" (issue 16): the declined or closed referral this one follows; they share a group (one timeline).
+    followsReferralId: z.string().uuid().optional(),
     serviceIds: z
       .array(z.string().uuid("Choose services from the list"), { required_error: "Choose at least one service to send the referral to" })
       .min(1, "Choose at least one service to send the referral to")

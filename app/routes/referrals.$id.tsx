@@ -27,7 +27,7 @@ import {
 import { referableServices } from "~/referrals/eligibility.server";
 import { CONSENT_METHODS, CONTACT_PREFERENCES, coordinatorOpenSchema, messageSchema, transitionSchema } from "~/referrals/forms";
 import { canSeeReferral, openDetailsWithReason } from "~/referrals/access.server";
-import { changeState, postMessage } from "~/referrals/commands.server";
+import { changeState, draftReferralElsewhere, postMessage } from "~/referrals/commands.server";
 import { refusalOf } from "~/domain/refusal.server";
 import { CoordinatorOpen, MessageForm } from "~/referrals/ReferralPageForms";
 import { getReferral, type ReferralView } from "~/referrals/queries.server";
@@ -41,10 +41,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const referral = await getReferral(user, params.id ?? "", clientIp(request));
   if (!referral) throw new Response(NOT_FOUND, { status: 404 });
-  const services = referral.actions.includes("forward") || referral.actions.includes("decline") ? await referableServices() : [];
+  const services = referral.actions.includes("forward") || referral.actions.includes("decline") || canReferElsewhere(referral) ? await referableServices() : [];
   const overdue = isOverdue(referral.sentAt, referral.firstResponseAt, clock.now(), config().REFERRAL_OVERDUE_WORKING_DAYS);
   return { referral, services: services.filter((s) => s.id !== referral.serviceId), overdue };
 }
+
+/** The referrer of a finished referral may send its details to another service (issue 16). */
+const canReferElsewhere = (r: { party: string; state: string }) => r.party === "referrer" && ["declined", "closed", "withdrawn"].includes(r.state);
 
 type TransitionAction = Exclude<ReferralAction, "submit">;
 const TRANSITION_ACTIONS = ACTIONS.filter((a): a is TransitionAction => a !== "submit");
@@ -63,6 +66,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (submission.status !== "success") return data({ intent, result: submission.reply(), conflict: null }, { status: 400 });
       await postMessage({ kind: "user", user, ip }, id, submission.value.body, submission.value.audience);
       throw redirect(`/referrals/${id}?done=message`);
+    }
+    if (intent === "refer_elsewhere") {
+      const serviceId = String(formData.get("serviceId") ?? "");
+      const draftId = await draftReferralElsewhere(user, id, serviceId || undefined);
+      throw redirect(`/referrals/new?draft=${draftId}`);
     }
     if (intent === "open_details") {
       const submission = parseWithZod(formData, { schema: coordinatorOpenSchema });
@@ -190,7 +198,7 @@ export default function ReferralPage() {
       </dl>
       {r.group.length > 0 && (
         <p>
-          Sent at the same time to:{" "}
+          Linked referrals for this child (sent together, or referred on):{" "}
           {r.group.map((g, i) => (
             <span key={g.id}>
               {i > 0 && ", "}
@@ -201,6 +209,34 @@ export default function ReferralPage() {
       )}
 
       <Actions referral={r} services={services} />
+      {canReferElsewhere(r) && (
+        <section aria-labelledby="elsewhere-heading">
+          <h2 id="elsewhere-heading">Refer elsewhere</h2>
+          <p>Start a new referral to another service with these details copied. You will check them and confirm the family's consent again before it is sent.</p>
+          <Form method="post">
+            <input type="hidden" name="intent" value="refer_elsewhere" />
+            <div className="ds_question">
+              <label className="ds_label" htmlFor="elsewhere-service">
+                Service to refer to
+              </label>
+              <div className="ds_select-wrapper">
+                <select className="ds_select" id="elsewhere-service" name="serviceId" defaultValue={r.suggestedServiceId ?? ""}>
+                  <option value="">Choose on the next page</option>
+                  {services.map((s) => (
+                    <option key={s.id} value={s.id}>
+                      {s.name} ({s.organisationName}){s.id === r.suggestedServiceId ? " – suggested" : ""}
+                    </option>
+                  ))}
+                </select>
+                <span className="ds_select-arrow" aria-hidden="true" />
+              </div>
+            </div>
+            <button type="submit" className="ds_button">
+              Start a new referral with these details
+            </button>
+          </Form>
+        </section>
+      )}
 
       <h2>Needs</h2>
       {r.needs.length === 0 ? (

@@ -7,9 +7,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as s from "../../db/schema";
 import { getDb } from "~/db.server";
 import { notifySmsSender } from "~/mail/sms.server";
-import { changeState, createSelfReferral, postMessage, replyAsFamily, resendFamilyLink, sendReferral } from "~/referrals/commands.server";
+import { changeState, createSelfReferral, draftReferralElsewhere, postMessage, replyAsFamily, resendFamilyLink, sendReferral } from "~/referrals/commands.server";
+import { getDraft } from "~/referrals/drafts.server";
 import { getReferral, getTrackedReferral } from "~/referrals/queries.server";
-import { SERVICE_A, demoUsers, serviceId, validInput } from "./referrals-helpers";
+import { SERVICE_A, SERVICE_B, demoUsers, serviceId, validInput } from "./referrals-helpers";
 
 type Users = Awaited<ReturnType<typeof demoUsers>>;
 let u: Users;
@@ -191,5 +192,34 @@ describe("text messages through GOV.UK Notify", () => {
     } finally {
       server.close();
     }
+  });
+});
+
+describe("refer elsewhere", () => {
+  it("copies a declined referral into a new draft without consent confirmed, and sends it into the same group", async () => {
+    const serviceB = await serviceId(SERVICE_B);
+    const { ids } = await sendReferral(u.healthVisitor, validInput([serviceB]));
+    const declined = ids[0]!;
+    await changeState(asUser(u.providerTwo), declined, "decline", 2, { reason: "better_met_elsewhere", suggestedServiceId: serviceA });
+    // Only the referrer, only once it is finished.
+    await expect(draftReferralElsewhere(u.teacher, declined)).rejects.toThrow();
+    const draftId = await draftReferralElsewhere(u.healthVisitor, declined);
+    const draft = await getDraft(u.healthVisitor, draftId);
+    expect(draft?.values).toMatchObject({ followsReferralId: declined, serviceIds: [serviceA], childName: "Casey Integration", need_nurtured: "on" });
+    expect(draft?.values.consentConfirmed).toBeUndefined();
+    expect(draft?.values.consentDate).toBeUndefined();
+
+    const { ids: newIds } = await sendReferral(u.healthVisitor, validInput([serviceA], { followsReferralId: declined, draftId }));
+    const db = await getDb();
+    const rows = await db.select({ id: s.referrals.id, groupId: s.referrals.groupId }).from(s.referrals).where(sql`${s.referrals.id} in ${[declined, newIds[0]!]}`);
+    expect(new Set(rows.map((r) => r.groupId)).size).toBe(1);
+    expect((await getReferral(u.healthVisitor, newIds[0]!))?.group.map((g) => g.id)).toEqual([declined]);
+    expect(await getDraft(u.healthVisitor, draftId)).toBeNull();
+  });
+
+  it("refuses to follow an open referral or someone else's", async () => {
+    const { ids } = await sendReferral(u.healthVisitor, validInput([serviceA]));
+    await expect(draftReferralElsewhere(u.healthVisitor, ids[0]!)).rejects.toThrow("Only a declined, closed or withdrawn referral");
+    await expect(sendReferral(u.teacher, validInput([serviceA], { followsReferralId: ids[0]! }))).rejects.toThrow();
   });
 });
