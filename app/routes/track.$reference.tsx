@@ -3,6 +3,7 @@ import { parseWithZod } from "@conform-to/zod/v3";
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, isRouteErrorResponse, useActionData, useLoaderData, useRouteError } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 import { ErrorSummary, TextAreaField, summariseErrors } from "~/components/forms";
 import { StateTag, Timeline, describeDecline, describeOutcome, formatDateTime } from "~/referrals/components";
 import { familyMessageSchema, familyWithdrawSchema } from "~/referrals/forms";
@@ -85,6 +86,7 @@ const FAMILY_WORDS: Partial<Record<ReferralAction, string>> = {
 export default function TrackRequest() {
   const { referral: r, key, isNew, sentBy, link } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
+  const { t } = useTranslation();
   const [form, fields] = useForm({
     id: "message",
     lastResult: actionData?.form === "message" ? actionData.result : undefined,
@@ -101,12 +103,12 @@ export default function TrackRequest() {
     ...r.history.map((h) => ({
       key: `h${h.id}`,
       at: h.at,
-      who: h.party === "family" ? "You" : r.organisationName,
+      who: h.party === "family" ? t("track.you") : r.organisationName,
       kind: "change" as const,
-      title: FAMILY_WORDS[h.action as ReferralAction] ?? ACTION_PAST[h.action as ReferralAction] ?? h.action,
+      title: FAMILY_WORDS[h.action as ReferralAction] ? t(`track.events.${h.action}`) : (ACTION_PAST[h.action as ReferralAction] ?? h.action),
       body: h.note ?? undefined,
     })),
-    ...r.messages.map((m) => ({ key: `m${m.id}`, at: m.at, who: m.party === "family" ? "You" : r.organisationName, kind: "message" as const, title: "Message", body: m.body })),
+    ...r.messages.map((m) => ({ key: `m${m.id}`, at: m.at, who: m.party === "family" ? t("track.you") : r.organisationName, kind: "message" as const, title: t("track.message"), body: m.body })),
   ].sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime());
   const open = !["declined", "closed", "withdrawn"].includes(r.state);
   // The service's note to the family when it accepted: what happens next, shown at the top while it applies.
@@ -114,73 +116,70 @@ export default function TrackRequest() {
   return (
     <>
       <header className="ds_page-header">
-        <span className="ds_page-header__label ds_content-label">Reference {r.reference}</span>
-        <h1 className="ds_page-header__title">Your request to {r.serviceName}</h1>
+        <span className="ds_page-header__label ds_content-label">{t("track.reference", { reference: r.reference })}</span>
+        <h1 className="ds_page-header__title">{t("track.title", { service: r.serviceName })}</h1>
       </header>
       {isNew && (
         <div className="ds_inset-text" role="status">
-          <h2>Request sent</h2>
+          <h2>{t("track.sentTitle")}</h2>
           <div className="ds_inset-text__text">
-            <p>
-              Your reference is <strong>{r.reference}</strong>. Save or bookmark this page's link: it is the only way to follow your request,
-              and anyone with it can read this page.
-            </p>
+            <p>{t("track.sentBody", { reference: r.reference })}</p>
             <p className="fort-secret-link">
               <a href={link}>{link}</a>
             </p>
-            {sentBy === "email" && <p>We have also sent this link to your email address.</p>}
-            {sentBy === "sms" && <p>We have also sent this link to your phone by text message.</p>}
+            {sentBy === "email" && <p>{t("track.sentByEmail")}</p>}
+            {sentBy === "sms" && <p>{t("track.sentBySms")}</p>}
             <p>
-              If you lose it, you can <Link to="/track/lost">ask for a new link</Link> with your reference.
+              {t("track.lostHint")} <Link to="/track/lost">{t("track.lostLink")}</Link>.
             </p>
           </div>
         </div>
       )}
       <p>
-        <StateTag state={r.state} />
+        <StateTag state={r.state} label={t(`track.states.${r.state}`, { defaultValue: "" }) || undefined} />
       </p>
       <p>
-        {r.organisationName} · sent {r.sentAt ? formatDateTime(r.sentAt) : ""}
+        {t("track.sentOn", { organisation: r.organisationName, date: r.sentAt ? formatDateTime(r.sentAt) : "" })}
       </p>
       {nextStep && (
         <div className="ds_inset-text">
-          <h2>Next step</h2>
+          <h2>{t("track.nextStep")}</h2>
           <div className="ds_inset-text__text">
             <p>{nextStep}</p>
           </div>
         </div>
       )}
-      {r.declineReason && <p>Reason: {describeDecline(r.declineReason)}</p>}
-      {r.closeOutcome && <p>Outcome: {describeOutcome(r.closeOutcome)}</p>}
-      <h2>What has happened</h2>
-      <Timeline entries={entries} label="What has happened" />
+      {r.declineReason && <p>{t("track.reason", { reason: describeDecline(r.declineReason) })}</p>}
+      {r.closeOutcome && <p>{t("track.outcome", { outcome: describeOutcome(r.closeOutcome) })}</p>}
+      <h2>{t("track.happened")}</h2>
+      <Timeline entries={entries} label={t("track.happened")} />
       {open && (
         <>
-          <h2>{r.state === "info_requested" ? "Reply to the service" : "Send a message to the service"}</h2>
+          <h2>{r.state === "info_requested" ? t("track.replyTitle") : t("track.messageTitle")}</h2>
           <ErrorSummary errors={summariseErrors(form, { body: fields.body })} />
           <Form method="post" {...getFormProps(form)}>
             <input type="hidden" name="key" value={key} />
             <input type="hidden" name="intent" value="message" />
-            <TextAreaField meta={fields.body} label="Your message" hint="The service will read it." />
+            <TextAreaField meta={fields.body} label={t("track.yourMessage")} hint={t("track.serviceReads")} />
             <button type="submit" className="ds_button">
-              Send message
+              {t("track.sendMessage")}
             </button>
           </Form>
-          <h2>Withdraw my request</h2>
-          <p>If you no longer want help from {r.serviceName}, you can withdraw your request. The service will be told; this cannot be undone.</p>
+          <h2>{t("track.withdrawTitle")}</h2>
+          <p>{t("track.withdrawIntro", { service: r.serviceName })}</p>
           <ErrorSummary errors={summariseErrors(withdrawForm, { reason: withdrawFields.reason })} />
           <Form method="post" {...getFormProps(withdrawForm)}>
             <input type="hidden" name="key" value={key} />
             <input type="hidden" name="intent" value="withdraw" />
-            <TextAreaField meta={withdrawFields.reason} label="Why you are withdrawing" hint="The service will read it." rows={3} />
+            <TextAreaField meta={withdrawFields.reason} label={t("track.withdrawReason")} hint={t("track.serviceReads")} rows={3} />
             <button type="submit" className="ds_button ds_button--secondary">
-              Withdraw my request
+              {t("track.withdrawButton")}
             </button>
           </Form>
         </>
       )}
       <p>
-        <Link to="/">Find other services</Link>
+        <Link to="/">{t("track.findOthers")}</Link>
       </p>
     </>
   );

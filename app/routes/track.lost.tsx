@@ -3,6 +3,7 @@ import { parseWithZod } from "@conform-to/zod/v3";
 import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 import { ErrorSummary, TextField, summariseErrors } from "~/components/forms";
 import { resendFamilyLink } from "~/referrals/commands.server";
 import { lostLinkSchema } from "~/referrals/forms";
@@ -39,6 +40,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function LostLink() {
   const actionData = useActionData<typeof action>();
+  const { t } = useTranslation();
   const [form, fields] = useForm({
     lastResult: actionData?.result,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: lostLinkSchema }),
@@ -47,23 +49,23 @@ export default function LostLink() {
   return (
     <div className="ds_layout ds_layout--question-page">
       <div className="ds_layout__content">
-        <h1>Lost your link?</h1>
-        <p>If you asked a service for help through FORT and lost the private link to your request, we can send you a new one.</p>
-        <p>We send it the way you chose when you made the request, to the email address or phone number you gave. The old link will stop working.</p>
+        <h1>{t("lost.title")}</h1>
+        <p>{t("lost.intro")}</p>
+        <p>{t("lost.how")}</p>
         {actionData?.done && (
           <div className="ds_inset-text" role="status">
-            <p className="ds_inset-text__text">{SAME_ANSWER}</p>
+            <p className="ds_inset-text__text">{t("lost.answer", { defaultValue: SAME_ANSWER })}</p>
           </div>
         )}
         <ErrorSummary errors={summariseErrors(form, { reference: fields.reference })} />
         <Form method="post" {...getFormProps(form)}>
-          <TextField meta={fields.reference} label="Your reference" hint="It starts FR-, for example FR-AB12-CD34" width="fixed-20" autoComplete="off" />
+          <TextField meta={fields.reference} label={t("lost.reference")} hint={t("lost.referenceHint")} width="fixed-20" autoComplete="off" />
           <button type="submit" className="ds_button">
-            Send me a new link
+            {t("lost.send")}
           </button>
         </Form>
         <p>
-          If you gave no email address or phone number, contact the service directly and quote your reference. <Link to="/">Find the service</Link>.
+          {t("lost.noContact")} <Link to="/">{t("lost.findService")}</Link>.
         </p>
       </div>
     </div>
