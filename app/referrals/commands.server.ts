@@ -58,6 +58,7 @@ const lockedColumns = {
   updatedByLabel: s.referrals.updatedByLabel,
   firstResponseAt: s.referrals.firstResponseAt,
   parentEmail: s.referrals.parentEmail,
+  familyLocale: s.referrals.familyLocale,
   needs: s.referrals.needs,
 };
 
@@ -329,6 +330,8 @@ export interface SelfReferralInput {
   linkDelivery?: "email" | "sms" | "none";
   doNotLeaveVoicemail?: boolean;
   doNotText?: boolean;
+  /** The language of the pages the family used; messages to them are written in it. */
+  locale?: string;
 }
 
 /** A family's own request. Returns the reference and the secret for its private link (shown once, only its hash kept). */
@@ -374,6 +377,7 @@ export async function createSelfReferral(
         doNotLeaveVoicemail: input.doNotLeaveVoicemail ?? false,
         doNotText: input.doNotText ?? false,
         linkDelivery: input.linkDelivery ?? "none",
+        familyLocale: input.locale ?? null,
         familyWants: input.familyWants,
         language: input.language ?? null,
         consentGivenBy: input.parentName,
@@ -385,7 +389,14 @@ export async function createSelfReferral(
     await changeState({ kind: "family", secret, ip }, row!.id, "submit", 1, {}, tx);
     const deliveredBy = await sendFamilyLink(
       tx,
-      { reference, linkDelivery: input.linkDelivery ?? "none", parentEmail: input.parentEmail ?? null, parentPhone: input.parentPhone ?? null, doNotText: input.doNotText ?? false },
+      {
+        reference,
+        linkDelivery: input.linkDelivery ?? "none",
+        parentEmail: input.parentEmail ?? null,
+        parentPhone: input.parentPhone ?? null,
+        doNotText: input.doNotText ?? false,
+        familyLocale: input.locale ?? null,
+      },
       secret,
       false,
     );
@@ -404,7 +415,7 @@ export async function resendFamilyLink(reference: string, ip?: string): Promise<
   const db = await getDb();
   await db.transaction(async (t) => {
     const [row] = await t
-      .select({ id: s.referrals.id, reference: s.referrals.reference, state: s.referrals.state, linkDelivery: s.referrals.linkDelivery, parentEmail: s.referrals.parentEmail, parentPhone: s.referrals.parentPhone, doNotText: s.referrals.doNotText, anonymisedAt: s.referrals.anonymisedAt })
+      .select({ id: s.referrals.id, reference: s.referrals.reference, state: s.referrals.state, linkDelivery: s.referrals.linkDelivery, parentEmail: s.referrals.parentEmail, parentPhone: s.referrals.parentPhone, doNotText: s.referrals.doNotText, familyLocale: s.referrals.familyLocale, anonymisedAt: s.referrals.anonymisedAt })
       .from(s.referrals)
       .where(and(eq(s.referrals.reference, wanted), eq(s.referrals.isSelfReferral, true)))
       .for("update");

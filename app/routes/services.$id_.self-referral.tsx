@@ -12,6 +12,10 @@ import { CONTACT_PREFERENCES, LINK_DELIVERY, selfReferralSchema } from "~/referr
 import { createSelfReferral } from "~/referrals/commands.server";
 import { type RateRule, checkRate, recordFailure, retryMessage } from "~/security/rate-limit.server";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
+import { LANGUAGE_COOKIE, chooseLanguage, cookieValue } from "~/i18n/languages";
+
+const languageOf = (request: Request) =>
+  chooseLanguage(new URL(request.url).searchParams.get("lang"), cookieValue(request.headers.get("Cookie"), LANGUAGE_COOKIE), request.headers.get("Accept-Language"));
 
 // Families are not signed in, so the form is limited per address: a few requests an hour is plenty for a person.
 const SELF_REFERRALS_PER_IP: RateRule = { limit: 5, windowMs: 60 * 60_000, slowAfter: 5, baseDelayMs: 0 };
@@ -46,7 +50,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   let created: Awaited<ReturnType<typeof createSelfReferral>>;
   try {
     // The service's rules (age, area, whether it takes families' requests now) are checked by createSelfReferral.
-    created = await createSelfReferral(service.id, submission.value, ip);
+    created = await createSelfReferral(service.id, { ...submission.value, locale: languageOf(request) }, ip);
   } catch (error) {
     const refusal = refusalOf(error);
     return data(submission.reply(replyErrorsOf(refusal)), { status: refusal.status });

@@ -53,6 +53,8 @@ export const referrals = pgTable(
     doNotText: boolean("do_not_text").notNull().default(false),
     // Self-referrals: email | sms | none; "Lost your link?" sends a new link the same way.
     linkDelivery: text("link_delivery"),
+    // The language of the pages the family used (en, pl, ar, uk): messages to the family are written in it.
+    familyLocale: text("family_locale"),
 
     needs: jsonb("needs").$type<ReferralNeed[]>().notNull().default([]),
     tried: text("tried"),

@@ -142,6 +142,14 @@ describe("a link they cannot lose", () => {
     expect((await getTrackedReferral(reference, newSecret))?.reference).toBe(reference);
   });
 
+  it("writes to the family in the language of the pages they used", async () => {
+    const email = `pl-${Date.now()}@example.org`;
+    const { reference } = await createSelfReferral(serviceA, { parentName: "Ola", contactPreference: "email", parentEmail: email, childAge: 3, familyWants: "Pomoc", linkDelivery: "email", locale: "pl" });
+    const [mail] = await outboxFor(email);
+    expect(mail!.subject).toBe(`Twoja prośba ${reference}: Twój prywatny link`);
+    expect(mail!.text).toContain("Zachowaj ten link dla siebie");
+  });
+
   it("sends nothing for an unknown reference (and the page's answer is the same either way)", async () => {
     const db = await getDb();
     const count = async () => (await db.select({ n: sql<number>`count(*)::int` }).from(s.mailOutbox))[0]!.n;
