@@ -221,7 +221,8 @@ test("a family asks for help itself and follows its request with the secret link
   await page.getByRole("button", { name: "Send request" }).click();
   await expect(page.getByRole("heading", { name: "Request sent" })).toBeVisible();
   await expect(page.getByText("We have also sent this link to your email address.")).toBeVisible();
-  const reference = (await page.getByText(/^FR-/).first().textContent())!.trim();
+  const reference = /\/track\/(FR-[0-9A-Z]{4}-[0-9A-Z]{4})/.exec(page.url())![1]!;
+  await expect(page.getByText(new RegExp(`Your reference is ${reference}`))).toBeVisible();
   const firstLink = page.url().replace(/&new=1.*$/, "");
   await expectAccessible(page);
 
