@@ -64,14 +64,16 @@ export async function sendFamilyLink(
 ) {
   const url = link(`/track/${family.reference}?key=${encodeURIComponent(secret)}`);
   const words = notificationTexts.familyLink(family.reference, url, reissued, family.familyLocale);
-  if (family.linkDelivery === "email" && family.parentEmail) {
-    await queueMail({ to: family.parentEmail, ...words }, t);
-    return "email" as const;
-  }
-  if (family.linkDelivery === "sms" && family.parentPhone && !family.doNotText) {
-    await queueMail({ channel: "sms", to: family.parentPhone, subject: words.subject, text: words.text }, t);
-    return "sms" as const;
-  }
+  const channel = familyLinkChannel(family);
+  if (channel === "email") await queueMail({ to: family.parentEmail!, ...words }, t);
+  if (channel === "sms") await queueMail({ channel: "sms", to: family.parentPhone!, subject: words.subject, text: words.text }, t);
+  return channel;
+}
+
+/** How a family's private link reaches it (what sendFamilyLink does), so a page shown again can say the same. */
+export function familyLinkChannel(family: { linkDelivery: string | null; parentEmail: string | null; parentPhone: string | null; doNotText: boolean }) {
+  if (family.linkDelivery === "email" && family.parentEmail) return "email" as const;
+  if (family.linkDelivery === "sms" && family.parentPhone && !family.doNotText) return "sms" as const;
   return null;
 }
 

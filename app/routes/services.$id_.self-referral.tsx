@@ -11,6 +11,7 @@ import { getPublishedService } from "~/directory/services.server";
 import { refusalOf, replyErrorsOf } from "~/domain/refusal.server";
 import { CONTACT_PREFERENCES, LINK_DELIVERY, selfReferralSchema } from "~/referrals/forms";
 import { createSelfReferral } from "~/referrals/commands.server";
+import { familyLinkChannel } from "~/referrals/notifications.server";
 import { type RateRule, checkRate, recordFailure, retryMessage } from "~/security/rate-limit.server";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
 import { RouteErrorBoundary } from "~/components/ErrorPage";
@@ -63,7 +64,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (!earlier) return;
     const secret = selfReferralSecret(formKey!);
     // The link can be shown again only while the server's secret is unchanged (it is derived from it).
-    if (earlier.secretHash === hashSecret(secret)) throw redirect(`/track/${earlier.reference}?key=${encodeURIComponent(secret)}&new=1`);
+    const sentBy = familyLinkChannel(earlier);
+    if (earlier.secretHash === hashSecret(secret)) throw redirect(`/track/${earlier.reference}?key=${encodeURIComponent(secret)}&new=1${sentBy ? `&sent=${sentBy}` : ""}`);
     throw redirect(`/services/${service.id}/self-referral/sent`);
   };
   await showEarlier();
