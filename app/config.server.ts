@@ -83,6 +83,14 @@ const configSchema = z.object({
   // Signs what FORT must recognise again after a restart or on another server (a family's tracking link derived from
   // its form's one-time key). Unset: a random one per run.
   APP_SECRET: z.string().min(32, "must be at least 32 characters long (for example the output of `openssl rand -hex 32`)").optional(),
+  // Text messages (issue 16) through GOV.UK Notify: an API key (key name, service id and secret joined by hyphens)
+  // and a text message template whose whole content is ((body)). Without them texts stay at /dev/mail and in the log.
+  NOTIFY_API_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_]+-[0-9a-f-]{36}-[0-9a-f-]{36}$/, { message: "must be a GOV.UK Notify API key (name-serviceid-secret)" })
+    .optional(),
+  NOTIFY_SMS_TEMPLATE_ID: z.string().uuid({ message: "must be the id (a UUID) of a Notify text message template with ((body))" }).optional(),
+  NOTIFY_BASE_URL: url(["https:", "http:"], "https://api.notifications.service.gov.uk").default("https://api.notifications.service.gov.uk"),
   // Default: true on a local install only (see isLocalInstall), false in production.
   SEED_DEMO_DATA: z.enum(["true", "false"], { message: "must be true or false" }).optional(),
   // Issue 15: with the demo directory, a year of fictional referrals so reports and the gap map have something to

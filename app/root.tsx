@@ -1,7 +1,10 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "@remix-run/react";
+import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useLocation, useRouteLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { I18nextProvider, useTranslation } from "react-i18next";
+import { i18nFor } from "./i18n/i18n";
+import { LANGUAGES, LANGUAGE_COOKIE, type Language, chooseLanguage, cookieValue, isLanguage } from "./i18n/languages";
 import designSystemCss from "@scottish-government/design-system/dist/css/design-system.min.css?url";
 import appCss from "./styles/app.css?url";
 import { readSession } from "./auth/session.server";
@@ -13,13 +16,50 @@ import { RouteErrorBoundary } from "./components/ErrorPage";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user, setCookie } = await readSession(request);
+  // The public pages' language (issue 16): ?lang= (remembered in a cookie), the cookie, the browser, English.
+  const param = new URL(request.url).searchParams.get("lang");
+  const lang = chooseLanguage(param, cookieValue(request.headers.get("Cookie"), LANGUAGE_COOKIE), request.headers.get("Accept-Language"));
+  const headers = new Headers();
+  if (setCookie) headers.append("Set-Cookie", setCookie);
+  if (isLanguage(param)) headers.append("Set-Cookie", `${LANGUAGE_COOKIE}=${param}; Path=/; Max-Age=31536000; SameSite=Lax`);
   const body = {
+    lang,
     user: user && { name: user.name, role: user.role },
     unreadReferrals: user ? await unreadCount(user) : 0,
     // Shown on error pages so a person can quote it (see RequestIdNote).
     requestId: context.requestId ?? currentRequestId(),
   };
-  return setCookie ? data(body, { headers: { "Set-Cookie": setCookie } }) : body;
+  return data(body, { headers });
+}
+
+/** Plain links (work without JavaScript): the same page with ?lang=, which the server remembers in a cookie. */
+function LanguageSwitcher({ current }: { current: Language }) {
+  const location = useLocation();
+  const { t } = useTranslation();
+  const hrefFor = (lang: Language) => {
+    const params = new URLSearchParams(location.search);
+    params.set("lang", lang);
+    return `${location.pathname}?${params.toString()}`;
+  };
+  return (
+    <nav aria-label={t("layout.language")} className="fort-languages">
+      <ul className="fort-languages__list">
+        {(Object.keys(LANGUAGES) as Language[]).map((lang) => (
+          <li key={lang}>
+            {lang === current ? (
+              <strong lang={LANGUAGES[lang].htmlLang} dir={LANGUAGES[lang].dir} aria-current="true">
+                {LANGUAGES[lang].name}
+              </strong>
+            ) : (
+              <a href={hrefFor(lang)} lang={LANGUAGES[lang].htmlLang} hrefLang={LANGUAGES[lang].htmlLang} dir={LANGUAGES[lang].dir}>
+                {LANGUAGES[lang].name}
+              </a>
+            )}
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
 }
 
 export const links: LinksFunction = () => [
@@ -37,8 +77,10 @@ export function Layout({ children }: { children: ReactNode }) {
   const rootData = useRouteLoaderData<typeof loader>("root");
   const user = rootData?.user;
   const nonce = useNonce();
+  const lang: Language = rootData?.lang ?? "en";
+  const i18n = i18nFor(lang);
   return (
-    <html lang="en-GB">
+    <html lang={LANGUAGES[lang].htmlLang} dir={LANGUAGES[lang].dir}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -46,13 +88,14 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body>
+        <I18nextProvider i18n={i18n}>
         <div className="ds_page">
           <div className="ds_page__top">
             <nav className="ds_skip-links" aria-label="Skip links">
               <ul className="ds_skip-links__list">
                 <li className="ds_skip-links__item">
                   <a className="ds_skip-links__link" href="#main-content">
-                    Skip to main content
+                    {i18n.t("layout.skip")}
                   </a>
                 </li>
               </ul>
@@ -64,7 +107,7 @@ export function Layout({ children }: { children: ReactNode }) {
                     <Link className="ds_site-branding__link fort-brand" to="/">
                       FORT
                     </Link>
-                    <div className="ds_site-branding__title">Family support services</div>
+                    <div className="ds_site-branding__title">{i18n.t("layout.siteTitle")}</div>
                   </div>
                   <div className="fort-header-actions">
                     {user ? (
@@ -78,8 +121,9 @@ export function Layout({ children }: { children: ReactNode }) {
                         </Form>
                       </>
                     ) : (
-                      <Link to="/sign-in">Sign in</Link>
+                      <Link to="/sign-in">{i18n.t("layout.signIn")}</Link>
                     )}
+                    <LanguageSwitcher current={lang} />
                   </div>
                 </div>
               </div>
@@ -112,6 +156,7 @@ export function Layout({ children }: { children: ReactNode }) {
             </footer>
           </div>
         </div>
+        </I18nextProvider>
         <LiveUpdates enabled={Boolean(user)} />
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />

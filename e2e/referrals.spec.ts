@@ -1,5 +1,5 @@
-import type { Browser, Page } from "@playwright/test";
-import { DEMO, expect, expectAccessible, signIn, test } from "./fixtures";
+import type { Browser, Locator, Page } from "@playwright/test";
+import { DEMO, expect, expectAccessible, signIn, test, tick as tickBox } from "./fixtures";
 
 // Two services of the two demo provider organisations that both fit a six-year-old in Maryfield (DD1 1AA).
 const SERVICE_A = "Growing Together Parenting Course"; // Tay Family Links (provider.one)
@@ -19,6 +19,13 @@ async function tick(page: Page, label: string | RegExp, options: { exact?: boole
   const box = page.getByLabel(label, options);
   if (!(await box.isChecked())) await page.locator(`label[for="${await box.getAttribute("id")}"]`).click();
   await expect(box).toBeChecked();
+}
+
+/** Chooses a design-system radio button by its label (the drawn circle sits over the real input). */
+async function choose(scope: Page | Locator, label: string) {
+  const radio = scope.getByLabel(label, { exact: true });
+  await scope.locator(`label[for="${await radio.getAttribute("id")}"]`).click();
+  await expect(radio).toBeChecked();
 }
 
 /** Forms are usable before JS loads, but ticking a box while React hydrates can be undone; wait for it on form pages. */
@@ -104,8 +111,9 @@ test("a referral goes to two services and every step shows live on the other sid
   await expect(referrer.getByText("Done: Answered the request for information.")).toBeVisible();
   await live(referrer);
 
-  // Provider A sees the answer arrive, then accepts, starts support and closes.
+  // Provider A sees the answer arrive, marked as received, then accepts, starts support and closes.
   await expect(providerA.getByText("Tuesdays and Thursdays after 10am.")).toBeVisible();
+  await expect(providerA.getByText("Information received, awaiting a response").first()).toBeVisible();
   await providerA.getByRole("button", { name: "Accept" }).click();
   await expect(referrer.getByText("Accepted").first()).toBeVisible();
   await live(providerA);
@@ -204,40 +212,83 @@ test("a family asks for help itself and follows its request with the secret link
   await page.getByRole("link", { name: "Ask this service for help for your family" }).click();
   await hydrated(page);
   await expectAccessible(page);
+  const email = `alex.${Date.now()}@example.org`;
   await page.getByLabel("Your name").fill("Alex Family");
   await page.getByLabel("How should they contact you").selectOption("email");
-  await page.getByLabel("Email address").fill("alex@example.org");
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Good times to contact you (optional)").fill("Weekday mornings");
+  await tick(page, "Do not leave a voicemail");
+  await choose(page, "By email");
   await page.getByLabel("Your child's age in years").fill("5");
   await page.getByLabel("What help would you like").fill("Ideas for bedtime battles.");
   await tick(page, /I agree to Tay Family Links holding these details/);
   await page.getByRole("button", { name: "Send request" }).click();
   await expect(page.getByRole("heading", { name: "Request sent" })).toBeVisible();
-  const reference = (await page.getByText(/^FR-/).first().textContent())!.trim();
-  const secretLink = page.url().replace("&new=1", "");
+  await expect(page.getByText("We have also sent this link to your email address.")).toBeVisible();
+  const reference = /\/track\/(FR-[0-9A-Z]{4}-[0-9A-Z]{4})/.exec(page.url())![1]!;
+  await expect(page.getByText(new RegExp(`Your reference is ${reference}`))).toBeVisible();
+  const firstLink = page.url().replace(/&new=1.*$/, "");
   await expectAccessible(page);
 
-  // It arrives in the provider's inbox live; the provider writes to the family.
+  // It arrives in the provider's inbox live, with the family's contact wishes; the provider writes to the family.
   const row = provider.getByRole("row").filter({ hasText: reference });
   await expect(row).toContainText("Family request");
   await row.getByRole("link").click();
+  await expect(provider.getByText("leave a voicemail")).toBeVisible();
   await provider.getByLabel("Write a message").fill("Hello Alex, we will phone you on Monday.");
-  await tick(provider, "Let the family read this message on their tracking page");
+  await choose(provider.locator("#message"), "The family (on their tracking page)");
   await provider.getByRole("button", { name: "Send message" }).click();
   await expect(provider.getByText("Done: Your message was sent.")).toBeVisible();
+  await provider.getByLabel("Write a message").fill("Team: Shona has space on Monday.");
+  await choose(provider.locator("#message"), "Our team only");
+  await provider.getByRole("button", { name: "Send message" }).click();
+  await expect(provider.getByText("Done: Your message was sent.")).toBeVisible();
+  const accept = provider.locator("#action-accept");
+  await accept.getByLabel("Note (optional)").fill("Come along Monday 9:30, ask for Shona.");
+  await choose(accept, "The family (on their tracking page)");
+  await expectAccessible(provider);
   await provider.getByRole("button", { name: "Accept" }).click();
   await expect(provider.getByText("Done: Accepted.")).toBeVisible();
 
-  // The family follows it with the link alone.
-  await page.goto(secretLink);
+  // The family closes the browser and loses the link; "Lost your link?" sends a new one to the email on file.
+  await page.context().clearCookies();
+  await page.goto("/track/lost");
+  await expectAccessible(page);
+  await page.getByLabel("Your reference").fill(reference);
+  await page.getByRole("button", { name: "Send me a new link" }).click();
+  await expect(page.getByText(/If we have a request with that reference, we have sent a new link/)).toBeVisible();
+  // An unknown reference gets exactly the same answer.
+  await page.getByLabel("Your reference").fill("FR-ZZZZ-ZZZZ");
+  await page.getByRole("button", { name: "Send me a new link" }).click();
+  await expect(page.getByText(/If we have a request with that reference, we have sent a new link/)).toBeVisible();
+  await page.goto("/dev/mail");
+  const mail = page.getByRole("article", { name: `Email to ${email}: Your request ${reference}: your private link` }).first();
+  await expect(mail).toContainText("replaces the old one");
+  const newLink = (await mail.getByRole("link").first().getAttribute("href"))!;
+  expect(newLink).not.toBe(firstLink);
+  expect((await page.goto(firstLink))?.status()).toBe(404);
+
+  // Following the new link, the family sees what is meant for them: the message and the next step, not the team's note.
+  await page.goto(newLink);
+  await expect(page.getByRole("heading", { name: "Next step" })).toBeVisible();
+  await expect(page.getByText("Come along Monday 9:30, ask for Shona.").first()).toBeVisible();
   await expect(page.getByText("Hello Alex, we will phone you on Monday.")).toBeVisible();
+  await expect(page.getByText("Team: Shona has space on Monday.")).toHaveCount(0);
   await expect(page.getByText("The service accepted your request")).toBeVisible();
+  await expectAccessible(page);
   await page.getByLabel("Your message").fill("Thank you, Monday is fine.");
   await page.getByRole("button", { name: "Send message" }).click();
   await expect(page.getByText("Thank you, Monday is fine.")).toBeVisible();
   await expect(provider.getByText("Thank you, Monday is fine.")).toBeVisible();
 
+  // Withdrawing is its own action with its own reason.
+  await page.getByLabel("Why you are withdrawing").fill("We found a group nearer home.");
+  await page.getByRole("button", { name: "Withdraw my request" }).click();
+  await expect(page.getByText("Withdrawn").first()).toBeVisible();
+  await expect(page.getByRole("button", { name: "Withdraw my request" })).toHaveCount(0);
+
   // Without the right key there is nothing to see.
-  const wrong = await page.goto(secretLink.replace(/key=[^&]+/, "key=wrong"));
+  const wrong = await page.goto(newLink.replace(/key=[^&]+/, "key=wrong"));
   expect(wrong?.status()).toBe(404);
   const bare = await page.goto(`/track/${reference}`);
   expect(bare?.status()).toBe(404);
@@ -262,4 +313,62 @@ test("a coordinator sees every referral's state but no child's or family's detai
   await page.getByRole("button", { name: "Open personal details" }).click();
   await expect(page.getByRole("heading", { level: 2, name: "Child" })).toBeVisible();
   await expectAccessible(page);
+});
+
+// Issue 16. Last in this file: its referrals would change the inbox counts the journeys above expect.
+test("after a decline, the referrer refers elsewhere in two clicks, consent confirmed again, both on one timeline", async ({ browser }) => {
+  test.setTimeout(150_000);
+  const referrer = await (await browser.newContext()).newPage();
+  const provider = await (await browser.newContext()).newPage();
+  await signIn(referrer, DEMO.healthVisitor);
+  await signIn(provider, DEMO.providerTwo);
+
+  await referrer.goto("/referrals/new");
+  await referrer.waitForLoadState("networkidle");
+  await tickBox(referrer.getByLabel(new RegExp(`^${SERVICE_B.replace("'", ".")}`)));
+  await referrer.getByLabel("Child's full name").fill("Rowan Elsewhere");
+  await referrer.getByLabel("Date of birth").fill(`${new Date().getUTCFullYear() - 6}-03-10`);
+  await referrer.getByLabel("Postcode where the child lives").fill("DD1 1AA");
+  await referrer.getByLabel("Parent or carer's name").fill("Morgan Elsewhere");
+  await referrer.getByLabel("Relationship to the child").fill("Father");
+  await referrer.getByLabel("Phone number").fill("01632 960009");
+  await referrer.getByLabel("How they would like to be contacted").selectOption("phone");
+  await tickBox(referrer.getByLabel("Nurtured", { exact: true }));
+  await referrer.getByLabel("Describe the nurtured need (if ticked)").fill("Dad would like a parenting group.");
+  await referrer.getByLabel("What the family would like to happen").fill("A group near home.");
+  await referrer.getByLabel("Who gave consent").fill("Morgan Elsewhere (father)");
+  await referrer.getByLabel("Date consent was given").fill(new Date().toISOString().slice(0, 10));
+  await referrer.getByLabel("How consent was given").selectOption("verbal");
+  await tickBox(referrer.getByLabel(/The family agreed to this referral/));
+  await referrer.getByRole("button", { name: "Send referral" }).click();
+  await expect(referrer.getByRole("status").filter({ hasText: "Referral sent to 1 service" })).toBeVisible();
+
+  // Provider B declines: no capacity.
+  await provider.goto("/provider/referrals");
+  await provider.getByRole("row").filter({ hasText: "Rowan E." }).first().getByRole("link").click();
+  await provider.locator("summary", { hasText: "Decline" }).click();
+  await provider.getByLabel("Reason for declining").selectOption("no_capacity");
+  await provider.getByRole("button", { name: "Decline" }).click();
+  await expect(provider.getByText("Done: Declined.")).toBeVisible();
+  const declinedUrl = provider.url().split("?")[0]!.replace(/^https?:\/\/[^/]+/, "");
+
+  // Click one: from the declined referral; the details are copied, consent is not.
+  await referrer.goto(declinedUrl);
+  await expect(referrer.getByRole("heading", { name: "Refer elsewhere" })).toBeVisible();
+  const target = await referrer.locator("#elsewhere-service option", { hasText: SERVICE_A }).first().getAttribute("value");
+  await referrer.getByLabel("Service to refer to").selectOption(target!);
+  await referrer.getByRole("button", { name: "Start a new referral with these details" }).click();
+  await expect(referrer.getByLabel("Child's full name")).toHaveValue("Rowan Elsewhere");
+  await expect(referrer.getByLabel(/The family agreed to this referral/)).not.toBeChecked();
+  await expectAccessible(referrer);
+  await referrer.waitForLoadState("networkidle");
+  await referrer.getByLabel("Date consent was given").fill(new Date().toISOString().slice(0, 10));
+  await tickBox(referrer.getByLabel(/The family agreed to this referral/));
+  // Click two: send.
+  await referrer.getByRole("button", { name: "Send referral" }).click();
+  await expect(referrer.getByRole("status").filter({ hasText: "Referral sent to 1 service" })).toBeVisible();
+
+  // Both on one timeline: the declined one links to the new one.
+  await referrer.goto(declinedUrl);
+  await expect(referrer.getByText(/Linked referrals for this child/)).toContainText(SERVICE_A);
 });

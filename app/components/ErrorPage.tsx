@@ -44,11 +44,13 @@ export interface ErrorPageProps {
   /** Headings that say more than the general one, by status (e.g. `{ 404: "Service not found" }`). */
   titles?: Partial<Record<number, string>>;
   back?: { to: string; label: string };
+  /** Further ways on, shown before the back link (e.g. "Lost your link?" on a family's request page). */
+  more?: { to: string; label: string }[];
   /** Developers only: the error's text, shown in development builds. */
   detail?: string;
 }
 
-export function ErrorPage({ status, message, titles, back = { to: "/", label: "Go to the list of services" }, detail }: ErrorPageProps) {
+export function ErrorPage({ status, message, titles, back = { to: "/", label: "Go to the list of services" }, more = [], detail }: ErrorPageProps) {
   const text = statusText(status);
   const title = titles?.[status] ?? text.title;
   // The server's own sentence is written for people and says more than the general advice, unless it only repeats the title.
@@ -58,6 +60,11 @@ export function ErrorPage({ status, message, titles, back = { to: "/", label: "G
     <>
       <h1>{title}</h1>
       <p>{ownSentence ?? text.advice}</p>
+      {more.map((l) => (
+        <p key={l.to}>
+          <Link to={l.to}>{l.label}</Link>
+        </p>
+      ))}
       <p>
         <Link to={back.to}>{back.label}</Link>
       </p>

@@ -113,6 +113,46 @@ export function CheckboxField({ meta, label, hint }: { meta: FieldMetadata<boole
   );
 }
 
+/** One choice from a few, as radio buttons in a fieldset; the first button takes the field's id (error links). */
+export function RadioField({ meta, legend, hint, options }: { meta: FieldMetadata<string | undefined | null>; legend: string; hint?: string; options: { value: string; label: string }[] }) {
+  const error = meta.errors?.[0];
+  const m = meta as FieldMetadata<unknown>;
+  return (
+    <div className={`ds_question${error ? " ds_question--error" : ""}`}>
+      <fieldset aria-describedby={describedBy(m, hint)}>
+        <legend>{legend}</legend>
+        {hint && (
+          <p className="ds_hint-text" id={`${meta.id}-hint`}>
+            {hint}
+          </p>
+        )}
+        {error && (
+          <p className="ds_question__error-message" id={meta.errorId}>
+            {error}
+          </p>
+        )}
+        <div className="ds_field-group">
+          {options.map((o, i) => (
+            <div className="ds_radio ds_radio--small" key={o.value}>
+              <input
+                className="ds_radio__input"
+                type="radio"
+                id={i === 0 ? meta.id : `${meta.id}-${o.value}`}
+                name={meta.name}
+                value={o.value}
+                defaultChecked={meta.initialValue === o.value}
+              />
+              <label className="ds_radio__label" htmlFor={i === 0 ? meta.id : `${meta.id}-${o.value}`}>
+                {o.label}
+              </label>
+            </div>
+          ))}
+        </div>
+      </fieldset>
+    </div>
+  );
+}
+
 /** Lists every error at the top of the page, each linking to its field, and takes focus when shown. */
 export function ErrorSummary({ errors }: { errors: { id: string; message: string }[] }) {
   const ref = useRef<HTMLDivElement>(null);

@@ -8,11 +8,14 @@ import { config } from "../config.server";
 import { isLoopbackClient } from "../security/client-address.server";
 import { type Database, getDb } from "../db.server";
 import { log } from "../log.server";
+import { smsSender } from "./sms.server";
 
 export interface Mail {
   to: string;
   subject: string;
   text: string;
+  /** "sms": a text message to the phone number in `to` (the subject is for /dev/mail only). */
+  channel?: "email" | "sms";
 }
 
 export async function queueMail(mail: Mail, tx?: Database) {
@@ -76,7 +79,8 @@ export async function deliverPendingMail(batch = 20): Promise<{ sent: number; fa
         .for("update", { skipLocked: true });
       if (!row) return false;
       try {
-        await send({ to: row.to, subject: row.subject, text: row.text });
+        if (row.channel === "sms") await smsSender().send({ to: row.to, text: row.text });
+        else await send({ to: row.to, subject: row.subject, text: row.text });
         await tx.update(s.mailOutbox).set({ status: "sent", sentAt: clock.now(), attempts: row.attempts + 1, lastError: null }).where(eq(s.mailOutbox.id, row.id));
         sent++;
       } catch (error) {
@@ -142,7 +146,7 @@ export function mailViewerEnabled(request: Request) {
 export async function recentMail(limit = 50) {
   const db = await getDb();
   return db
-    .select({ id: s.mailOutbox.id, to: s.mailOutbox.to, subject: s.mailOutbox.subject, text: s.mailOutbox.text, status: s.mailOutbox.status, createdAt: s.mailOutbox.createdAt })
+    .select({ id: s.mailOutbox.id, channel: s.mailOutbox.channel, to: s.mailOutbox.to, subject: s.mailOutbox.subject, text: s.mailOutbox.text, status: s.mailOutbox.status, createdAt: s.mailOutbox.createdAt })
     .from(s.mailOutbox)
     .orderBy(desc(s.mailOutbox.createdAt))
     .limit(limit);

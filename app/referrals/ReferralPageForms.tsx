@@ -1,11 +1,13 @@
 // The message form and the coordinator's "open with a reason" form of a referral's page.
-import { type FieldMetadata, type SubmissionResult, getFormProps, useForm } from "@conform-to/react";
+import { type SubmissionResult, getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v3";
 import { Form, useNavigation } from "@remix-run/react";
-import { CheckboxField, TextAreaField, TextField } from "~/components/forms";
+import { RadioField, TextAreaField, TextField } from "~/components/forms";
+import { audienceChoices } from "./audience";
+import type { Party } from "./state-machine";
 import { coordinatorOpenSchema, messageSchema } from "./forms";
 
-export function MessageForm({ selfReferral, lastResult }: { selfReferral: boolean; lastResult: SubmissionResult<string[]> | undefined }) {
+export function MessageForm({ selfReferral, party, lastResult }: { selfReferral: boolean; party: Party; lastResult: SubmissionResult<string[]> | undefined }) {
   const navigation = useNavigation();
   const [form, fields] = useForm({
     id: "message",
@@ -16,8 +18,8 @@ export function MessageForm({ selfReferral, lastResult }: { selfReferral: boolea
   return (
     <Form method="post" {...getFormProps(form)} key={navigation.state === "idle" ? "idle" : "busy"}>
       <input type="hidden" name="intent" value="message" />
-      <TextAreaField meta={fields.body} label="Write a message" hint="The other side sees it on this page and is told by email (without any personal details)." />
-      {selfReferral && <CheckboxField meta={fields.visibleToFamily as FieldMetadata<boolean | undefined>} label="Let the family read this message on their tracking page" />}
+      <TextAreaField meta={fields.body} label="Write a message" hint="Whoever you choose below sees it on this page and is told by email (without any personal details)." />
+      <RadioField meta={fields.audience} legend="Who will see this message?" options={audienceChoices(party, selfReferral)} />
       <button type="submit" className="ds_button ds_button--secondary">
         Send message
       </button>

@@ -11,16 +11,17 @@ import { type Database, getDb } from "../db.server";
 import { isUuid } from "../directory/services.server";
 import { referralArea } from "../geo/postcodes.server";
 import { tidyPostcode } from "../geo/postcode";
-import { actorLabel, actorUserId, logChange, newReference } from "./access.server";
-import { deleteDraft } from "./drafts.server";
+import { actorLabel, actorUserId, logAccess, logChange, newReference } from "./access.server";
+import { deleteDraft, saveDraft } from "./drafts.server";
 import { checkServices } from "./eligibility.server";
 import { ReferralConflict, ReferralNotFound, ReferralRefused } from "./errors";
 import { type ReferralInput, needsOf } from "./forms";
+import { type Audience, audienceChoices, isAudience } from "./audience";
 import { announce, announceAll } from "./live.server";
 import { selfReferralSecret } from "./idempotency.server";
-import { notificationTexts, notifyOtherSide } from "./notifications.server";
+import { notificationTexts, notifyOtherSide, sendFamilyLink } from "./notifications.server";
 import { queueMails } from "../mail/mail.server";
-import { ACTION_PAST, CLOSE_OUTCOMES, DECLINE_REASONS, type Party, type ReferralAction, type ReferralState, STATE_LABELS, decide } from "./state-machine";
+import { ACTION_PAST, CLOSE_OUTCOMES, DECLINE_REASONS, type Party, type ReferralAction, type ReferralState, decide } from "./state-machine";
 
 /** A service that can take a referral by this route now: listed, running, taking this kind, not full. */
 function takesReferrals(route: "professional" | "self") {
@@ -34,6 +35,8 @@ function takesReferrals(route: "professional" | "self") {
 
 export interface TransitionDetails {
   note?: string;
+  /** Who the note is for; required with a note unless the move implies it (questions, answers, the family's own). */
+  noteAudience?: Audience;
   reason?: keyof typeof DECLINE_REASONS;
   reasonOther?: string;
   suggestedServiceId?: string;
@@ -57,6 +60,7 @@ const lockedColumns = {
   updatedByLabel: s.referrals.updatedByLabel,
   firstResponseAt: s.referrals.firstResponseAt,
   parentEmail: s.referrals.parentEmail,
+  familyLocale: s.referrals.familyLocale,
   needs: s.referrals.needs,
 };
 
@@ -144,6 +148,7 @@ export async function changeState(
 
     const reasonText =
       action === "decline" ? (details.reason === "other" ? details.reasonOther : DECLINE_REASONS[details.reason!]) : action === "close" ? (details.outcome === "other" ? details.outcomeOther : CLOSE_OUTCOMES[details.outcome!]) : null;
+    const noteAudience = details.note ? noteAudienceFor(action, party, row.isSelfReferral, details.noteAudience) : null;
     await t.insert(s.referralHistory).values({
       referralId: row.id,
       at: now,
@@ -155,17 +160,39 @@ export async function changeState(
       toState: decision.to,
       reason: reasonText ?? null,
       note: details.note || null,
+      noteAudience,
       fromServiceId: action === "forward" ? row.serviceId : null,
       toServiceId: target?.serviceId ?? null,
     });
     await logChange(actor, row.id, t);
-    await notifyOtherSide(t, { ...row, organisationId: updated.organisationId }, party, `${ACTION_PAST[action]}: ${STATE_LABELS[decision.to].toLowerCase()}`, action);
+    // "declined — no capacity": a listed reason or outcome only, never free text (it may hold personal details).
+    const listedReason = action === "decline" && details.reason !== "other" ? reasonText : action === "close" && details.outcome !== "other" ? reasonText : null;
+    await notifyOtherSide(t, { ...row, organisationId: updated.organisationId }, party, newsWords(action, listedReason), action);
     if (action === "forward") await announce({ referralId: row.id, organisationId: row.organisationId, referrerId: row.referrerId, teamId: row.teamId, kind: "state" }, t);
     await announce({ referralId: row.id, organisationId: updated.organisationId, referrerId: row.referrerId, teamId: row.teamId, kind: "state" }, t);
     return { state: updated.state, version: updated.version };
   };
   if (tx) return run(tx);
   return (await getDb()).transaction(run);
+}
+
+/** What an email subject says happened: "declined — no capacity / waiting list full". */
+export function newsWords(action: ReferralAction, listedReason?: string | null) {
+  const what = ACTION_PAST[action].toLowerCase();
+  return listedReason ? `${what} — ${listedReason.toLowerCase()}` : what;
+}
+
+/**
+ * The audience a note on this move is stored with. A question goes to whoever must answer it and an answer to
+ * whoever asked; the family writes for the service; otherwise the writer's choice, which must be one offered to them.
+ */
+export function noteAudienceFor(action: ReferralAction, party: Party, isSelfReferral: boolean, chosen: Audience | undefined): Audience {
+  if (party === "family") return "family";
+  if (action === "request_info" || action === "answer_info") return isSelfReferral ? "family" : "professionals";
+  // The forms require a choice; a caller without one (scripts, seed) gets what notes always meant: the professionals.
+  if (!chosen) return isSelfReferral ? "internal" : "professionals";
+  if (!audienceChoices(party, isSelfReferral).some((c) => c.value === chosen)) throw ReferralRefused.field("noteAudience", "Choose who will see this note");
+  return chosen;
 }
 
 // ---------------------------------------------------------------- sending
@@ -219,7 +246,6 @@ export async function sendReferral(user: CurrentUser, input: ReferralInput, ip?:
   const actor: Actor = { kind: "user", user, ip };
   const now = clock.now();
   const label = actorLabel(actor);
-  const groupId = crypto.randomUUID();
   // Ids and references are made here, so every row of the send is known before the transaction starts and the
   // transaction is a handful of multi-row statements, whatever the number of services (issue 14: 16 referrers
   // sending at once must not queue behind each other's round trips).
@@ -234,6 +260,8 @@ export async function sendReferral(user: CurrentUser, input: ReferralInput, ip?:
       .innerJoin(s.organisations, eq(s.organisations.id, s.services.organisationId))
       .where(and(inArray(s.services.id, serviceIds), takesReferrals("professional")))
       .for("share", { of: s.services });
+    // "Refer elsewhere" (issue 16): the new referrals join the finished one's group (one timeline).
+    const groupId = input.followsReferralId ? await followedGroup(tx, user, input.followsReferralId) : crypto.randomUUID();
     const rows = referrals.map((r) => {
       const service = services.find((x) => x.id === r.serviceId);
       if (!service) throw ReferralRefused.field("serviceIds", "One of the chosen services cannot take referrals at the moment; choose another.");
@@ -281,6 +309,60 @@ export async function sendReferral(user: CurrentUser, input: ReferralInput, ip?:
   });
 }
 
+/** The group of the finished referral a new one follows, after checking its referrer may see it and it is finished. */
+async function followedGroup(t: Database, user: CurrentUser, referralId: string) {
+  if (!isUuid(referralId)) throw new ReferralNotFound();
+  const { row, party } = await lockReferral(t, { kind: "user", user }, referralId);
+  if (party !== "referrer") throw new ReferralNotFound();
+  if (!REFERRED_ELSEWHERE_FROM.includes(row.state)) throw new ReferralRefused("Only a declined, closed or withdrawn referral can be sent elsewhere.");
+  const [group] = await t.select({ groupId: s.referrals.groupId }).from(s.referrals).where(eq(s.referrals.id, referralId));
+  return group!.groupId;
+}
+
+const REFERRED_ELSEWHERE_FROM: readonly ReferralState[] = ["declined", "closed", "withdrawn"];
+
+/**
+ * "Refer elsewhere" (issue 16): a new draft with this finished referral's details, for the referrer to check and
+ * send to another service. Consent is not copied as confirmed (it was given for the first service): the referrer
+ * confirms it again, with its date. Sending it puts both referrals in one group, so they share one timeline.
+ */
+export async function draftReferralElsewhere(user: CurrentUser, referralId: string, serviceId?: string): Promise<string> {
+  assertMay(user, "referrals.send", "Only referrers can send referrals.");
+  if (!isUuid(referralId) || (serviceId !== undefined && !isUuid(serviceId))) throw new ReferralNotFound();
+  const db = await getDb();
+  const [row] = await db.select().from(s.referrals).where(eq(s.referrals.id, referralId));
+  if (!row || partyOf({ kind: "user", user }, row) !== "referrer") throw new ReferralNotFound();
+  if (!REFERRED_ELSEWHERE_FROM.includes(row.state)) throw new ReferralRefused("Only a declined, closed or withdrawn referral can be sent elsewhere.");
+  if (row.anonymisedAt) throw new ReferralRefused("This referral's details have been removed, so they cannot be copied.");
+  const target = serviceId ?? row.suggestedServiceId ?? undefined;
+  const values: Record<string, string | string[]> = {
+    followsReferralId: row.id,
+    serviceIds: target ? [target] : [],
+    childName: row.childName,
+    childDateOfBirth: row.childDateOfBirth ?? "",
+    childPostcode: row.childPostcode ?? "",
+    childSchool: row.childSchool ?? "",
+    parentName: row.parentName,
+    parentRelationship: row.parentRelationship ?? "",
+    parentPhone: row.parentPhone ?? "",
+    parentEmail: row.parentEmail ?? "",
+    contactPreference: row.contactPreference,
+    contactTimes: row.contactTimes ?? "",
+    tried: row.tried ?? "",
+    familyWants: row.familyWants,
+    urgency: row.urgency,
+    language: row.language ?? "",
+    interpreterNeeded: row.interpreterNeeded ? "on" : "",
+    accessibilityNeeds: row.accessibilityNeeds ?? "",
+    consentGivenBy: row.consentGivenBy,
+    consentMethod: row.consentMethod,
+    consentLimits: row.consentLimits ?? "",
+    childViews: row.childViews ?? "",
+    ...Object.fromEntries(row.needs.flatMap((n) => [[`need_${n.code}`, "on"], [`need_${n.code}_detail`, n.description]])),
+  };
+  return (await saveDraft(user, values))!;
+}
+
 export interface SelfReferralInput {
   /** issue 11: the form's one-time key; the family's secret is derived from it, so a resubmission can show the same link. */
   idempotencyKey?: string;
@@ -293,10 +375,20 @@ export interface SelfReferralInput {
   childPostcode?: string;
   familyWants: string;
   language?: string;
+  /** How the private link reaches the family (issue 16): email, text message, or not at all. */
+  linkDelivery?: "email" | "sms" | "none";
+  doNotLeaveVoicemail?: boolean;
+  doNotText?: boolean;
+  /** The language of the pages the family used; messages to them are written in it. */
+  locale?: string;
 }
 
 /** A family's own request. Returns the reference and the secret for its private link (shown once, only its hash kept). */
-export async function createSelfReferral(serviceId: string, input: SelfReferralInput, ip?: string): Promise<{ id: string; reference: string; secret: string }> {
+export async function createSelfReferral(
+  serviceId: string,
+  input: SelfReferralInput,
+  ip?: string,
+): Promise<{ id: string; reference: string; secret: string; deliveredBy: "email" | "sms" | null }> {
   if (!isUuid(serviceId)) throw new ReferralNotFound();
   const [fit] = await checkServices([serviceId], { ageYears: input.childAge, postcode: input.childPostcode, needCodes: [] }, clock.now(), "self");
   if (fit?.problems.length) throw new ReferralRefused(`${fit.problems.join(" ")} You can look for another service on the list of services.`);
@@ -332,6 +424,10 @@ export async function createSelfReferral(serviceId: string, input: SelfReferralI
         parentEmail: input.parentEmail ?? null,
         contactPreference: input.contactPreference,
         contactTimes: input.contactTimes ?? null,
+        doNotLeaveVoicemail: input.doNotLeaveVoicemail ?? false,
+        doNotText: input.doNotText ?? false,
+        linkDelivery: input.linkDelivery ?? "none",
+        familyLocale: input.locale ?? null,
         familyWants: input.familyWants,
         language: input.language ?? null,
         consentGivenBy: input.parentName,
@@ -341,19 +437,66 @@ export async function createSelfReferral(serviceId: string, input: SelfReferralI
       })
       .returning({ id: s.referrals.id });
     await changeState({ kind: "family", secret, ip }, row!.id, "submit", 1, {}, tx);
-    return { id: row!.id, reference, secret };
+    const deliveredBy = await sendFamilyLink(
+      tx,
+      {
+        reference,
+        linkDelivery: input.linkDelivery ?? "none",
+        parentEmail: input.parentEmail ?? null,
+        parentPhone: input.parentPhone ?? null,
+        doNotText: input.doNotText ?? false,
+        familyLocale: input.locale ?? null,
+      },
+      secret,
+      false,
+    );
+    return { id: row!.id, reference, secret, deliveredBy };
+  });
+}
+
+/**
+ * "Lost your link?": a new link for the request with this reference, sent to the contact on file the way the family
+ * chose (or by email, then text, if it chose neither). The secret is stored hashed, so the old link stops working.
+ * The caller says the same thing whatever happens: nobody learns whether a reference exists.
+ */
+export async function resendFamilyLink(reference: string, ip?: string): Promise<void> {
+  const wanted = reference.trim().toUpperCase();
+  if (!/^FR-[0-9A-Z]{4}-[0-9A-Z]{4}$/.test(wanted)) return;
+  const db = await getDb();
+  await db.transaction(async (t) => {
+    const [row] = await t
+      .select({ id: s.referrals.id, reference: s.referrals.reference, state: s.referrals.state, linkDelivery: s.referrals.linkDelivery, parentEmail: s.referrals.parentEmail, parentPhone: s.referrals.parentPhone, doNotText: s.referrals.doNotText, familyLocale: s.referrals.familyLocale, anonymisedAt: s.referrals.anonymisedAt })
+      .from(s.referrals)
+      .where(and(eq(s.referrals.reference, wanted), eq(s.referrals.isSelfReferral, true)))
+      .for("update");
+    if (!row || row.state === "draft" || row.anonymisedAt) return;
+    const linkDelivery = row.linkDelivery === "email" || row.linkDelivery === "sms" ? row.linkDelivery : row.parentEmail ? "email" : "sms";
+    const secret = randomBytes(24).toString("base64url");
+    const sent = await sendFamilyLink(t, { ...row, linkDelivery }, secret, true);
+    // No contact to send it to: keep the old link working rather than cut the family off.
+    if (!sent) return;
+    await t.update(s.referrals).set({ secretHash: hashSecret(secret) }).where(eq(s.referrals.id, row.id));
+    await logAccess({ referralId: row.id, userId: null, kind: "family_changed", reason: "link sent again", ip }, t);
   });
 }
 
 // ---------------------------------------------------------------- messages
 
-/** Writes a message on a referral (in the caller's transaction, or its own). Coordinators read, they do not write. */
-export async function postMessage(actor: Actor, referralId: string, body: string, visibleToFamily = false, tx?: Database) {
+/**
+ * Writes a message on a referral (in the caller's transaction, or its own) for the chosen audience (one the writer is
+ * offered; a family always writes for the service). Coordinators read, they do not write. For older callers a
+ * boolean means "the family too" (true) or "the professionals" (false).
+ */
+export async function postMessage(actor: Actor, referralId: string, body: string, audience: Audience | boolean = "professionals", tx?: Database) {
   if (!isUuid(referralId)) throw new ReferralNotFound();
   const run = async (t: Database) => {
     const { row, party } = await lockReferral(t, actor, referralId);
     if (party === "coordinator") throw new ReferralRefused("Coordinators cannot write on a referral.");
     if (row.state === "draft") throw new ReferralRefused("Send the referral before writing messages on it.");
+    const wanted: Audience = audience === true ? "family" : audience === false ? "professionals" : audience;
+    // The family always writes for the service (and sees its own messages); others choose from what fits.
+    const chosen: Audience = party === "family" ? "family" : !row.isSelfReferral && wanted === "family" ? "professionals" : row.isSelfReferral && wanted === "professionals" && party === "provider" ? "internal" : wanted;
+    if (!isAudience(chosen) || (party !== "family" && !audienceChoices(party, row.isSelfReferral).some((c) => c.value === chosen))) throw ReferralRefused.field("audience", "Choose who will see this message");
     const now = clock.now();
     await t.insert(s.referralMessages).values({
       referralId,
@@ -361,12 +504,14 @@ export async function postMessage(actor: Actor, referralId: string, body: string
       authorLabel: actorLabel(actor),
       party,
       body,
-      // The family always sees its own messages; others choose.
-      visibleToFamily: party === "family" ? true : row.isSelfReferral && visibleToFamily,
+      audience: chosen,
+      visibleToFamily: chosen === "family",
       createdAt: now,
     });
-    await t.update(s.referrals).set({ lastActivityAt: now, lastActivityParty: party }).where(eq(s.referrals.id, referralId));
     await logChange(actor, referralId, t);
+    // A note for one's own side is not news for the other side.
+    if (chosen === "internal") return;
+    await t.update(s.referrals).set({ lastActivityAt: now, lastActivityParty: party }).where(eq(s.referrals.id, referralId));
     await notifyOtherSide(t, row, party, "a new message", "message");
     await announce({ referralId, organisationId: row.organisationId, referrerId: row.referrerId, teamId: row.teamId, kind: "message" }, t);
   };
@@ -385,7 +530,7 @@ export async function replyAsFamily(actor: Extract<Actor, { kind: "family" }>, r
   await db.transaction(async (t) => {
     const { row } = await lockReferral(t, actor, referralId);
     if (row.version !== expectedVersion) throw new ReferralConflict(row.updatedByLabel ?? "someone else", row.state);
-    await postMessage(actor, referralId, body, true, t);
+    await postMessage(actor, referralId, body, "family", t);
     if (row.state === "info_requested") await changeState(actor, referralId, "answer_info", expectedVersion, { note: "The family replied with a message." }, t);
   });
 }

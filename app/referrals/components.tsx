@@ -10,6 +10,7 @@ const STATE_TAG: Record<ReferralState, string> = {
   draft: "ds_tag--grey",
   sent: "ds_tag--blue",
   info_requested: "ds_tag--orange",
+  info_received: "ds_tag--blue",
   accepted: "ds_tag--green",
   declined: "ds_tag--red",
   in_progress: "ds_tag--green",
@@ -17,8 +18,9 @@ const STATE_TAG: Record<ReferralState, string> = {
   withdrawn: "ds_tag--grey",
 };
 
-export function StateTag({ state }: { state: ReferralState }) {
-  return <strong className={`ds_tag ${STATE_TAG[state]}`}>{STATE_LABELS[state]}</strong>;
+/** The state as a coloured tag; `label` gives the words in another language (the family's page). */
+export function StateTag({ state, label }: { state: ReferralState; label?: string }) {
+  return <strong className={`ds_tag ${STATE_TAG[state]}`}>{label ?? STATE_LABELS[state]}</strong>;
 }
 
 export function UrgencyText({ urgency }: { urgency: keyof typeof URGENCY_LABELS }) {

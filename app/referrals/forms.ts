@@ -3,6 +3,7 @@ import { z } from "zod";
 import { SHANARRI, SHANARRI_CODES, type ShanarriCode } from "~/directory/taxonomy";
 import { UK_POSTCODE } from "~/geo/postcode";
 import { parseTypedDate, typedDateSchema } from "~/dates/typed-date";
+import { AUDIENCES } from "./audience";
 import { CLOSE_OUTCOMES, DECLINE_REASONS, NEED_OUTCOMES, type ReferralAction } from "./state-machine";
 
 const required = (message: string, max = 200) =>
@@ -21,6 +22,8 @@ const today = () => new Date().toISOString().slice(0, 10);
 
 export const URGENCY_LABELS = { routine: "Routine", soon: "Soon (within two weeks)", urgent: "Urgent (within a few days)" } as const;
 export const CONTACT_PREFERENCES = { phone: "Phone call", text: "Text message", email: "Email" } as const;
+/** How a family gets the private link to its request (issue 16). */
+export const LINK_DELIVERY = { email: "By email", sms: "By text message", none: "Neither: I will save the link myself" } as const;
 export const CONSENT_METHODS = { verbal: "Verbally", written: "In writing" } as const;
 
 export const needField = (code: ShanarriCode) => `need_${code}` as const;
@@ -37,6 +40,8 @@ const referralFields = z.object({
     draftId: z.string().uuid().optional(),
     // The form's one-time key: sending the same form twice makes one referral (issue 11).
     idempotencyKey: z.string().uuid().optional(),
+    // "Refer elsewhere" (issue 16): the declined or closed referral this one follows; they share a group (one timeline).
+    followsReferralId: z.string().uuid().optional(),
     serviceIds: z
       .array(z.string().uuid("Choose services from the list"), { required_error: "Choose at least one service to send the referral to" })
       .min(1, "Choose at least one service to send the referral to")
@@ -113,6 +118,9 @@ const selfReferralFields = z.object({
     parentPhone: optional(30).refine((v) => !v || /^[0-9 +()-]{7,30}$/.test(v), "Enter a phone number using only numbers, spaces and +"),
     parentEmail: optional(254).refine((v) => !v || z.string().email().safeParse(v).success, "Enter an email address like name@example.org"),
     contactTimes: optional(200),
+    doNotLeaveVoicemail: z.boolean().optional(),
+    doNotText: z.boolean().optional(),
+    linkDelivery: z.enum(Object.keys(LINK_DELIVERY) as [keyof typeof LINK_DELIVERY], { errorMap: () => ({ message: "Choose how you would like to get your private link" }) }),
     childAge: z.coerce
       .number({ required_error: "Enter your child's age in years", invalid_type_error: "Enter your child's age as a number, like 4" })
       .int("Enter your child's age in whole years")
@@ -129,10 +137,14 @@ const selfReferralFields = z.object({
 export const selfReferralSchema = z.intersection(
   selfReferralFields,
   z
-    .object({ contactPreference: z.unknown(), parentPhone: z.unknown(), parentEmail: z.unknown() })
+    .object({ contactPreference: z.unknown(), parentPhone: z.unknown(), parentEmail: z.unknown(), linkDelivery: z.unknown(), doNotText: z.unknown() })
     .superRefine((v, ctx) => {
       if (v.contactPreference === "email" && !given(v.parentEmail)) ctx.addIssue({ code: "custom", path: ["parentEmail"], message: "Enter your email address" });
       if ((v.contactPreference === "phone" || v.contactPreference === "text") && !given(v.parentPhone)) ctx.addIssue({ code: "custom", path: ["parentPhone"], message: "Enter your phone number" });
+      if (v.linkDelivery === "email" && !given(v.parentEmail)) ctx.addIssue({ code: "custom", path: ["parentEmail"], message: "Enter your email address to get your link by email" });
+      if (v.linkDelivery === "sms" && !given(v.parentPhone)) ctx.addIssue({ code: "custom", path: ["parentPhone"], message: "Enter your mobile number to get your link by text message" });
+      if (v.doNotText && (v.linkDelivery === "sms" || v.contactPreference === "text"))
+        ctx.addIssue({ code: "custom", path: ["doNotText"], message: "You asked not to get text messages: choose another way, or untick \"do not text me\"" });
     })
     .transform(() => ({})),
 );
@@ -140,12 +152,30 @@ export const selfReferralSchema = z.intersection(
 export const messageSchema = z.object({
   intent: z.literal("message"),
   body: required("Write your message", 4000),
-  visibleToFamily: z.boolean().optional(),
+  audience: z.enum(AUDIENCES, { errorMap: () => ({ message: "Choose who will see this message" }) }),
 });
+
+const noteAudience = z.enum(AUDIENCES, { errorMap: () => ({ message: "Choose who will see this note" }) }).optional();
 
 export const familyMessageSchema = z.object({
   key: z.string().min(1).max(200),
   body: required("Write your message", 4000),
+});
+
+/** The family's "withdraw my request": its own form and its own reason, apart from the message box. */
+export const familyWithdrawSchema = z.object({
+  key: z.string().min(1).max(200),
+  intent: z.literal("withdraw"),
+  reason: required("Tell the service why you are withdrawing your request", 2000),
+});
+
+export const lostLinkSchema = z.object({
+  reference: z
+    .string({ required_error: "Enter your reference" })
+    .trim()
+    .min(1, "Enter your reference")
+    .max(20, "Enter your reference, like FR-AB12-CD34")
+    .regex(/^FR-[0-9A-Za-z]{4}-[0-9A-Za-z]{4}$/i, "Enter your reference, like FR-AB12-CD34"),
 });
 
 export const coordinatorOpenSchema = z.object({
@@ -156,12 +186,21 @@ export const coordinatorOpenSchema = z.object({
 const version = z.coerce.number({ required_error: "Reload the page and try again" }).int().min(1);
 const note = optional(4000);
 
+/** A note that someone will read needs its audience chosen (questions and answers go to the other side as such). */
 export function transitionSchema(action: Exclude<ReferralAction, "submit">, needCodes: string[] = []) {
+  const schema = transitionFields(action, needCodes);
+  if (action === "request_info" || action === "answer_info") return schema;
+  return (schema as z.ZodType<{ note?: string; noteAudience?: string }>).superRefine((v, ctx) => {
+    if (v.note && !v.noteAudience) ctx.addIssue({ code: "custom", path: ["noteAudience"], message: "Choose who will see this note" });
+  });
+}
+
+function transitionFields(action: Exclude<ReferralAction, "submit">, needCodes: string[]) {
   switch (action) {
     case "accept":
     case "start_support":
     case "withdraw":
-      return z.object({ intent: z.literal(action), version, note });
+      return z.object({ intent: z.literal(action), version, note, noteAudience });
     case "request_info":
       return z.object({ intent: z.literal(action), version, note: required("Say what information you need", 4000) });
     case "answer_info":
@@ -172,6 +211,7 @@ export function transitionSchema(action: Exclude<ReferralAction, "submit">, need
         version,
         toServiceId: z.string({ required_error: "Choose the service to forward it to" }).uuid("Choose the service to forward it to"),
         note,
+        noteAudience,
       });
     case "decline":
       return z
@@ -182,6 +222,7 @@ export function transitionSchema(action: Exclude<ReferralAction, "submit">, need
           reasonOther: optional(500),
           suggestedServiceId: z.string().uuid("Choose a service from the list").optional(),
           note,
+          noteAudience,
         })
         .superRefine((v, ctx) => {
           if (v.reason === "other" && !v.reasonOther) ctx.addIssue({ code: "custom", path: ["reasonOther"], message: "Say why you are declining" });
@@ -196,6 +237,7 @@ export function transitionSchema(action: Exclude<ReferralAction, "submit">, need
           outcome: z.enum(Object.keys(CLOSE_OUTCOMES) as [keyof typeof CLOSE_OUTCOMES], { errorMap: () => ({ message: "Choose the outcome" }) }),
           outcomeOther: optional(500),
           note,
+          noteAudience,
           ...Object.fromEntries(
             needCodes.map((code) => [
               `outcome_${code}`,

@@ -21,10 +21,20 @@ export async function referralsSentWithKey(referrerId: string, key: string): Pro
 }
 
 /** The family's request already made with this form key, if any. */
-export async function selfReferralSentWithKey(serviceId: string, key: string): Promise<{ reference: string; secretHash: string | null } | undefined> {
+export async function selfReferralSentWithKey(serviceId: string, key: string): Promise<
+  { reference: string; secretHash: string | null; linkDelivery: string | null; parentEmail: string | null; parentPhone: string | null; doNotText: boolean } | undefined
+> {
   const db = await getDb();
   const [row] = await db
-    .select({ reference: s.referrals.reference, secretHash: s.referrals.secretHash })
+    .select({
+      reference: s.referrals.reference,
+      secretHash: s.referrals.secretHash,
+      // How the link was sent (issue 16), so the page shown again says the same.
+      linkDelivery: s.referrals.linkDelivery,
+      parentEmail: s.referrals.parentEmail,
+      parentPhone: s.referrals.parentPhone,
+      doNotText: s.referrals.doNotText,
+    })
     .from(s.referrals)
     .where(and(eq(s.referrals.idempotencyKey, key), eq(s.referrals.serviceId, serviceId), eq(s.referrals.isSelfReferral, true), isNull(s.referrals.referrerId)));
   return row;

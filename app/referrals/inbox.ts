@@ -2,7 +2,8 @@
 import type { ReferralState } from "./state-machine";
 
 export const INBOX_TABS = {
-  new: { label: "New", states: ["sent"] },
+  // An answer to a question puts the referral back with the new ones, marked "information received".
+  new: { label: "New", states: ["sent", "info_received"] },
   awaiting: { label: "Awaiting information", states: ["info_requested"] },
   active: { label: "Active", states: ["accepted", "in_progress"] },
   closed: { label: "Closed", states: ["declined", "closed", "withdrawn"] },

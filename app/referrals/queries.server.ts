@@ -13,6 +13,7 @@ import { isUuid } from "../directory/services.server";
 import { coordinatorHasGrant, logAccess } from "./access.server";
 import { listDrafts } from "./drafts.server";
 import { INBOX_TABS, type InboxTab } from "./inbox";
+import { type Audience, audienceIncludes } from "./audience";
 import { REFERRAL_STATES, type Party, allowedActions } from "./state-machine";
 
 
@@ -57,6 +58,9 @@ const personalColumns = {
   parentEmail: s.referrals.parentEmail,
   contactPreference: s.referrals.contactPreference,
   contactTimes: s.referrals.contactTimes,
+  doNotLeaveVoicemail: s.referrals.doNotLeaveVoicemail,
+  doNotText: s.referrals.doNotText,
+  linkDelivery: s.referrals.linkDelivery,
   tried: s.referrals.tried,
   familyWants: s.referrals.familyWants,
   language: s.referrals.language,
@@ -105,6 +109,7 @@ export async function getReferral(user: CurrentUser, referralId: string, ip?: st
         toState: s.referralHistory.toState,
         reason: s.referralHistory.reason,
         note: s.referralHistory.note,
+        noteAudience: s.referralHistory.noteAudience,
         toServiceName: sql<string | null>`(select name from ${s.services} where id = ${s.referralHistory.toServiceId})`,
       })
       .from(s.referralHistory)
@@ -113,7 +118,7 @@ export async function getReferral(user: CurrentUser, referralId: string, ip?: st
     // Coordinators see states and figures, not the conversation, unless they gave a reason.
     showPersonal
       ? db
-          .select({ id: s.referralMessages.id, at: s.referralMessages.createdAt, authorLabel: s.referralMessages.authorLabel, party: s.referralMessages.party, body: s.referralMessages.body, visibleToFamily: s.referralMessages.visibleToFamily })
+          .select({ id: s.referralMessages.id, at: s.referralMessages.createdAt, authorLabel: s.referralMessages.authorLabel, party: s.referralMessages.party, body: s.referralMessages.body, audience: s.referralMessages.audience })
           .from(s.referralMessages)
           .where(eq(s.referralMessages.referralId, referralId))
           .orderBy(asc(s.referralMessages.createdAt))
@@ -135,8 +140,9 @@ export async function getReferral(user: CurrentUser, referralId: string, ip?: st
     personal,
     party,
     actions: allowedActions(row.state, party),
-    history: history.map((h) => (showPersonal ? h : { ...h, note: null })),
-    messages,
+    // Notes and messages meant for the writer's own side stay there (issue 16).
+    history: history.map((h) => (showPersonal && audienceIncludes(h.noteAudience as Audience | null, h.party, party) ? h : { ...h, note: null })),
+    messages: messages.filter((m) => audienceIncludes(m.audience as Audience, m.party, party)),
     group,
   };
 }
@@ -168,7 +174,16 @@ export async function getTrackedReferral(reference: string, secret: string, ip?:
   await logAccess({ referralId: row.id, userId: null, kind: "family_viewed", ip });
   const [history, messages] = await Promise.all([
     db
-      .select({ id: s.referralHistory.id, at: s.referralHistory.at, action: s.referralHistory.action, toState: s.referralHistory.toState, reason: s.referralHistory.reason, party: s.referralHistory.party })
+      .select({
+        id: s.referralHistory.id,
+        at: s.referralHistory.at,
+        action: s.referralHistory.action,
+        toState: s.referralHistory.toState,
+        reason: s.referralHistory.reason,
+        party: s.referralHistory.party,
+        // Only notes meant for the family (issue 16), such as the service's next step when it accepts.
+        note: sql<string | null>`case when ${s.referralHistory.noteAudience} = 'family' then ${s.referralHistory.note} end`,
+      })
       .from(s.referralHistory)
       .where(eq(s.referralHistory.referralId, row.id))
       .orderBy(asc(s.referralHistory.at), asc(s.referralHistory.id)),

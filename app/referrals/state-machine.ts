@@ -3,11 +3,12 @@
 //
 // draft ──submit──> sent ──accept──> accepted ──start_support──> in_progress ──close──> closed
 //                    ├─decline──> declined
-//                    └─request_info──> info_requested ──answer_info──> sent
+//                    └─request_info──> info_requested ──answer_info──> info_received
+// info_received is answered like sent (accept, decline, request_info again): it tells the provider an answer came.
 // withdraw ──> withdrawn from any open state (the referrer, or the family for a self-referral)
 // forward: the provider passes the referral to another service; it arrives there as sent, its history kept.
 
-export const REFERRAL_STATES = ["draft", "sent", "info_requested", "accepted", "declined", "in_progress", "closed", "withdrawn"] as const;
+export const REFERRAL_STATES = ["draft", "sent", "info_requested", "info_received", "accepted", "declined", "in_progress", "closed", "withdrawn"] as const;
 export type ReferralState = (typeof REFERRAL_STATES)[number];
 
 /** Who is acting, as seen from this referral. "none" is anyone with no relation to it. */
@@ -17,7 +18,9 @@ export type Party = (typeof PARTIES)[number];
 export const ACTIONS = ["submit", "accept", "decline", "request_info", "answer_info", "start_support", "close", "withdraw", "forward"] as const;
 export type ReferralAction = (typeof ACTIONS)[number];
 
-export const OPEN_STATES: readonly ReferralState[] = ["sent", "info_requested", "accepted", "in_progress"];
+export const OPEN_STATES: readonly ReferralState[] = ["sent", "info_requested", "info_received", "accepted", "in_progress"];
+/** States where the service is to respond: a new referral, or one whose requested information has arrived. */
+const AWAITING_RESPONSE: readonly ReferralState[] = ["sent", "info_received"];
 export const FINISHED_STATES: readonly ReferralState[] = ["declined", "closed", "withdrawn"];
 
 interface Move {
@@ -28,21 +31,22 @@ interface Move {
 
 export const TRANSITIONS: Record<ReferralAction, Move> = {
   submit: { from: ["draft"], to: "sent", by: ["referrer", "family"] },
-  accept: { from: ["sent"], to: "accepted", by: ["provider"] },
-  decline: { from: ["sent"], to: "declined", by: ["provider"] },
-  request_info: { from: ["sent"], to: "info_requested", by: ["provider"] },
-  answer_info: { from: ["info_requested"], to: "sent", by: ["referrer", "family"] },
+  accept: { from: AWAITING_RESPONSE, to: "accepted", by: ["provider"] },
+  decline: { from: AWAITING_RESPONSE, to: "declined", by: ["provider"] },
+  request_info: { from: AWAITING_RESPONSE, to: "info_requested", by: ["provider"] },
+  answer_info: { from: ["info_requested"], to: "info_received", by: ["referrer", "family"] },
   start_support: { from: ["accepted"], to: "in_progress", by: ["provider"] },
   close: { from: ["in_progress"], to: "closed", by: ["provider"] },
   withdraw: { from: OPEN_STATES, to: "withdrawn", by: ["referrer", "family"] },
   // The history stays with the referral; only the receiving service (and organisation) change.
-  forward: { from: ["sent", "info_requested", "accepted"], to: "sent", by: ["provider"] },
+  forward: { from: ["sent", "info_requested", "info_received", "accepted"], to: "sent", by: ["provider"] },
 };
 
 export const STATE_LABELS: Record<ReferralState, string> = {
   draft: "Draft",
   sent: "Sent, awaiting a response",
   info_requested: "Information requested",
+  info_received: "Information received, awaiting a response",
   accepted: "Accepted",
   declined: "Declined",
   in_progress: "Support under way",

@@ -27,7 +27,7 @@ export async function rowsOf<T>(query: SQL): Promise<T[]> {
   return (Array.isArray(result) ? result : (result as unknown as { rows: T[] }).rows) as T[];
 }
 
-const OPEN_STATES = sql`('sent', 'info_requested', 'accepted', 'in_progress')`;
+const OPEN_STATES = sql`('sent', 'info_requested', 'info_received', 'accepted', 'in_progress')`;
 
 function startOf(day: string) {
   return `${day}T00:00:00.000Z`;
@@ -117,7 +117,7 @@ async function breakdowns(f: ReportFilters, options: { live?: boolean } = {}) {
 type Grouped = Awaited<ReturnType<typeof breakdowns>>;
 const sum = (rows: { n: number }[]) => rows.reduce((a, r) => a + r.n, 0);
 const ACCEPTED: readonly string[] = ["accepted", "in_progress", "closed"];
-const OPEN: readonly string[] = ["sent", "info_requested", "accepted", "in_progress"];
+const OPEN: readonly string[] = ["sent", "info_requested", "info_received", "accepted", "in_progress"];
 
 /** Referrals, accepted, declined and open, from rows grouped by (something, state). */
 function stateCounts(rows: Grouped extends (name: Breakdown) => infer R ? R : never) {

@@ -13,13 +13,13 @@ export default function DevMail() {
   return (
     <>
       <h1>Mail sent by this local FORT</h1>
-      <p>No mail server is configured, so FORT keeps its emails here (and in its log) instead of sending them.</p>
+      <p>No mail server is configured, so FORT keeps its emails (and, without GOV.UK Notify, its text messages) here instead of sending them.</p>
       {mail.length === 0 && <p>No mail yet.</p>}
       {mail.map((m) => (
-        <article key={m.id} className="ds_inset-text" aria-label={`Email to ${m.to}: ${m.subject}`}>
+        <article key={m.id} className="ds_inset-text" aria-label={`${m.channel === "sms" ? "Text message" : "Email"} to ${m.to}: ${m.subject}`}>
           <h2 className="ds_h3">{m.subject}</h2>
           <p>
-            To: {m.to} · {new Date(m.createdAt).toLocaleString("en-GB")}
+            {m.channel === "sms" ? "Text message to" : "To"}: {m.to} · {new Date(m.createdAt).toLocaleString("en-GB")}
           </p>
           <pre className="fort-pre-wrap">{linkify(m.text)}</pre>
         </article>

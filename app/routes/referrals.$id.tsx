@@ -7,7 +7,8 @@ import type { z } from "zod";
 import { referralAccessHistory } from "~/audit/audit-trail.server";
 import { ReferralAccessHistory } from "~/audit/AuditTrailTable";
 import { requireUser } from "~/auth/session.server";
-import { ErrorSummary, SelectField, TextAreaField, TextField } from "~/components/forms";
+import { ErrorSummary, RadioField, SelectField, TextAreaField, TextField } from "~/components/forms";
+import { audienceChoices, audienceLabel, type Audience } from "~/referrals/audience";
 import { clock } from "~/clock.server";
 import { config } from "~/config.server";
 import { SHANARRI_CODES } from "~/directory/taxonomy";
@@ -28,7 +29,7 @@ import {
 import { referableServices } from "~/referrals/eligibility.server";
 import { CONSENT_METHODS, CONTACT_PREFERENCES, coordinatorOpenSchema, messageSchema, transitionSchema } from "~/referrals/forms";
 import { canSeeReferral, openDetailsWithReason } from "~/referrals/access.server";
-import { changeState, postMessage } from "~/referrals/commands.server";
+import { changeState, draftReferralElsewhere, postMessage } from "~/referrals/commands.server";
 import { refusalOf } from "~/domain/refusal.server";
 import { CoordinatorOpen, MessageForm } from "~/referrals/ReferralPageForms";
 import { getReferral, type ReferralView } from "~/referrals/queries.server";
@@ -45,10 +46,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const referral = await getReferral(user, params.id ?? "", clientIp(request));
   if (!referral) throw new Response(NOT_FOUND, { status: 404 });
-  const services = referral.actions.includes("forward") || referral.actions.includes("decline") ? await referableServices() : [];
+  const services = referral.actions.includes("forward") || referral.actions.includes("decline") || canReferElsewhere(referral) ? await referableServices() : [];
   const overdue = isOverdue(referral.sentAt, referral.firstResponseAt, clock.now(), config().REFERRAL_OVERDUE_WORKING_DAYS);
   return { referral, services: services.filter((s) => s.id !== referral.serviceId), overdue, accessHistory: user.role === "coordinator" ? await referralAccessHistory(referral.id) : null };
 }
+
+/** The referrer of a finished referral may send its details to another service (issue 16). */
+const canReferElsewhere = (r: { party: string; state: string }) => r.party === "referrer" && ["declined", "closed", "withdrawn"].includes(r.state);
 
 type TransitionAction = Exclude<ReferralAction, "submit">;
 const TRANSITION_ACTIONS = ACTIONS.filter((a): a is TransitionAction => a !== "submit");
@@ -65,8 +69,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (intent === "message") {
       const submission = parseWithZod(formData, { schema: messageSchema });
       if (submission.status !== "success") return data({ intent, result: submission.reply(), conflict: null }, { status: 400 });
-      await postMessage({ kind: "user", user, ip }, id, submission.value.body, submission.value.visibleToFamily);
+      await postMessage({ kind: "user", user, ip }, id, submission.value.body, submission.value.audience);
       throw redirect(`/referrals/${id}?done=message`);
+    }
+    if (intent === "refer_elsewhere") {
+      const serviceId = String(formData.get("serviceId") ?? "");
+      const draftId = await draftReferralElsewhere(user, id, serviceId || undefined);
+      throw redirect(`/referrals/new?draft=${draftId}`);
     }
     if (intent === "open_details") {
       const submission = parseWithZod(formData, { schema: coordinatorOpenSchema });
@@ -84,6 +93,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     try {
       await changeState({ kind: "user", user, ip }, id, action, v.version, {
         note: v.note,
+        noteAudience: v.noteAudience as Audience | undefined,
         reason: v.reason as never,
         reasonOther: v.reasonOther as string | undefined,
         suggestedServiceId: v.suggestedServiceId as string | undefined,
@@ -124,7 +134,7 @@ export default function ReferralPage() {
       who: h.actorLabel,
       kind: "change",
       title: `${ACTION_PAST[h.action as ReferralAction] ?? h.action}${h.action === "forward" && h.toServiceName ? ` to ${h.toServiceName}` : ""}`,
-      body: [h.reason && `Reason: ${h.reason}`, h.note].filter(Boolean).join("\n"),
+      body: [h.reason && `Reason: ${h.reason}`, h.note && `${h.note}\n(Note: ${audienceLabel(h.noteAudience as Audience | null, h.party, r.isSelfReferral)})`].filter(Boolean).join("\n"),
     }),
   );
   const messages = r.messages.map(
@@ -133,7 +143,7 @@ export default function ReferralPage() {
       at: m.at,
       who: m.authorLabel,
       kind: "message",
-      title: m.visibleToFamily ? "Message (the family can see it)" : "Message",
+      title: `Message (${audienceLabel(m.audience as Audience, m.party, r.isSelfReferral)})`,
       body: m.body,
     }),
   );
@@ -200,7 +210,7 @@ export default function ReferralPage() {
       </dl>
       {r.group.length > 0 && (
         <p>
-          Sent at the same time to:{" "}
+          Linked referrals for this child (sent together, or referred on):{" "}
           {r.group.map((g, i) => (
             <span key={g.id}>
               {i > 0 && ", "}
@@ -211,6 +221,34 @@ export default function ReferralPage() {
       )}
 
       <Actions referral={r} services={services} />
+      {canReferElsewhere(r) && (
+        <section aria-labelledby="elsewhere-heading">
+          <h2 id="elsewhere-heading">Refer elsewhere</h2>
+          <p>Start a new referral to another service with these details copied. You will check them and confirm the family's consent again before it is sent.</p>
+          <Form method="post">
+            <input type="hidden" name="intent" value="refer_elsewhere" />
+            <div className="ds_question">
+              <label className="ds_label" htmlFor="elsewhere-service">
+                Service to refer to
+              </label>
+              <div className="ds_select-wrapper">
+                <select className="ds_select" id="elsewhere-service" name="serviceId" defaultValue={r.suggestedServiceId ?? ""}>
+                  <option value="">Choose on the next page</option>
+                  {services.map((s) => (
+                    <option key={s.id} value={s.id}>
+                      {s.name} ({s.organisationName}){s.id === r.suggestedServiceId ? " – suggested" : ""}
+                    </option>
+                  ))}
+                </select>
+                <span className="ds_select-arrow" aria-hidden="true" />
+              </div>
+            </div>
+            <button type="submit" className="ds_button">
+              Start a new referral with these details
+            </button>
+          </Form>
+        </section>
+      )}
 
       <h2>Needs</h2>
       {r.needs.length === 0 ? (
@@ -244,6 +282,9 @@ export default function ReferralPage() {
             <SummaryRow label="Email">{p.parentEmail}</SummaryRow>
             <SummaryRow label="Contact by">{CONTACT_PREFERENCES[p.contactPreference as keyof typeof CONTACT_PREFERENCES] ?? p.contactPreference}</SummaryRow>
             <SummaryRow label="Good times">{p.contactTimes}</SummaryRow>
+            {(p.doNotLeaveVoicemail || p.doNotText) && (
+              <SummaryRow label="Please do not">{[p.doNotLeaveVoicemail && "leave a voicemail", p.doNotText && "send text messages"].filter(Boolean).join(", or ")}</SummaryRow>
+            )}
             <SummaryRow label="Language">
               {p.language || "English"}
               {p.interpreterNeeded ? " – needs an interpreter" : ""}
@@ -271,7 +312,7 @@ export default function ReferralPage() {
 
       <h2 id="timeline-heading">Timeline and messages</h2>
       <Timeline entries={timeline} label="Timeline and messages" />
-      {r.party !== "coordinator" && r.state !== "draft" && <MessageForm lastResult={resultFor("message")} selfReferral={r.isSelfReferral} />}
+      {r.party !== "coordinator" && r.state !== "draft" && <MessageForm lastResult={resultFor("message")} selfReferral={r.isSelfReferral} party={r.party} />}
       <ReferralAccessHistory entries={accessHistory} />
     </>
   );
@@ -343,6 +384,9 @@ function TransitionForm({ action, referral: r, services }: { action: TransitionA
         label={action === "request_info" ? "What information you need" : action === "answer_info" ? "The information asked for" : "Note (optional)"}
         rows={3}
       />
+      {action !== "request_info" && action !== "answer_info" && (
+        <RadioField meta={f.noteAudience!} legend="Who will see this note?" hint="Needed only if you write a note." options={audienceChoices(r.party, r.isSelfReferral)} />
+      )}
       <button type="submit" className={`ds_button${action === "withdraw" || action === "decline" ? " ds_button--secondary" : ""}`} disabled={navigation.state === "submitting"}>
         {ACTION_LABELS[action]}
       </button>

@@ -205,6 +205,17 @@ export default function NewReferral() {
         <Form method="post" {...getFormProps(form)} ref={formRef} onSubmitCapture={() => clearTimeout(timer.current)} noValidate>
           <input type="hidden" name="draftId" value={draftId} />
           <input type="hidden" name="idempotencyKey" value={String(defaultValue.idempotencyKey ?? "")} />
+          {typeof defaultValue.followsReferralId === "string" && defaultValue.followsReferralId && (
+            <>
+              <input type="hidden" name="followsReferralId" value={defaultValue.followsReferralId} />
+              <div className="ds_inset-text" role="note">
+                <p className="ds_inset-text__text">
+                  This referral copies the details of an earlier one that was declined or closed; both will show on one timeline. Check the details, then
+                  confirm the family's consent again: it was given for the earlier service.
+                </p>
+              </div>
+            </>
+          )}
 
           <ServicePicker picker={picker} areas={areas} error={fields.serviceIds.errors?.[0]} errorId={fields.serviceIds.errorId}>
             {checked && fits.length > 0 && fits.every((f) => f.problems.length === 0) && (

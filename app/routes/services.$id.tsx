@@ -3,6 +3,7 @@ import { Link, useLoaderData, useRouteLoaderData } from "@remix-run/react";
 import leafletCss from "leaflet/dist/leaflet.css?url";
 import { lazy, Suspense } from "react";
 import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import { ClientOnly } from "~/components/ClientOnly";
 import { CapacityTag, ShanarriTags } from "~/components/ServiceTags";
 import { ShortlistButton, ShortlistLink } from "~/components/ShortlistButton";
@@ -36,12 +37,13 @@ export async function loader({ params }: LoaderFunctionArgs) {
 }
 
 export default function ServicePage() {
+  const { t } = useTranslation();
   const { service, openNow, map, responsiveness } = useLoaderData<typeof loader>();
   const user = useRouteLoaderData<typeof rootLoader>("root")?.user;
   const canRefer = user?.role === "referrer" && service.acceptsProfessionalReferrals;
   const routes = [
-    service.acceptsProfessionalReferrals && "Referral by a professional (for example a health visitor, teacher or GP)",
-    service.acceptsSelfReferrals && "Families can refer themselves",
+    service.acceptsProfessionalReferrals && t("service.byProfessional"),
+    service.acceptsSelfReferrals && t("service.selfRefer"),
   ].filter(Boolean);
   return (
     <article>
@@ -49,7 +51,7 @@ export default function ServicePage() {
         <ol className="ds_breadcrumbs__list">
           <li className="ds_breadcrumbs__item">
             <Link className="ds_breadcrumbs__link" to="/">
-              Services
+              {t("service.services")}
             </Link>
           </li>
         </ol>
@@ -69,7 +71,7 @@ export default function ServicePage() {
         <div className="fort-referral-actions fort-no-print">
           {service.acceptsSelfReferrals && (
             <Link to={`/services/${service.id}/self-referral`} className="ds_button">
-              Ask this service for help for your family
+              {t("service.askForHelp")}
             </Link>
           )}
           {canRefer && (
@@ -83,21 +85,21 @@ export default function ServicePage() {
         <ShortlistButton serviceId={service.id} serviceName={service.name} /> <ShortlistLink />
       </p>
 
-      <h2>What it offers</h2>
+      <h2>{t("service.offers")}</h2>
       <p>{service.description}</p>
 
-      <h2>Who it is for</h2>
+      <h2>{t("service.forWhom")}</h2>
       <dl className="ds_summary-list">
-        <SummaryRow label="Ages">{formatAgeRange(service.minAge, service.maxAge)}</SummaryRow>
-        {service.eligibilityCriteria && <SummaryRow label="Who can use it">{service.eligibilityCriteria}</SummaryRow>}
-        <SummaryRow label="Areas covered">{service.areas.join(", ") || "Not stated"}</SummaryRow>
-        <SummaryRow label="Kind of support">
+        <SummaryRow label={t("service.ages")}>{formatAgeRange(service.minAge, service.maxAge)}</SummaryRow>
+        {service.eligibilityCriteria && <SummaryRow label={t("service.whoCanUse")}>{service.eligibilityCriteria}</SummaryRow>}
+        <SummaryRow label={t("service.areas")}>{service.areas.join(", ") || "Not stated"}</SummaryRow>
+        <SummaryRow label={t("service.kind")}>
           {CATEGORIES.filter((c) => service.categories.includes(c.code)).map((c) => c.name).join(", ") || "Not stated"}
         </SummaryRow>
       </dl>
 
       <ServiceResponsiveness stats={responsiveness} />
-      <h2>How to get this support</h2>
+      <h2>{t("service.howToGet")}</h2>
       <ul>
         {routes.map((r) => (
           <li key={String(r)}>{r}</li>
@@ -109,25 +111,25 @@ export default function ServicePage() {
         </p>
       )}
       <dl className="ds_summary-list">
-        <SummaryRow label="Capacity">
+        <SummaryRow label={t("service.capacity")}>
           <CapacityTag capacity={service.capacity} typicalWaitWeeks={service.typicalWaitWeeks} />
         </SummaryRow>
       </dl>
       <dl className="ds_summary-list">
-        <SummaryRow label="Cost">{service.isFree ? "Free" : service.costDescription ?? "There is a charge"}</SummaryRow>
-        <SummaryRow label="Languages">{service.languages.map((l) => l.name).join(", ") || "English"}</SummaryRow>
+        <SummaryRow label={t("service.cost")}>{service.isFree ? "Free" : service.costDescription ?? "There is a charge"}</SummaryRow>
+        <SummaryRow label={t("service.languages")}>{service.languages.map((l) => l.name).join(", ") || "English"}</SummaryRow>
       </dl>
 
       {service.hours.length > 0 && (
         <>
-          <h2>Opening hours</h2>
+          <h2>{t("service.openingHours")}</h2>
           {openNow && <p>{openNow.text}.</p>}
           {service.hours.every((h) => h.locationId) && <p>The hours differ from place to place: see each place below.</p>}
           <HoursTable hours={service.hours.filter((h) => !h.locationId)} caption="Opening hours" />
         </>
       )}
 
-      <h2>Where</h2>
+      <h2>{t("service.where")}</h2>
       {service.locations.map((l) => (
         <section key={l.id} aria-label={l.name}>
           <h3>{l.name}</h3>
@@ -164,7 +166,7 @@ export default function ServicePage() {
         </ClientOnly>
       )}
 
-      <h2>Contact</h2>
+      <h2>{t("service.contact")}</h2>
       <dl className="ds_summary-list">
         {service.contacts.map((c) => (
           <SummaryRow key={c.name} label={c.title ? `${c.name}, ${c.title}` : c.name}>
@@ -174,7 +176,7 @@ export default function ServicePage() {
           </SummaryRow>
         ))}
         {service.organisation.website && (
-          <SummaryRow label="Website">
+          <SummaryRow label={t("service.website")}>
             <MaybeLink href={websiteHref(service.organisation.website)}>{service.organisation.website}</MaybeLink>
           </SummaryRow>
         )}

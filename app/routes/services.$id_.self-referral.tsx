@@ -4,17 +4,23 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { hashSecret } from "~/auth/policy.server";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { CheckboxField, ErrorSummary, SelectField, TextAreaField, TextField, summariseErrors } from "~/components/forms";
+import { useTranslation } from "react-i18next";
+import { CheckboxField, ErrorSummary, RadioField, SelectField, TextAreaField, TextField, summariseErrors } from "~/components/forms";
 import { config } from "~/config.server";
 import { getPublishedService } from "~/directory/services.server";
 import { refusalOf, replyErrorsOf } from "~/domain/refusal.server";
-import { CONTACT_PREFERENCES, selfReferralSchema } from "~/referrals/forms";
+import { CONTACT_PREFERENCES, LINK_DELIVERY, selfReferralSchema } from "~/referrals/forms";
 import { createSelfReferral } from "~/referrals/commands.server";
+import { familyLinkChannel } from "~/referrals/notifications.server";
 import { type RateRule, checkRate, recordFailure, retryMessage } from "~/security/rate-limit.server";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
 import { RouteErrorBoundary } from "~/components/ErrorPage";
 import { readForm } from "~/http/form.server";
 import { isDuplicateSend, newIdempotencyKey, selfReferralSecret, selfReferralSentWithKey } from "~/referrals/idempotency.server";
+import { LANGUAGE_COOKIE, chooseLanguage, cookieValue } from "~/i18n/languages";
+
+const languageOf = (request: Request) =>
+  chooseLanguage(new URL(request.url).searchParams.get("lang"), cookieValue(request.headers.get("Cookie"), LANGUAGE_COOKIE), request.headers.get("Accept-Language"));
 
 // Families are not signed in, so the form is limited per address: a few requests an hour is plenty for a person.
 const SELF_REFERRALS_PER_IP: RateRule = { limit: 5, windowMs: 60 * 60_000, slowAfter: 5, baseDelayMs: 0 };
@@ -58,13 +64,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (!earlier) return;
     const secret = selfReferralSecret(formKey!);
     // The link can be shown again only while the server's secret is unchanged (it is derived from it).
-    if (earlier.secretHash === hashSecret(secret)) throw redirect(`/track/${earlier.reference}?key=${encodeURIComponent(secret)}&new=1`);
+    const sentBy = familyLinkChannel(earlier);
+    if (earlier.secretHash === hashSecret(secret)) throw redirect(`/track/${earlier.reference}?key=${encodeURIComponent(secret)}&new=1${sentBy ? `&sent=${sentBy}` : ""}`);
     throw redirect(`/services/${service.id}/self-referral/sent`);
   };
   await showEarlier();
   try {
-    const { reference, secret } = await createSelfReferral(service.id, submission.value, ip);
-    throw redirect(`/track/${reference}?key=${encodeURIComponent(secret)}&new=1`);
+    const { reference, secret, deliveredBy } = await createSelfReferral(service.id, { ...submission.value, locale: languageOf(request) }, ip);
+    throw redirect(`/track/${reference}?key=${encodeURIComponent(secret)}&new=1${deliveredBy ? `&sent=${deliveredBy}` : ""}`);
   } catch (error) {
     if (error instanceof Response) throw error;
     if (isDuplicateSend(error)) await showEarlier();
@@ -78,6 +85,7 @@ export default function SelfReferral() {
   const { service, childProtectionUrl, idempotencyKey } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const navigation = useNavigation();
+  const { t } = useTranslation();
   const [form, fields] = useForm({
     lastResult,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: selfReferralSchema }),
@@ -89,12 +97,12 @@ export default function SelfReferral() {
       <div className="ds_layout__content">
         <header className="ds_page-header">
           <span className="ds_page-header__label ds_content-label">{service.organisationName}</span>
-          <h1 className="ds_page-header__title">Ask {service.name} for help</h1>
+          <h1 className="ds_page-header__title">{t("selfReferral.title", { service: service.name })}</h1>
         </header>
-        <p>Tell the service a little about your family and how to reach you. They will get in touch. You do not need an account.</p>
+        <p>{t("selfReferral.intro")}</p>
         <div className="fort-warning" role="note">
           <p>
-            If a child is in danger now, call 999. If you are worried a child is being harmed, see the <a href={childProtectionUrl}>child protection guidance</a>.
+            {t("selfReferral.danger")} <a href={childProtectionUrl}>{t("selfReferral.dangerLink")}</a>.
           </p>
         </div>
         <ErrorSummary
@@ -103,6 +111,8 @@ export default function SelfReferral() {
             contactPreference: fields.contactPreference,
             parentPhone: fields.parentPhone,
             parentEmail: fields.parentEmail,
+            doNotText: fields.doNotText,
+            linkDelivery: fields.linkDelivery,
             childAge: fields.childAge,
             childPostcode: fields.childPostcode,
             familyWants: fields.familyWants,
@@ -111,20 +121,36 @@ export default function SelfReferral() {
         />
         <Form method="post" {...getFormProps(form)}>
           <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
-          <TextField meta={fields.parentName} label="Your name" autoComplete="name" />
+          <TextField meta={fields.parentName} label={t("selfReferral.parentName")} autoComplete="name" />
           <SelectField
             meta={fields.contactPreference}
-            label="How should they contact you"
-            placeholder="Choose one"
-            options={Object.entries(CONTACT_PREFERENCES).map(([value, label]) => ({ value, label }))}
+            label={t("selfReferral.contactPreference")}
+            placeholder={t("selfReferral.chooseOne")}
+            options={Object.keys(CONTACT_PREFERENCES).map((value) => ({ value, label: t(`selfReferral.contact.${value}`) }))}
           />
-          <TextField meta={fields.parentPhone} label="Phone number" type="tel" autoComplete="tel" />
-          <TextField meta={fields.parentEmail} label="Email address" type="email" autoComplete="email" />
-          <TextField meta={fields.contactTimes} label="Good times to contact you (optional)" />
-          <TextField meta={fields.childAge} label="Your child's age in years" type="number" width="fixed-10" hint="0 for a baby under one" />
-          <TextField meta={fields.childPostcode} label="Your postcode (optional)" width="fixed-10" autoComplete="postal-code" />
-          <TextAreaField meta={fields.familyWants} label="What help would you like" />
-          <TextField meta={fields.language} label="Your preferred language (optional)" />
+          <TextField meta={fields.parentPhone} label={t("selfReferral.phone")} type="tel" autoComplete="tel" />
+          <TextField meta={fields.parentEmail} label={t("selfReferral.email")} type="email" autoComplete="email" />
+          <TextField meta={fields.contactTimes} label={t("selfReferral.contactTimes")} hint={t("selfReferral.contactTimesHint")} />
+          <fieldset className="ds_question">
+            <legend>{t("selfReferral.doNotLegend")}</legend>
+            {fields.doNotText.errors && (
+              <p className="ds_question__error-message" id={fields.doNotText.errorId}>
+                {fields.doNotText.errors[0]}
+              </p>
+            )}
+            <CheckboxField meta={fields.doNotLeaveVoicemail as FieldMetadata<boolean | undefined>} label={t("selfReferral.doNotVoicemail")} />
+            <CheckboxField meta={fields.doNotText as FieldMetadata<boolean | undefined>} label={t("selfReferral.doNotText")} />
+          </fieldset>
+          <RadioField
+            meta={fields.linkDelivery}
+            legend={t("selfReferral.linkLegend")}
+            hint={t("selfReferral.linkHint")}
+            options={Object.keys(LINK_DELIVERY).map((value) => ({ value, label: t(`selfReferral.link.${value}`) }))}
+          />
+          <TextField meta={fields.childAge} label={t("selfReferral.childAge")} type="number" width="fixed-10" hint={t("selfReferral.childAgeHint")} />
+          <TextField meta={fields.childPostcode} label={t("selfReferral.postcode")} width="fixed-10" autoComplete="postal-code" />
+          <TextAreaField meta={fields.familyWants} label={t("selfReferral.familyWants")} />
+          <TextField meta={fields.language} label={t("selfReferral.language")} />
           {/* Honeypot: invisible to people and screen readers; bots fill it in. */}
           <div aria-hidden="true" className="fort-honeypot">
             <label htmlFor="website">Leave this empty</label>
@@ -136,14 +162,14 @@ export default function SelfReferral() {
                 {fields.consent.errors[0]}
               </p>
             )}
-            <CheckboxField meta={fields.consent as FieldMetadata<boolean | undefined>} label={`I agree to ${service.organisationName} holding these details to help my family`} />
+            <CheckboxField meta={fields.consent as FieldMetadata<boolean | undefined>} label={t("selfReferral.consent", { organisation: service.organisationName })} />
           </div>
           <button type="submit" className="ds_button" disabled={navigation.state === "submitting"}>
-            Send request
+            {t("selfReferral.send")}
           </button>
         </Form>
         <p>
-          <Link to={`/services/${service.id}`}>Back to {service.name}</Link>
+          <Link to={`/services/${service.id}`}>{t("selfReferral.back", { service: service.name })}</Link>
         </p>
       </div>
     </div>

@@ -3,9 +3,10 @@ import { parseWithZod } from "@conform-to/zod/v3";
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 import { ErrorSummary, TextAreaField, summariseErrors } from "~/components/forms";
 import { StateTag, Timeline, describeDecline, describeOutcome, formatDateTime } from "~/referrals/components";
-import { familyMessageSchema } from "~/referrals/forms";
+import { familyMessageSchema, familyWithdrawSchema } from "~/referrals/forms";
 import { refusalOf } from "~/domain/refusal.server";
 import { changeState, postMessage, replyAsFamily } from "~/referrals/commands.server";
 import { getTrackedReferral } from "~/referrals/queries.server";
@@ -24,7 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const referral = await getTrackedReferral(params.reference ?? "", key, clientIp(request));
   if (!referral) throw new Response(NOT_FOUND, { status: 404 });
   return data(
-    { referral, key, isNew: url.searchParams.get("new") === "1", link: `${url.origin}/track/${referral.reference}?key=${encodeURIComponent(key)}` },
+    { referral, key, isNew: url.searchParams.get("new") === "1", sentBy: url.searchParams.get("sent"), link: `${url.origin}/track/${referral.reference}?key=${encodeURIComponent(key)}` },
     // The key is in the address: keep it out of caches and of Referer headers to other sites.
     { headers: { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" } },
   );
@@ -39,17 +40,27 @@ export const headers: HeadersFunction = ({ loaderHeaders }) => ({
 export async function action({ request, params }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const formData = await readForm(request);
-  const submission = parseWithZod(formData, { schema: familyMessageSchema });
   const key = String(formData.get("key") ?? "");
   const referral = await getTrackedReferral(params.reference ?? "", key, clientIp(request));
   if (!referral) throw new Response(NOT_FOUND, { status: 404 });
-  if (submission.status !== "success") return data(submission.reply(), { status: 400 });
   const actor = { kind: "family" as const, secret: key, ip: clientIp(request) };
+  // Withdrawing is its own form with its own reason, never the message box (issue 16).
+  if (formData.get("intent") === "withdraw") {
+    const withdrawal = parseWithZod(formData, { schema: familyWithdrawSchema });
+    if (withdrawal.status !== "success") return data({ form: "withdraw" as const, result: withdrawal.reply() }, { status: 400 });
+    try {
+      await changeState(actor, referral.id, "withdraw", referral.version, { note: withdrawal.value.reason });
+    } catch (error) {
+      const refusal = refusalOf(error);
+      if (refusal.status === 404) throw new Response(NOT_FOUND, { status: 404 });
+      return data({ form: "withdraw" as const, result: withdrawal.reply({ formErrors: [refusal.message] }) }, { status: 409 });
+    }
+    throw redirect(`/track/${referral.reference}?key=${encodeURIComponent(key)}`);
+  }
+  const submission = parseWithZod(formData, { schema: familyMessageSchema });
+  if (submission.status !== "success") return data({ form: "message" as const, result: submission.reply() }, { status: 400 });
   try {
-    const intent = formData.get("intent");
-    if (intent === "withdraw") {
-      await changeState(actor, referral.id, "withdraw", referral.version, { note: submission.value.body });
-    } else if (referral.state === "info_requested") {
+    if (referral.state === "info_requested") {
       // A family's reply to a question is its answer: message and answer in one transaction.
       await replyAsFamily(actor, referral.id, submission.value.body, referral.version);
     } else {
@@ -58,7 +69,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   } catch (error) {
     const refusal = refusalOf(error);
     if (refusal.status === 404) throw new Response(NOT_FOUND, { status: 404 });
-    return data(submission.reply({ formErrors: [refusal.message] }), { status: 409 });
+    return data({ form: "message" as const, result: submission.reply({ formErrors: [refusal.message] }) }, { status: 409 });
   }
   throw redirect(`/track/${referral.reference}?key=${encodeURIComponent(key)}`);
 }
@@ -76,74 +87,102 @@ const FAMILY_WORDS: Partial<Record<ReferralAction, string>> = {
 };
 
 export default function TrackRequest() {
-  const { referral: r, key, isNew, link } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const { referral: r, key, isNew, sentBy, link } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const { t } = useTranslation();
   const [form, fields] = useForm({
-    lastResult,
+    id: "message",
+    lastResult: actionData?.form === "message" ? actionData.result : undefined,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: familyMessageSchema }),
+    shouldValidate: "onSubmit",
+  });
+  const [withdrawForm, withdrawFields] = useForm({
+    id: "withdraw",
+    lastResult: actionData?.form === "withdraw" ? actionData.result : undefined,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: familyWithdrawSchema }),
     shouldValidate: "onSubmit",
   });
   const entries = [
     ...r.history.map((h) => ({
       key: `h${h.id}`,
       at: h.at,
-      who: h.party === "family" ? "You" : r.organisationName,
+      who: h.party === "family" ? t("track.you") : r.organisationName,
       kind: "change" as const,
-      title: FAMILY_WORDS[h.action as ReferralAction] ?? ACTION_PAST[h.action as ReferralAction] ?? h.action,
+      title: FAMILY_WORDS[h.action as ReferralAction] ? t(`track.events.${h.action}`) : (ACTION_PAST[h.action as ReferralAction] ?? h.action),
+      body: h.note ?? undefined,
     })),
-    ...r.messages.map((m) => ({ key: `m${m.id}`, at: m.at, who: m.party === "family" ? "You" : r.organisationName, kind: "message" as const, title: "Message", body: m.body })),
+    ...r.messages.map((m) => ({ key: `m${m.id}`, at: m.at, who: m.party === "family" ? t("track.you") : r.organisationName, kind: "message" as const, title: t("track.message"), body: m.body })),
   ].sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime());
   const open = !["declined", "closed", "withdrawn"].includes(r.state);
+  // The service's note to the family when it accepted: what happens next, shown at the top while it applies.
+  const nextStep = ["accepted", "in_progress"].includes(r.state) ? [...r.history].reverse().find((h) => h.action === "accept" && h.note)?.note : undefined;
   return (
     <>
       <header className="ds_page-header">
-        <span className="ds_page-header__label ds_content-label">Reference {r.reference}</span>
-        <h1 className="ds_page-header__title">Your request to {r.serviceName}</h1>
+        <span className="ds_page-header__label ds_content-label">{t("track.reference", { reference: r.reference })}</span>
+        <h1 className="ds_page-header__title">{t("track.title", { service: r.serviceName })}</h1>
       </header>
       {isNew && (
         <div className="ds_inset-text" role="status">
-          <h2>Request sent</h2>
+          <h2>{t("track.sentTitle")}</h2>
           <div className="ds_inset-text__text">
-            <p>
-              Your reference is <strong>{r.reference}</strong>. Save or bookmark this page's link: it is the only way to follow your request,
-              and anyone with it can read this page.
-            </p>
+            <p>{t("track.sentBody", { reference: r.reference })}</p>
             <p className="fort-secret-link">
               <a href={link}>{link}</a>
+            </p>
+            {sentBy === "email" && <p>{t("track.sentByEmail")}</p>}
+            {sentBy === "sms" && <p>{t("track.sentBySms")}</p>}
+            <p>
+              {t("track.lostHint")} <Link to="/track/lost">{t("track.lostLink")}</Link>.
             </p>
           </div>
         </div>
       )}
       <p>
-        <StateTag state={r.state} />
+        <StateTag state={r.state} label={t(`track.states.${r.state}`, { defaultValue: "" }) || undefined} />
       </p>
       <p>
-        {r.organisationName} · sent {r.sentAt ? formatDateTime(r.sentAt) : ""}
+        {t("track.sentOn", { organisation: r.organisationName, date: r.sentAt ? formatDateTime(r.sentAt) : "" })}
       </p>
-      {r.declineReason && <p>Reason: {describeDecline(r.declineReason)}</p>}
-      {r.closeOutcome && <p>Outcome: {describeOutcome(r.closeOutcome)}</p>}
-      <h2>What has happened</h2>
-      <Timeline entries={entries} label="What has happened" />
+      {nextStep && (
+        <div className="ds_inset-text">
+          <h2>{t("track.nextStep")}</h2>
+          <div className="ds_inset-text__text">
+            <p>{nextStep}</p>
+          </div>
+        </div>
+      )}
+      {r.declineReason && <p>{t("track.reason", { reason: describeDecline(r.declineReason) })}</p>}
+      {r.closeOutcome && <p>{t("track.outcome", { outcome: describeOutcome(r.closeOutcome) })}</p>}
+      <h2>{t("track.happened")}</h2>
+      <Timeline entries={entries} label={t("track.happened")} />
       {open && (
         <>
-          <h2>{r.state === "info_requested" ? "Reply to the service" : "Send a message to the service"}</h2>
+          <h2>{r.state === "info_requested" ? t("track.replyTitle") : t("track.messageTitle")}</h2>
           <ErrorSummary errors={summariseErrors(form, { body: fields.body })} />
           <Form method="post" {...getFormProps(form)}>
             <input type="hidden" name="key" value={key} />
-            <TextAreaField meta={fields.body} label="Your message" />
-            <div className="ds_button-group">
-              <button type="submit" name="intent" value="message" className="ds_button">
-                Send message
-              </button>
-              <button type="submit" name="intent" value="withdraw" className="ds_button ds_button--secondary">
-                Withdraw my request (give a reason above)
-              </button>
-            </div>
+            <input type="hidden" name="intent" value="message" />
+            <TextAreaField meta={fields.body} label={t("track.yourMessage")} hint={t("track.serviceReads")} />
+            <button type="submit" className="ds_button">
+              {t("track.sendMessage")}
+            </button>
+          </Form>
+          <h2>{t("track.withdrawTitle")}</h2>
+          <p>{t("track.withdrawIntro", { service: r.serviceName })}</p>
+          <ErrorSummary errors={summariseErrors(withdrawForm, { reason: withdrawFields.reason })} />
+          <Form method="post" {...getFormProps(withdrawForm)}>
+            <input type="hidden" name="key" value={key} />
+            <input type="hidden" name="intent" value="withdraw" />
+            <TextAreaField meta={withdrawFields.reason} label={t("track.withdrawReason")} hint={t("track.serviceReads")} rows={3} />
+            <button type="submit" className="ds_button ds_button--secondary">
+              {t("track.withdrawButton")}
+            </button>
           </Form>
         </>
       )}
       <p>
-        <Link to="/">Find other services</Link>
+        <Link to="/">{t("track.findOthers")}</Link>
       </p>
     </>
   );
@@ -152,5 +191,5 @@ export default function TrackRequest() {
 export const meta: MetaFunction = () => [{ title: "Your request – FORT" }, { name: "robots", content: "noindex" }, { name: "referrer", content: "no-referrer" }];
 
 export function ErrorBoundary() {
-  return <RouteErrorBoundary titles={{ 404: "Request not found" }} back={{ to: "/", label: "Back to all services" }} />;
+  return <RouteErrorBoundary titles={{ 404: "Request not found" }} more={[{ to: "/track/lost", label: "Lost your link? Get a new one" }]} back={{ to: "/", label: "Back to all services" }} />;
 }

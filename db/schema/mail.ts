@@ -7,6 +7,8 @@ export const mailOutbox = pgTable(
   "mail_outbox",
   {
     id: uuid("id").primaryKey().defaultRandom(),
+    // email | sms (issue 16): text messages share the outbox, its retries and /dev/mail; `to` is then a phone number.
+    channel: text("channel").notNull().default("email"),
     to: text("to").notNull(),
     subject: text("subject").notNull(),
     text: text("text").notNull(),

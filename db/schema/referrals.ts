@@ -5,7 +5,7 @@ import { sql } from "drizzle-orm";
 import { teams, users } from "./accounts";
 import { organisations, services } from "./directory";
 
-export const referralState = pgEnum("referral_state", ["draft", "sent", "info_requested", "accepted", "declined", "in_progress", "closed", "withdrawn"]);
+export const referralState = pgEnum("referral_state", ["draft", "sent", "info_requested", "info_received", "accepted", "declined", "in_progress", "closed", "withdrawn"]);
 export const referralUrgency = pgEnum("referral_urgency", ["routine", "soon", "urgent"]);
 export const referralParty = pgEnum("referral_party", ["referrer", "provider", "family", "coordinator"]);
 
@@ -51,6 +51,13 @@ export const referrals = pgTable(
     parentEmail: text("parent_email"),
     contactPreference: text("contact_preference").notNull(),
     contactTimes: text("contact_times"),
+    // Issue 16: the family's wishes about contact, shown to the provider, and how their private link reaches them.
+    doNotLeaveVoicemail: boolean("do_not_leave_voicemail").notNull().default(false),
+    doNotText: boolean("do_not_text").notNull().default(false),
+    // Self-referrals: email | sms | none; "Lost your link?" sends a new link the same way.
+    linkDelivery: text("link_delivery"),
+    // The language of the pages the family used (en, pl, ar, uk): messages to the family are written in it.
+    familyLocale: text("family_locale"),
 
     needs: jsonb("needs").$type<ReferralNeed[]>().notNull().default([]),
     tried: text("tried"),
@@ -143,6 +150,8 @@ export const referralHistory = pgTable(
     toState: referralState("to_state").notNull(),
     reason: text("reason"),
     note: text("note"),
+    // Who the note is meant for (issue 16): family | professionals | internal; see app/referrals/audience.ts.
+    noteAudience: text("note_audience"),
     fromServiceId: uuid("from_service_id").references(() => services.id, { onDelete: "set null" }),
     toServiceId: uuid("to_service_id").references(() => services.id, { onDelete: "set null" }),
   },
@@ -161,6 +170,9 @@ export const referralMessages = pgTable(
     party: referralParty("party").notNull(),
     body: text("body").notNull(),
     visibleToFamily: boolean("visible_to_family").notNull().default(false),
+    // Who will read it (issue 16): family (everyone, the family too) | professionals (referrer and service) |
+    // internal (the writer's own side only). visibleToFamily is kept equal to audience = 'family'.
+    audience: text("audience").notNull().default("professionals"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("referral_messages_referral_idx").on(t.referralId, t.createdAt)],

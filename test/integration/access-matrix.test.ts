@@ -140,6 +140,8 @@ export const ACCESS: Record<string, Access> = {
   },
   "routes/services.$id_.self-referral.sent": { params: (f) => ({ id: f.publishedServiceId }) },
   "routes/track.$reference": { params: () => ({ reference: "FORT-NOPE" }), get: "missing", post: "missing" },
+  // "Lost your link?" (issue 16): the same answer for everyone, whether or not the reference exists.
+  "routes/track.lost": { post: "allow" },
   "routes/shortlist": { get: "allow" },
   "routes/api.oruk._index": OPEN_API,
   "routes/api.oruk.$": { params: () => ({ "*": "no-such-endpoint" }), get: "missing", post: "allow" },

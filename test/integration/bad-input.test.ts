@@ -218,12 +218,14 @@ describe("a referral form sent twice", () => {
       .limit(1);
     const loaded = await call(selfReferral.loader as Handler, `/services/${service!.id}/self-referral`, {}, { id: service!.id });
     const key = (loaded.data as { idempotencyKey: string }).idempotencyKey;
-    const values = { idempotencyKey: key, parentName: "Twice Family", contactPreference: "phone", parentPhone: "01632 960009", childAge: "4", familyWants: "Help with sleep.", consent: "on" };
+    const values = { idempotencyKey: key, parentName: "Twice Family", contactPreference: "phone", parentPhone: "01632 960009", linkDelivery: "sms", childAge: "4", familyWants: "Help with sleep.", consent: "on" };
     const first = await call(selfReferral.action as Handler, "/x", form(values), { id: service!.id });
     const second = await call(selfReferral.action as Handler, "/x", form(values), { id: service!.id });
     expect(first.status, first.text).toBe(302);
     expect(second.location).toBe(first.location);
     const rows = await db.select({ id: s.referrals.id }).from(s.referrals).where(eq(s.referrals.parentName, "Twice Family"));
     expect(rows).toHaveLength(1);
+    // Issue 16: the link went once, by the way the family chose, and the page shown again says so.
+    expect(first.location).toContain("&sent=sms");
   });
 });

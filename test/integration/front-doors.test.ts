@@ -176,7 +176,7 @@ describe("a family's reply", () => {
     await replyAsFamily(actor, id, "Mornings are best", 3);
     const db = await getDb();
     const [row] = await db.select({ state: s.referrals.state, version: s.referrals.version }).from(s.referrals).where(eq(s.referrals.id, id));
-    expect(row).toEqual({ state: "sent", version: 4 });
+    expect(row).toEqual({ state: "info_received", version: 4 });
     expect((await db.select().from(s.referralMessages).where(eq(s.referralMessages.referralId, id))).map((m) => m.body)).toEqual(["Mornings are best"]);
   });
 
@@ -194,6 +194,6 @@ describe("a family's reply", () => {
     const [row] = await db.select({ state: s.referrals.state }).from(s.referrals).where(eq(s.referrals.id, id));
     const messages = await db.select().from(s.referralMessages).where(eq(s.referralMessages.referralId, id));
     // The family's message exists exactly when its answer went through.
-    expect(messages.length === 1).toBe(row!.state === "sent");
+    expect(messages.length === 1).toBe(row!.state === "info_received");
   });
 });

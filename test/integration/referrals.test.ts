@@ -155,7 +155,7 @@ describe("changing state", () => {
     expect(row!.firstResponseAt).not.toBeNull();
     expect(row!.closedAt).not.toBeNull();
     const history = await db.select().from(s.referralHistory).where(eq(s.referralHistory.referralId, toA)).orderBy(s.referralHistory.id);
-    expect(history.map((h) => `${h.fromState}>${h.toState}`)).toEqual(["draft>sent", "sent>info_requested", "info_requested>sent", "sent>accepted", "accepted>in_progress", "in_progress>closed"]);
+    expect(history.map((h) => `${h.fromState}>${h.toState}`)).toEqual(["draft>sent", "sent>info_requested", "info_requested>info_received", "info_received>accepted", "accepted>in_progress", "in_progress>closed"]);
     expect(history[1]!.note).toBe("Which days?");
     expect(history[5]!.reason).toBe("Needs met");
   });

@@ -97,7 +97,7 @@ describe("the coordinators' dashboard", () => {
       ["2026-04", 2],
     ]);
     expect(d.monthly[0]!.byState).toMatchObject({ in_progress: 1, closed: 1, declined: 2, sent: 1, withdrawn: 0 });
-    expect(Object.fromEntries(d.stateTotals.map((x) => [x.state, x.n]))).toEqual({ sent: 1, info_requested: 0, accepted: 0, declined: 2, in_progress: 1, closed: 2, withdrawn: 1 });
+    expect(Object.fromEntries(d.stateTotals.map((x) => [x.state, x.n]))).toEqual({ sent: 1, info_requested: 0, info_received: 0, accepted: 0, declined: 2, in_progress: 1, closed: 2, withdrawn: 1 });
     expect(Object.fromEntries(d.wards.filter((w) => w.n > 0).map((w) => [w.name, w.n]))).toEqual({
       Lochee: 3,
       Coldside: 2,

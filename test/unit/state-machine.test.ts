@@ -7,13 +7,17 @@ const EXPECTED: [ReferralAction, ReferralState, ReferralState, Party[]][] = [
   ["accept", "sent", "accepted", ["provider"]],
   ["decline", "sent", "declined", ["provider"]],
   ["request_info", "sent", "info_requested", ["provider"]],
-  ["answer_info", "info_requested", "sent", ["referrer", "family"]],
+  // Issue 16: an answer leaves a visible "information received", answered like a new referral.
+  ["answer_info", "info_requested", "info_received", ["referrer", "family"]],
+  ["accept", "info_received", "accepted", ["provider"]],
+  ["decline", "info_received", "declined", ["provider"]],
+  ["request_info", "info_received", "info_requested", ["provider"]],
   ["start_support", "accepted", "in_progress", ["provider"]],
   ["close", "in_progress", "closed", ["provider"]],
-  ...(["sent", "info_requested", "accepted", "in_progress"] as const).map(
+  ...(["sent", "info_requested", "info_received", "accepted", "in_progress"] as const).map(
     (from) => ["withdraw", from, "withdrawn", ["referrer", "family"]] as [ReferralAction, ReferralState, ReferralState, Party[]],
   ),
-  ...(["sent", "info_requested", "accepted"] as const).map((from) => ["forward", from, "sent", ["provider"]] as [ReferralAction, ReferralState, ReferralState, Party[]]),
+  ...(["sent", "info_requested", "info_received", "accepted"] as const).map((from) => ["forward", from, "sent", ["provider"]] as [ReferralAction, ReferralState, ReferralState, Party[]]),
 ];
 
 const allowed = new Set(EXPECTED.flatMap(([action, from, , who]) => who.map((party) => `${action}|${from}|${party}`)));
@@ -56,6 +60,12 @@ describe("the referral state machine", () => {
     expect(allowedActions("sent", "provider")).toEqual(["accept", "decline", "request_info", "forward"]);
     expect(allowedActions("sent", "referrer")).toEqual(["withdraw"]);
     expect(allowedActions("info_requested", "referrer")).toEqual(["answer_info", "withdraw"]);
+  });
+
+  it("shows the provider that an answer arrived, and lets them act on it as on a new referral", () => {
+    expect(decide("info_requested", "answer_info", "family")).toEqual({ allowed: true, to: "info_received" });
+    expect(allowedActions("info_received", "provider")).toEqual(allowedActions("sent", "provider"));
+    expect(allowedActions("info_received", "referrer")).toEqual(["withdraw"]);
   });
 
   it("names who may make a move when someone else tries", () => {
