@@ -15,6 +15,12 @@ const url = (protocols: string[], example: string) =>
     { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")} (for example ${example})` },
   );
 
+/** A whole-number setting with its range in the one sentence an operator reads. */
+const wholeNumber = (min: number, max: number, unit: string, fallback: number) => {
+  const message = `must be a whole number of ${unit} between ${min} and ${max}`;
+  return z.coerce.number({ invalid_type_error: message }).int(message).min(min, message).max(max, message).default(fallback);
+};
+
 const configSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: url(["postgres:", "postgresql:"], "postgres://user:password@localhost:5432/fort").optional(),
@@ -97,6 +103,17 @@ const configSchema = z.object({
     .min(1, "must be a whole number of months between 1 and 240")
     .max(240, "must be a whole number of months between 1 and 240")
     .default(24),
+  // Issue 18: how long each other copy of personal data is kept (docs/decisions/00xx-personal-data-encryption-and-retention.md).
+  // An unsent draft untouched for this many days is deleted (its owner is warned on their referrals page a week before).
+  DRAFT_RETENTION_DAYS: wholeNumber(8, 365, "days", 30),
+  // A sent, accepted or in-progress referral with no activity for this many months is closed as no longer active.
+  INACTIVE_REFERRAL_MONTHS: wholeNumber(1, 60, "months", 6),
+  // A delivered email keeps its body this many days; after that only its subject, a hash of the recipient and its status stay.
+  MAIL_BODY_RETENTION_DAYS: wholeNumber(1, 365, "days", 30),
+  // The referral access log and the audit log keep rows this many months (set it to the area's records-management policy).
+  LOG_RETENTION_MONTHS: wholeNumber(1, 240, "months", 72),
+  // A deactivated account keeps its name and email this many months after deactivation, then they are replaced.
+  DEACTIVATED_ACCOUNT_RETENTION_MONTHS: wholeNumber(1, 240, "months", 12),
   // Reports (issue 6): area counts below this are shown as "fewer than N" so no family can be picked out.
   REPORT_SUPPRESSION_THRESHOLD: z.coerce
     .number({ invalid_type_error: "must be a whole number between 2 and 100" })

@@ -22,7 +22,15 @@ export type AuditAction =
   | "service_capacity_changed"
   | "location_saved"
   | "open_referral_import_applied"
-  | "referrals_anonymised";
+  | "referrals_anonymised"
+  | "drafts_expired"
+  | "inactive_referrals_closed"
+  | "mail_bodies_purged"
+  | "logs_expired"
+  | "accounts_anonymised"
+  | "personal_data_encrypted"
+  | "subject_access_export"
+  | "subject_erasure";
 
 export interface AuditEntry {
   actorId: string | null;

@@ -4,6 +4,7 @@ import { deliverPendingMail } from "../mail/mail.server";
 import { backfillReferralAreas } from "../reports/areas.server";
 import { flagOverdueReferrals } from "../reports/overdue.server";
 import { anonymiseExpiredReferrals } from "../reports/retention.server";
+import { anonymiseDeactivatedAccounts, closeInactiveReferrals, deleteAbandonedDrafts, purgeDeliveredMailBodies, removeExpiredLogs } from "../privacy/retention.server";
 import type { JobDefinition } from "./scheduler.server";
 
 export const JOBS: JobDefinition[] = [
@@ -36,5 +37,34 @@ export const JOBS: JobDefinition[] = [
     name: "referral-areas",
     intervalSeconds: 24 * 3600,
     run: async () => `${await backfillReferralAreas()} referral areas filled`,
+  },
+  // Retention of every other copy of personal data (issue 18).
+  {
+    name: "draft-retention",
+    intervalSeconds: 24 * 3600,
+    run: async () => `${await deleteAbandonedDrafts()} abandoned drafts deleted`,
+  },
+  {
+    name: "inactive-referrals",
+    intervalSeconds: 24 * 3600,
+    run: async () => `${await closeInactiveReferrals()} inactive referrals closed`,
+  },
+  {
+    name: "mail-body-retention",
+    intervalSeconds: 24 * 3600,
+    run: async () => `${await purgeDeliveredMailBodies()} mail bodies purged`,
+  },
+  {
+    name: "log-retention",
+    intervalSeconds: 24 * 3600,
+    run: async () => {
+      const { accessLog, auditLog } = await removeExpiredLogs();
+      return `${accessLog} access-log and ${auditLog} audit-log rows removed`;
+    },
+  },
+  {
+    name: "account-retention",
+    intervalSeconds: 24 * 3600,
+    run: async () => `${await anonymiseDeactivatedAccounts()} deactivated accounts anonymised`,
   },
 ];
