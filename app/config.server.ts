@@ -114,6 +114,19 @@ const configSchema = z.object({
   LOG_RETENTION_MONTHS: wholeNumber(1, 240, "months", 72),
   // A deactivated account keeps its name and email this many months after deactivation, then they are replaced.
   DEACTIVATED_ACCOUNT_RETENTION_MONTHS: wholeNumber(1, 240, "months", 12),
+  // Issue 18: the key sealing children's and families' personal fields (32 random bytes, base64; `npm run job --
+  // new-encryption-key` makes one). Required in production; a local install generates one in ./data.
+  DATA_ENCRYPTION_KEY: z
+    .string()
+    .trim()
+    .refine((v) => Buffer.from(v, "base64").length === 32 && /^[A-Za-z0-9+/]+={0,2}$/.test(v), { message: "must be 32 random bytes in base64 (44 characters; `npm run job -- new-encryption-key` prints one)" })
+    .optional(),
+  // Earlier keys, comma-separated, still readable while the re-encryption job moves their values to the current key.
+  DATA_ENCRYPTION_PREVIOUS_KEYS: z
+    .string()
+    .trim()
+    .refine((v) => v.split(",").every((k) => Buffer.from(k.trim(), "base64").length === 32), { message: "must be a comma-separated list of 32-byte base64 keys" })
+    .optional(),
   // Reports (issue 6): area counts below this are shown as "fewer than N" so no family can be picked out.
   REPORT_SUPPRESSION_THRESHOLD: z.coerce
     .number({ invalid_type_error: "must be a whole number between 2 and 100" })
@@ -147,7 +160,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     const issue = result.error.issues[0]!;
     const name = String(issue.path[0] ?? "configuration");
     const raw = cleaned[name];
-    const got = raw !== undefined && name !== "DATABASE_URL" && name !== "SMTP_URL" ? ` (got "${raw}")` : "";
+    const got = raw !== undefined && name !== "DATABASE_URL" && name !== "SMTP_URL" && !name.startsWith("DATA_ENCRYPTION") ? ` (got "${raw}")` : "";
     throw new ConfigError(`${name} ${issue.message}${got}.`);
   }
   const c = result.data;
@@ -156,6 +169,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (!localInstall && !c.SMTP_URL) {
     throw new ConfigError(
       "SMTP_URL must be set in production (NODE_ENV=production or an APP_URL that is not on localhost), so that FORT's emails and their sign-in links are sent, not written to the log.",
+    );
+  }
+  if (!localInstall && !c.DATA_ENCRYPTION_KEY) {
+    throw new ConfigError(
+      "DATA_ENCRYPTION_KEY must be set in production (32 random bytes in base64; `npm run job -- new-encryption-key` prints one), so that children's and families' details are encrypted with a key kept apart from the database.",
     );
   }
   return { ...c, APP_URL: appUrl, SEED_DEMO_DATA: c.SEED_DEMO_DATA ?? (localInstall ? "true" : "false"), localInstall };
@@ -201,6 +219,11 @@ let cached: Config | undefined;
 export function config(): Config {
   cached ??= parseConfig(process.env);
   return cached;
+}
+
+/** Reads the environment again on the next config() (tests that change a setting, such as the encryption key). */
+export function reloadConfig() {
+  cached = undefined;
 }
 
 /** Origin of the tile server, for the Content-Security-Policy. */

@@ -5,6 +5,7 @@ import { backfillReferralAreas } from "../reports/areas.server";
 import { flagOverdueReferrals } from "../reports/overdue.server";
 import { anonymiseExpiredReferrals } from "../reports/retention.server";
 import { anonymiseDeactivatedAccounts, closeInactiveReferrals, deleteAbandonedDrafts, purgeDeliveredMailBodies, removeExpiredLogs } from "../privacy/retention.server";
+import { encryptPersonalData } from "../privacy/encryption.server";
 import type { JobDefinition } from "./scheduler.server";
 
 export const JOBS: JobDefinition[] = [
@@ -37,6 +38,15 @@ export const JOBS: JobDefinition[] = [
     name: "referral-areas",
     intervalSeconds: 24 * 3600,
     run: async () => `${await backfillReferralAreas()} referral areas filled`,
+  },
+  // Issue 18: seals rows written before encryption and re-seals values under an earlier key after a key change.
+  {
+    name: "personal-data-encryption",
+    intervalSeconds: 24 * 3600,
+    run: async () => {
+      const c = await encryptPersonalData();
+      return `${c.referrals} referrals, ${c.messages} messages, ${c.notes} notes and ${c.drafts} drafts sealed under the current key`;
+    },
   },
   // Retention of every other copy of personal data (issue 18).
   {

@@ -13,6 +13,8 @@ import { referralArea } from "../geo/postcodes.server";
 import { tidyPostcode } from "../geo/postcode";
 import { actorLabel, actorUserId, logChange, newReference } from "./access.server";
 import { deleteDraft } from "./drafts.server";
+import { open, seal } from "../privacy/crypto.server";
+import { sealReferral } from "../privacy/sealed-fields.server";
 import { checkServices } from "./eligibility.server";
 import { ReferralConflict, ReferralNotFound, ReferralRefused } from "./errors";
 import { type ReferralInput, needsOf } from "./forms";
@@ -66,6 +68,8 @@ type LockedReferral = { [K in keyof typeof lockedColumns]: (typeof lockedColumns
 async function lockReferral(t: Database, actor: Actor, referralId: string) {
   const [row] = (await t.select(lockedColumns).from(s.referrals).where(eq(s.referrals.id, referralId)).for("update")) as LockedReferral[];
   if (!row) throw new ReferralNotFound();
+  // Only the family's email is needed here (to tell them of news), and only by the code that mails them.
+  row.parentEmail = open(row.parentEmail);
   const seenAs = partyOf(actor, row);
   // Someone with no relation to the referral learns nothing, not even that it exists.
   if (seenAs === "none") throw new ReferralNotFound();
@@ -152,7 +156,7 @@ export async function changeState(
       fromState: row.state,
       toState: decision.to,
       reason: reasonText ?? null,
-      note: details.note || null,
+      note: seal(details.note || null),
       fromServiceId: action === "forward" ? row.serviceId : null,
       toServiceId: target?.serviceId ?? null,
     });
@@ -169,7 +173,7 @@ export async function changeState(
 // ---------------------------------------------------------------- sending
 
 function referrerReferralValues(user: CurrentUser, input: ReferralInput) {
-  return {
+  return sealReferral({
     referrerId: user.id,
     teamId: user.teamId,
     childName: input.childName,
@@ -194,7 +198,7 @@ function referrerReferralValues(user: CurrentUser, input: ReferralInput) {
     consentMethod: input.consentMethod,
     consentLimits: input.consentLimits ?? null,
     childViews: input.childViews ?? null,
-  };
+  });
 }
 
 /**
@@ -266,6 +270,18 @@ export async function createSelfReferral(serviceId: string, input: SelfReferralI
     const [row] = await tx
       .insert(s.referrals)
       .values({
+        ...sealReferral({
+          childName: "Not given (family request)",
+          childPostcode: input.childPostcode ? tidyPostcode(input.childPostcode) : null,
+          parentName: input.parentName,
+          parentRelationship: "Parent or carer (self-referral)",
+          parentPhone: input.parentPhone ?? null,
+          parentEmail: input.parentEmail ?? null,
+          contactTimes: input.contactTimes ?? null,
+          familyWants: input.familyWants,
+          consentGivenBy: input.parentName,
+        }),
+        subjectIndex: null,
         groupId: crypto.randomUUID(),
         reference,
         serviceId,
@@ -273,19 +289,10 @@ export async function createSelfReferral(serviceId: string, input: SelfReferralI
         isSelfReferral: true,
         secretHash: hashSecret(secret),
         state: "draft",
-        childName: "Not given (family request)",
         childAgeYears: input.childAge,
-        childPostcode: input.childPostcode ? tidyPostcode(input.childPostcode) : null,
         ...referralArea(input.childPostcode),
-        parentName: input.parentName,
-        parentRelationship: "Parent or carer (self-referral)",
-        parentPhone: input.parentPhone ?? null,
-        parentEmail: input.parentEmail ?? null,
         contactPreference: input.contactPreference,
-        contactTimes: input.contactTimes ?? null,
-        familyWants: input.familyWants,
         language: input.language ?? null,
-        consentGivenBy: input.parentName,
         consentDate: today,
         consentMethod: "online",
         updatedByLabel: "The family",
@@ -311,7 +318,7 @@ export async function postMessage(actor: Actor, referralId: string, body: string
       authorId: actorUserId(actor),
       authorLabel: actorLabel(actor),
       party,
-      body,
+      body: seal(body),
       // The family always sees its own messages; others choose.
       visibleToFamily: party === "family" ? true : row.isSelfReferral && visibleToFamily,
       createdAt: now,

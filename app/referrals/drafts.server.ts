@@ -6,6 +6,7 @@ import { clock } from "../clock.server";
 import { type Database, getDb } from "../db.server";
 import { isUuid } from "../directory/services.server";
 import { DRAFT_WARNING_DAYS, draftExpiresAt } from "../privacy/retention.server";
+import { openDraftValues, sealDraftValues } from "../privacy/sealed-fields.server";
 
 /**
  * Saves the form as typed. An autosave naming a draft that no longer exists (it was just sent) creates nothing,
@@ -18,13 +19,13 @@ export async function saveDraft(user: CurrentUser, values: Record<string, string
   if (draftId && isUuid(draftId)) {
     const [updated] = await db
       .update(s.referralDrafts)
-      .set({ values: kept, updatedAt: clock.now() })
+      .set({ values: sealDraftValues(kept), updatedAt: clock.now() })
       .where(and(eq(s.referralDrafts.id, draftId), eq(s.referralDrafts.ownerId, user.id)))
       .returning({ id: s.referralDrafts.id });
     if (updated) return updated.id;
     if (options.recreate === false) return null;
   }
-  const [created] = await db.insert(s.referralDrafts).values({ ownerId: user.id, values: kept, createdAt: clock.now(), updatedAt: clock.now() }).returning({ id: s.referralDrafts.id });
+  const [created] = await db.insert(s.referralDrafts).values({ ownerId: user.id, values: sealDraftValues(kept), createdAt: clock.now(), updatedAt: clock.now() }).returning({ id: s.referralDrafts.id });
   return created!.id;
 }
 
@@ -35,7 +36,7 @@ export async function getDraft(user: CurrentUser, draftId: string) {
     .select({ id: s.referralDrafts.id, values: s.referralDrafts.values, updatedAt: s.referralDrafts.updatedAt })
     .from(s.referralDrafts)
     .where(and(eq(s.referralDrafts.id, draftId), eq(s.referralDrafts.ownerId, user.id)));
-  return draft ?? null;
+  return draft ? { ...draft, values: openDraftValues(draft.values) } : null;
 }
 
 export async function listDrafts(user: CurrentUser) {
@@ -46,7 +47,7 @@ export async function listDrafts(user: CurrentUser) {
     .where(eq(s.referralDrafts.ownerId, user.id))
     .orderBy(desc(s.referralDrafts.updatedAt));
   const warnFrom = clock.now().getTime() + DRAFT_WARNING_DAYS * 24 * 3600 * 1000;
-  return rows.map((d) => ({
+  return rows.map(({ values, ...d }) => ({ ...d, values: openDraftValues(values) })).map((d) => ({
     id: d.id,
     updatedAt: d.updatedAt,
     // Abandoned drafts are deleted (issue 18); the owner is warned for the last week.
