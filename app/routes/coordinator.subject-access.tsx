@@ -4,7 +4,7 @@ import { Form, Link, data, useActionData, useLoaderData } from "@remix-run/react
 import { requireRole } from "~/auth/permissions.server";
 import { parseSubjectQuery as parseQuery } from "~/privacy/subject-query";
 import { eraseSubjectRecords, findSubjectRecords } from "~/privacy/subject-access.server";
-import { clientIp } from "~/security/request.server";
+import { clientIp, requireSameOrigin } from "~/security/request.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "coordinator");
@@ -21,6 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
+  requireSameOrigin(request);
   const user = await requireRole(request, "coordinator");
   const form = await request.formData();
   const { query } = parseQuery(new URLSearchParams([...form.entries()].filter((e): e is [string, string] => typeof e[1] === "string")));
