@@ -31,15 +31,25 @@ export function newDataKey() {
 }
 
 // A local install without a key gets one generated once and kept beside its PGlite data: lose the file, lose the data.
+function readDevKey(): string {
+  // Another server starting at the same moment may have created the file and not yet written it: wait up to a second.
+  for (let i = 0; i < 20; i++) {
+    const key = readFileSync(DEV_KEY_FILE, "utf8").trim();
+    if (key.length >= 44) return key;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+  }
+  return readFileSync(DEV_KEY_FILE, "utf8").trim();
+}
+
 function devKey(): string {
-  if (existsSync(DEV_KEY_FILE)) return readFileSync(DEV_KEY_FILE, "utf8").trim();
+  if (existsSync(DEV_KEY_FILE)) return readDevKey();
   const key = newDataKey();
   mkdirSync(path.dirname(DEV_KEY_FILE), { recursive: true });
   try {
     writeFileSync(DEV_KEY_FILE, `${key}\n`, { flag: "wx", mode: 0o600 });
   } catch (error) {
     // Another process made it first: use theirs.
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") return readFileSync(DEV_KEY_FILE, "utf8").trim();
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return readDevKey();
     throw error;
   }
   log.warn(
