@@ -13,6 +13,8 @@ import { referralArea } from "../geo/postcodes.server";
 import { tidyPostcode } from "../geo/postcode";
 import { actorLabel, actorUserId, logChange, newReference } from "./access.server";
 import { deleteDraft } from "./drafts.server";
+import { open, seal } from "../privacy/crypto.server";
+import { sealReferral } from "../privacy/sealed-fields.server";
 import { checkServices } from "./eligibility.server";
 import { ReferralConflict, ReferralNotFound, ReferralRefused } from "./errors";
 import { type ReferralInput, needsOf } from "./forms";
@@ -68,6 +70,8 @@ type LockedReferral = { [K in keyof typeof lockedColumns]: (typeof lockedColumns
 async function lockReferral(t: Database, actor: Actor, referralId: string) {
   const [row] = (await t.select(lockedColumns).from(s.referrals).where(eq(s.referrals.id, referralId)).for("update")) as LockedReferral[];
   if (!row) throw new ReferralNotFound();
+  // Only the family's email is needed here (to tell them of news), and only by the code that mails them.
+  row.parentEmail = open(row.parentEmail);
   const seenAs = partyOf(actor, row);
   // Someone with no relation to the referral learns nothing, not even that it exists.
   if (seenAs === "none") throw new ReferralNotFound();
@@ -154,7 +158,7 @@ export async function changeState(
       fromState: row.state,
       toState: decision.to,
       reason: reasonText ?? null,
-      note: details.note || null,
+      note: seal(details.note || null),
       fromServiceId: action === "forward" ? row.serviceId : null,
       toServiceId: target?.serviceId ?? null,
     });
@@ -171,7 +175,7 @@ export async function changeState(
 // ---------------------------------------------------------------- sending
 
 function referrerReferralValues(user: CurrentUser, input: ReferralInput) {
-  return {
+  return sealReferral({
     idempotencyKey: input.idempotencyKey ?? null, // issue 11: a second send of the same form hits the unique index
     referrerId: user.id,
     teamId: user.teamId,
@@ -197,7 +201,7 @@ function referrerReferralValues(user: CurrentUser, input: ReferralInput) {
     consentMethod: input.consentMethod,
     consentLimits: input.consentLimits ?? null,
     childViews: input.childViews ?? null,
-  };
+  });
 }
 
 /**
@@ -239,12 +243,15 @@ export async function sendReferral(user: CurrentUser, input: ReferralInput, ip?:
       if (!service) throw ReferralRefused.field("serviceIds", "One of the chosen services cannot take referrals at the moment; choose another.");
       return { ...r, organisationId: service.organisationId, intakeEmail: service.intakeEmail };
     });
-    const values = { ...referrerReferralValues(user, input), ...referralArea(input.childPostcode), groupId };
+    const area = referralArea(input.childPostcode);
     // Written as sent (version 2, as changeState's "submit" would leave it), with its history row, access log,
     // mail and live announcement: the same records as a draft submitted through changeState, in fewer trips.
+    // Each row's personal fields are sealed on their own (issue 18: a fresh nonce per value) with the blind index.
     await tx.insert(s.referrals).values(
       rows.map((r) => ({
-        ...values,
+        ...referrerReferralValues(user, input),
+        ...area,
+        groupId,
         id: r.id,
         reference: r.reference,
         serviceId: r.serviceId,
@@ -314,6 +321,18 @@ export async function createSelfReferral(serviceId: string, input: SelfReferralI
     const [row] = await tx
       .insert(s.referrals)
       .values({
+        ...sealReferral({
+          childName: "Not given (family request)",
+          childPostcode: input.childPostcode ? tidyPostcode(input.childPostcode) : null,
+          parentName: input.parentName,
+          parentRelationship: "Parent or carer (self-referral)",
+          parentPhone: input.parentPhone ?? null,
+          parentEmail: input.parentEmail ?? null,
+          contactTimes: input.contactTimes ?? null,
+          familyWants: input.familyWants,
+          consentGivenBy: input.parentName,
+        }),
+        subjectIndex: null,
         groupId: crypto.randomUUID(),
         reference,
         serviceId,
@@ -322,19 +341,10 @@ export async function createSelfReferral(serviceId: string, input: SelfReferralI
         secretHash: hashSecret(secret),
         idempotencyKey: input.idempotencyKey ?? null, // issue 11
         state: "draft",
-        childName: "Not given (family request)",
         childAgeYears: input.childAge,
-        childPostcode: input.childPostcode ? tidyPostcode(input.childPostcode) : null,
         ...referralArea(input.childPostcode),
-        parentName: input.parentName,
-        parentRelationship: "Parent or carer (self-referral)",
-        parentPhone: input.parentPhone ?? null,
-        parentEmail: input.parentEmail ?? null,
         contactPreference: input.contactPreference,
-        contactTimes: input.contactTimes ?? null,
-        familyWants: input.familyWants,
         language: input.language ?? null,
-        consentGivenBy: input.parentName,
         consentDate: today,
         consentMethod: "online",
         updatedByLabel: "The family",
@@ -360,7 +370,7 @@ export async function postMessage(actor: Actor, referralId: string, body: string
       authorId: actorUserId(actor),
       authorLabel: actorLabel(actor),
       party,
-      body,
+      body: seal(body),
       // The family always sees its own messages; others choose.
       visibleToFamily: party === "family" ? true : row.isSelfReferral && visibleToFamily,
       createdAt: now,

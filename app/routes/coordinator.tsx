@@ -15,6 +15,7 @@ const LINKS = [
   ["/coordinator/stale", "Stale records"],
   ["/coordinator/users", "People"],
   ["/coordinator/audit", "Audit log"],
+  ["/coordinator/subject-access", "Subject access"],
   ["/coordinator/import", "Import"],
   ["/coordinator/export", "Export"],
 ] as const;
