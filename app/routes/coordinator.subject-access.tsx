@@ -4,6 +4,7 @@ import { Form, Link, data, useActionData, useLoaderData } from "@remix-run/react
 import { requireRole } from "~/auth/permissions.server";
 import { parseSubjectQuery as parseQuery } from "~/privacy/subject-query";
 import { eraseSubjectRecords, findSubjectRecords } from "~/privacy/subject-access.server";
+import { readForm } from "~/http/form.server";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -23,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const user = await requireRole(request, "coordinator");
-  const form = await request.formData();
+  const form = await readForm(request);
   const { query } = parseQuery(new URLSearchParams([...form.entries()].filter((e): e is [string, string] => typeof e[1] === "string")));
   const reason = String(form.get("reason") ?? "").trim();
   const referralIds = form.getAll("referralId").map(String);

@@ -99,7 +99,7 @@ export const ACCESS: Record<string, Access> = {
   "routes/coordinator_.audit.csv": { get: COORDINATOR },
   // Issue 18: answering subject-access and erasure requests.
   "routes/coordinator.subject-access": { get: COORDINATOR, post: COORDINATOR },
-  "routes/coordinator.subject-access.download": { get: COORDINATOR },
+  "routes/coordinator.subject-access.download": { query: "?reference=FR-NOPE-NOPE&format=json", get: COORDINATOR },
   "routes/coordinator.stale": { get: COORDINATOR },
   "routes/confirm.$token": { params: () => ({ token: "not-a-real-token" }), get: "missing", post: "missing" },
   "routes/provider.services._index": { get: PROVIDER, shows: (f) => ({ provider: f.otherOrganisationServiceName }) },
