@@ -10,6 +10,6 @@ export default defineConfig({
     pool: "forks",
     testTimeout: 20_000,
     hookTimeout: 60_000,
-    env: { NODE_ENV: "test", SEED_DEMO_DATA: "false" },
+    env: { NODE_ENV: "test", SEED_DEMO_DATA: "false", DATA_ENCRYPTION_KEY: "dGVzdC1vbmx5LWtleS1mb3ItZm9ydC10ZXN0cy0zMmI=" },
   },
 });

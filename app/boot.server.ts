@@ -12,6 +12,7 @@ import { startScheduler, stopScheduler } from "./jobs/scheduler.server";
 import { onShutdown, shutdownApp } from "./lifecycle.server";
 import { log } from "./log.server";
 import { startMailWorker, stopMailWorker } from "./mail/mail.server";
+import { checkEncryptionKey } from "./privacy/crypto.server";
 
 // A refusal to start is one sentence for the person starting FORT, on stderr, not a structured log line.
 function fail(message: string): never {
@@ -39,6 +40,13 @@ export async function boot() {
   } catch (error) {
     if (error instanceof ConfigError) fail(error.message);
     throw error;
+  }
+
+  try {
+    // A bad key stops start-up here; a local install without one gets a generated key (with a warning) now.
+    checkEncryptionKey();
+  } catch (error) {
+    fail(`DATA_ENCRYPTION_KEY cannot be used (${error instanceof Error ? error.message : error}).`);
   }
 
   const phases: Record<string, number> = {};

@@ -16,6 +16,12 @@ const url = (protocols: string[], example: string) =>
     { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")} (for example ${example})` },
   );
 
+/** A whole-number setting with its range in the one sentence an operator reads. */
+const wholeNumber = (min: number, max: number, unit: string, fallback: number) => {
+  const message = `must be a whole number of ${unit} between ${min} and ${max}`;
+  return z.coerce.number({ invalid_type_error: message }).int(message).min(min, message).max(max, message).default(fallback);
+};
+
 const configSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: url(["postgres:", "postgresql:"], "postgres://user:password@localhost:5432/fort").optional(),
@@ -120,6 +126,28 @@ const configSchema = z.object({
     .min(12, "must be a whole number of months between 12 and 240")
     .max(240, "must be a whole number of months between 12 and 240")
     .default(84),
+  // Issue 18: how long each other copy of personal data is kept (docs/decisions/00xx-personal-data-encryption-and-retention.md).
+  // An unsent draft untouched for this many days is deleted (its owner is warned on their referrals page a week before).
+  DRAFT_RETENTION_DAYS: wholeNumber(8, 365, "days", 30),
+  // A sent, accepted or in-progress referral with no activity for this many months is closed as no longer active.
+  INACTIVE_REFERRAL_MONTHS: wholeNumber(1, 60, "months", 6),
+  // A delivered email keeps its body this many days; after that only its subject, a hash of the recipient and its status stay.
+  MAIL_BODY_RETENTION_DAYS: wholeNumber(1, 365, "days", 30),
+  // A deactivated account keeps its name and email this many months after deactivation, then they are replaced.
+  DEACTIVATED_ACCOUNT_RETENTION_MONTHS: wholeNumber(1, 240, "months", 12),
+  // Issue 18: the key sealing children's and families' personal fields (32 random bytes, base64; `npm run job --
+  // new-encryption-key` makes one). Required in production; a local install generates one in ./data.
+  DATA_ENCRYPTION_KEY: z
+    .string()
+    .trim()
+    .refine((v) => Buffer.from(v, "base64").length === 32 && /^[A-Za-z0-9+/]+={0,2}$/.test(v), { message: "must be 32 random bytes in base64 (44 characters; `npm run job -- new-encryption-key` prints one)" })
+    .optional(),
+  // Earlier keys, comma-separated, still readable while the re-encryption job moves their values to the current key.
+  DATA_ENCRYPTION_PREVIOUS_KEYS: z
+    .string()
+    .trim()
+    .refine((v) => v.split(",").every((k) => Buffer.from(k.trim(), "base64").length === 32), { message: "must be a comma-separated list of 32-byte base64 keys" })
+    .optional(),
   // Reports (issue 6): area counts below this are shown as "fewer than N" so no family can be picked out.
   REPORT_SUPPRESSION_THRESHOLD: z.coerce
     .number({ invalid_type_error: "must be a whole number between 2 and 100" })
@@ -154,7 +182,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     const issue = result.error.issues[0]!;
     const name = String(issue.path[0] ?? "configuration");
     const raw = cleaned[name];
-    const got = raw !== undefined && name !== "DATABASE_URL" && name !== "SMTP_URL" && name !== "APP_SECRET" ? ` (got "${raw}")` : "";
+    const got = raw !== undefined && name !== "DATABASE_URL" && name !== "SMTP_URL" && name !== "APP_SECRET" && !name.startsWith("DATA_ENCRYPTION") ? ` (got "${raw}")` : "";
     throw new ConfigError(`${name} ${issue.message}${got}.`);
   }
   const c = result.data;
@@ -163,6 +191,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (!localInstall && !c.SMTP_URL) {
     throw new ConfigError(
       "SMTP_URL must be set in production (NODE_ENV=production or an APP_URL that is not on localhost), so that FORT's emails and their sign-in links are sent, not written to the log.",
+    );
+  }
+  if (!localInstall && !c.DATA_ENCRYPTION_KEY) {
+    throw new ConfigError(
+      "DATA_ENCRYPTION_KEY must be set in production (32 random bytes in base64; `npm run job -- new-encryption-key` prints one), so that children's and families' details are encrypted with a key kept apart from the database.",
     );
   }
   return { ...c, APP_URL: appUrl, APP_SECRET: c.APP_SECRET ?? randomBytes(32).toString("hex"), SEED_DEMO_DATA: c.SEED_DEMO_DATA ?? (localInstall ? "true" : "false"), localInstall };
@@ -208,6 +241,11 @@ let cached: Config | undefined;
 export function config(): Config {
   cached ??= parseConfig(process.env);
   return cached;
+}
+
+/** Reads the environment again on the next config() (tests that change a setting, such as the encryption key). */
+export function reloadConfig() {
+  cached = undefined;
 }
 
 /** Origin of the tile server, for the Content-Security-Policy. */

@@ -308,7 +308,7 @@ test.describe("production settings", () => {
 
   test("with an https APP_URL: HSTS on every response, no /dev/mail, no demo accounts", async () => {
     test.setTimeout(120_000);
-    const server = startProduction({ APP_URL: "https://fort.example.org", SMTP_URL: "smtp://127.0.0.1:1" });
+    const server = startProduction({ APP_URL: "https://fort.example.org", SMTP_URL: "smtp://127.0.0.1:1", DATA_ENCRYPTION_KEY: "dGVzdC1vbmx5LWtleS1mb3ItZm9ydC10ZXN0cy0zMmI=" });
     try {
       await expect
         .poll(async () => (await send("GET", "/healthz", { port: PROD_PORT }).catch(() => ({ status: 0 }))).status, { timeout: 90_000, intervals: [1000] })

@@ -6,6 +6,12 @@ import { runJob } from "../app/jobs/scheduler.server";
 import { log } from "../app/log.server";
 
 const name = process.argv[2];
+if (name === "new-encryption-key") {
+  // For DATA_ENCRYPTION_KEY (issue 18). Nothing else happens: no settings, no database.
+  const { randomBytes } = await import("node:crypto");
+  process.stdout.write(`${randomBytes(32).toString("base64")}\n`);
+  process.exit(0);
+}
 const job = JOBS.find((j) => j.name === name);
 if (!job) {
   log.error(`Name a job to run: ${JOBS.map((j) => j.name).join(", ")}`);

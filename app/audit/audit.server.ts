@@ -23,7 +23,14 @@ export type AuditAction =
   | "location_saved"
   | "open_referral_import_applied"
   | "referrals_anonymised"
-  | "audit_entries_expired";
+  | "audit_entries_expired"
+  | "drafts_expired"
+  | "inactive_referrals_closed"
+  | "mail_bodies_purged"
+  | "accounts_anonymised"
+  | "personal_data_encrypted"
+  | "subject_access_export"
+  | "subject_erasure";
 
 export interface AuditEntry {
   actorId: string | null;

@@ -94,6 +94,8 @@ const CAPABILITIES = {
   "referrals.overview": ["coordinator"],
   "referrals.inbox": ["provider"],
   "referrals.openWithReason": ["coordinator"],
+  // Issue 18: answering a family's subject-access or erasure request (the coordinator acts as data-protection lead).
+  "personalData.subjectAccess": ["coordinator"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof CAPABILITIES;

@@ -6,6 +6,8 @@ import { flagOverdueReferrals } from "../reports/overdue.server";
 import { pruneAuditLogs } from "../audit/audit-trail.server";
 import { anonymiseExpiredReferrals } from "../reports/retention.server";
 import { refreshReportRollups } from "../reports/rollups.server";
+import { anonymiseDeactivatedAccounts, closeInactiveReferrals, deleteAbandonedDrafts, purgeDeliveredMailBodies } from "../privacy/retention.server";
+import { encryptPersonalData } from "../privacy/encryption.server";
 import type { JobDefinition } from "./scheduler.server";
 
 export const JOBS: JobDefinition[] = [
@@ -51,5 +53,35 @@ export const JOBS: JobDefinition[] = [
     name: "referral-areas",
     intervalSeconds: 24 * 3600,
     run: async () => `${await backfillReferralAreas()} referral areas filled`,
+  },
+  // Issue 18: seals rows written before encryption and re-seals values under an earlier key after a key change.
+  {
+    name: "personal-data-encryption",
+    intervalSeconds: 24 * 3600,
+    run: async () => {
+      const c = await encryptPersonalData();
+      return `${c.referrals} referrals, ${c.messages} messages, ${c.notes} notes and ${c.drafts} drafts sealed under the current key`;
+    },
+  },
+  // Retention of every other copy of personal data (issue 18).
+  {
+    name: "draft-retention",
+    intervalSeconds: 24 * 3600,
+    run: async () => `${await deleteAbandonedDrafts()} abandoned drafts deleted`,
+  },
+  {
+    name: "inactive-referrals",
+    intervalSeconds: 24 * 3600,
+    run: async () => `${await closeInactiveReferrals()} inactive referrals closed`,
+  },
+  {
+    name: "mail-body-retention",
+    intervalSeconds: 24 * 3600,
+    run: async () => `${await purgeDeliveredMailBodies()} mail bodies purged`,
+  },
+  {
+    name: "account-retention",
+    intervalSeconds: 24 * 3600,
+    run: async () => `${await anonymiseDeactivatedAccounts()} deactivated accounts anonymised`,
   },
 ];

@@ -13,6 +13,8 @@ import { referralArea } from "../geo/postcodes.server";
 import { tidyPostcode } from "../geo/postcode";
 import { actorLabel, actorUserId, logAccess, logChange, newReference } from "./access.server";
 import { deleteDraft, saveDraft } from "./drafts.server";
+import { open, seal } from "../privacy/crypto.server";
+import { openReferral, sealReferral } from "../privacy/sealed-fields.server";
 import { checkServices } from "./eligibility.server";
 import { ReferralConflict, ReferralNotFound, ReferralRefused } from "./errors";
 import { type ReferralInput, needsOf } from "./forms";
@@ -72,6 +74,8 @@ type LockedReferral = { [K in keyof typeof lockedColumns]: (typeof lockedColumns
 async function lockReferral(t: Database, actor: Actor, referralId: string) {
   const [row] = (await t.select(lockedColumns).from(s.referrals).where(eq(s.referrals.id, referralId)).for("update")) as LockedReferral[];
   if (!row) throw new ReferralNotFound();
+  // Only the family's email is needed here (to tell them of news), and only by the code that mails them.
+  row.parentEmail = open(row.parentEmail);
   const seenAs = partyOf(actor, row);
   // Someone with no relation to the referral learns nothing, not even that it exists.
   if (seenAs === "none") throw new ReferralNotFound();
@@ -159,7 +163,7 @@ export async function changeState(
       fromState: row.state,
       toState: decision.to,
       reason: reasonText ?? null,
-      note: details.note || null,
+      note: seal(details.note || null),
       noteAudience,
       fromServiceId: action === "forward" ? row.serviceId : null,
       toServiceId: target?.serviceId ?? null,
@@ -198,7 +202,7 @@ export function noteAudienceFor(action: ReferralAction, party: Party, isSelfRefe
 // ---------------------------------------------------------------- sending
 
 function referrerReferralValues(user: CurrentUser, input: ReferralInput) {
-  return {
+  return sealReferral({
     idempotencyKey: input.idempotencyKey ?? null, // issue 11: a second send of the same form hits the unique index
     referrerId: user.id,
     teamId: user.teamId,
@@ -224,7 +228,7 @@ function referrerReferralValues(user: CurrentUser, input: ReferralInput) {
     consentMethod: input.consentMethod,
     consentLimits: input.consentLimits ?? null,
     childViews: input.childViews ?? null,
-  };
+  });
 }
 
 /**
@@ -267,12 +271,15 @@ export async function sendReferral(user: CurrentUser, input: ReferralInput, ip?:
       if (!service) throw ReferralRefused.field("serviceIds", "One of the chosen services cannot take referrals at the moment; choose another.");
       return { ...r, organisationId: service.organisationId, intakeEmail: service.intakeEmail };
     });
-    const values = { ...referrerReferralValues(user, input), ...referralArea(input.childPostcode), groupId };
+    const area = referralArea(input.childPostcode);
     // Written as sent (version 2, as changeState's "submit" would leave it), with its history row, access log,
     // mail and live announcement: the same records as a draft submitted through changeState, in fewer trips.
+    // Each row's personal fields are sealed on their own (issue 18: a fresh nonce per value) with the blind index.
     await tx.insert(s.referrals).values(
       rows.map((r) => ({
-        ...values,
+        ...referrerReferralValues(user, input),
+        ...area,
+        groupId,
         id: r.id,
         reference: r.reference,
         serviceId: r.serviceId,
@@ -330,8 +337,10 @@ export async function draftReferralElsewhere(user: CurrentUser, referralId: stri
   assertMay(user, "referrals.send", "Only referrers can send referrals.");
   if (!isUuid(referralId) || (serviceId !== undefined && !isUuid(serviceId))) throw new ReferralNotFound();
   const db = await getDb();
-  const [row] = await db.select().from(s.referrals).where(eq(s.referrals.id, referralId));
-  if (!row || partyOf({ kind: "user", user }, row) !== "referrer") throw new ReferralNotFound();
+  const [sealed] = await db.select().from(s.referrals).where(eq(s.referrals.id, referralId));
+  if (!sealed || partyOf({ kind: "user", user }, sealed) !== "referrer") throw new ReferralNotFound();
+  // Personal fields are sealed at rest (issue 18): opened only now, for the referrer the policy let through.
+  const row = openReferral(sealed);
   if (!REFERRED_ELSEWHERE_FROM.includes(row.state)) throw new ReferralRefused("Only a declined, closed or withdrawn referral can be sent elsewhere.");
   if (row.anonymisedAt) throw new ReferralRefused("This referral's details have been removed, so they cannot be copied.");
   const target = serviceId ?? row.suggestedServiceId ?? undefined;
@@ -406,6 +415,18 @@ export async function createSelfReferral(
     const [row] = await tx
       .insert(s.referrals)
       .values({
+        ...sealReferral({
+          childName: "Not given (family request)",
+          childPostcode: input.childPostcode ? tidyPostcode(input.childPostcode) : null,
+          parentName: input.parentName,
+          parentRelationship: "Parent or carer (self-referral)",
+          parentPhone: input.parentPhone ?? null,
+          parentEmail: input.parentEmail ?? null,
+          contactTimes: input.contactTimes ?? null,
+          familyWants: input.familyWants,
+          consentGivenBy: input.parentName,
+        }),
+        subjectIndex: null,
         groupId: crypto.randomUUID(),
         reference,
         serviceId,
@@ -414,23 +435,14 @@ export async function createSelfReferral(
         secretHash: hashSecret(secret),
         idempotencyKey: input.idempotencyKey ?? null, // issue 11
         state: "draft",
-        childName: "Not given (family request)",
         childAgeYears: input.childAge,
-        childPostcode: input.childPostcode ? tidyPostcode(input.childPostcode) : null,
         ...referralArea(input.childPostcode),
-        parentName: input.parentName,
-        parentRelationship: "Parent or carer (self-referral)",
-        parentPhone: input.parentPhone ?? null,
-        parentEmail: input.parentEmail ?? null,
         contactPreference: input.contactPreference,
-        contactTimes: input.contactTimes ?? null,
         doNotLeaveVoicemail: input.doNotLeaveVoicemail ?? false,
         doNotText: input.doNotText ?? false,
         linkDelivery: input.linkDelivery ?? "none",
         familyLocale: input.locale ?? null,
-        familyWants: input.familyWants,
         language: input.language ?? null,
-        consentGivenBy: input.parentName,
         consentDate: today,
         consentMethod: "online",
         updatedByLabel: "The family",
@@ -464,12 +476,14 @@ export async function resendFamilyLink(reference: string, ip?: string): Promise<
   if (!/^FR-[0-9A-Z]{4}-[0-9A-Z]{4}$/.test(wanted)) return;
   const db = await getDb();
   await db.transaction(async (t) => {
-    const [row] = await t
+    const [sealed] = await t
       .select({ id: s.referrals.id, reference: s.referrals.reference, state: s.referrals.state, linkDelivery: s.referrals.linkDelivery, parentEmail: s.referrals.parentEmail, parentPhone: s.referrals.parentPhone, doNotText: s.referrals.doNotText, familyLocale: s.referrals.familyLocale, anonymisedAt: s.referrals.anonymisedAt })
       .from(s.referrals)
       .where(and(eq(s.referrals.reference, wanted), eq(s.referrals.isSelfReferral, true)))
       .for("update");
-    if (!row || row.state === "draft" || row.anonymisedAt) return;
+    if (!sealed || sealed.state === "draft" || sealed.anonymisedAt) return;
+    // The contact on file is sealed at rest (issue 18).
+    const row = { ...sealed, parentEmail: open(sealed.parentEmail), parentPhone: open(sealed.parentPhone) };
     const linkDelivery = row.linkDelivery === "email" || row.linkDelivery === "sms" ? row.linkDelivery : row.parentEmail ? "email" : "sms";
     const secret = randomBytes(24).toString("base64url");
     const sent = await sendFamilyLink(t, { ...row, linkDelivery }, secret, true);
@@ -503,7 +517,7 @@ export async function postMessage(actor: Actor, referralId: string, body: string
       authorId: actorUserId(actor),
       authorLabel: actorLabel(actor),
       party,
-      body,
+      body: seal(body),
       audience: chosen,
       visibleToFamily: chosen === "family",
       createdAt: now,

@@ -2,7 +2,7 @@
 import { Link, useLocation, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { SHANARRI } from "~/directory/taxonomy";
-import { CLOSE_OUTCOMES, DECLINE_REASONS, NEED_OUTCOMES, STATE_LABELS, type ReferralState } from "./state-machine";
+import { CLOSE_OUTCOMES, DECLINE_REASONS, NEED_OUTCOMES, STATE_LABELS, SYSTEM_CLOSE_OUTCOMES, type ReferralState } from "./state-machine";
 import { URGENCY_LABELS } from "./forms";
 import { describeAge } from "../calendar/working-days";
 
@@ -45,7 +45,7 @@ export function describeDecline(reason: string | null) {
 export function describeOutcome(outcome: string | null) {
   if (!outcome) return null;
   if (outcome.startsWith("other: ")) return `Other: ${outcome.slice(7)}`;
-  return CLOSE_OUTCOMES[outcome as keyof typeof CLOSE_OUTCOMES] ?? outcome;
+  return ({ ...CLOSE_OUTCOMES, ...SYSTEM_CLOSE_OUTCOMES } as Record<string, string>)[outcome] ?? outcome;
 }
 
 export function describeNeedOutcome(value: string | undefined) {

@@ -12,6 +12,8 @@ import { getDb } from "../db.server";
 import { isUuid } from "../directory/services.server";
 import { coordinatorHasGrant, logAccess } from "./access.server";
 import { listDrafts } from "./drafts.server";
+import { open } from "../privacy/crypto.server";
+import { openReferral } from "../privacy/sealed-fields.server";
 import { INBOX_TABS, type InboxTab } from "./inbox";
 import { type Audience, audienceIncludes } from "./audience";
 import { REFERRAL_STATES, type Party, allowedActions } from "./state-machine";
@@ -94,7 +96,8 @@ export async function getReferral(user: CurrentUser, referralId: string, ip?: st
   const showPersonal = party !== "coordinator" || (await coordinatorHasGrant(user.id, referralId));
   const { isSelf: _a, relTeam: _b, ...rest } = row;
   const base = Object.fromEntries(Object.keys(detailColumns).map((k) => [k, rest[k as keyof typeof rest]])) as { [K in keyof typeof detailColumns]: (typeof rest)[K] };
-  const personal = showPersonal ? (Object.fromEntries(Object.keys(personalColumns).map((k) => [k, rest[k as keyof typeof rest]])) as { [K in keyof typeof personalColumns]: (typeof rest)[K] }) : null;
+  // Decrypted here, after the policy check, and nowhere else on the read path.
+  const personal = showPersonal ? openReferral(Object.fromEntries(Object.keys(personalColumns).map((k) => [k, rest[k as keyof typeof rest]])) as { [K in keyof typeof personalColumns]: (typeof rest)[K] }) : null;
   if (personal) await logAccess({ referralId, userId: user.id, kind: "viewed", ip });
 
   const [history, messages, group] = await Promise.all([
@@ -140,9 +143,9 @@ export async function getReferral(user: CurrentUser, referralId: string, ip?: st
     personal,
     party,
     actions: allowedActions(row.state, party),
-    // Notes and messages meant for the writer's own side stay there (issue 16).
-    history: history.map((h) => (showPersonal && audienceIncludes(h.noteAudience as Audience | null, h.party, party) ? h : { ...h, note: null })),
-    messages: messages.filter((m) => audienceIncludes(m.audience as Audience, m.party, party)),
+    // Notes and messages meant for the writer's own side stay there (issue 16); both are sealed at rest (issue 18).
+    history: history.map((h) => (showPersonal && audienceIncludes(h.noteAudience as Audience | null, h.party, party) ? { ...h, note: open(h.note) } : { ...h, note: null })),
+    messages: messages.filter((m) => audienceIncludes(m.audience as Audience, m.party, party)).map((m) => ({ ...m, body: open(m.body) })),
     group,
   };
 }
@@ -194,7 +197,7 @@ export async function getTrackedReferral(reference: string, secret: string, ip?:
       .orderBy(asc(s.referralMessages.createdAt)),
   ]);
   const { secretHash: _hash, ...rest } = row;
-  return { ...rest, history, messages, actions: allowedActions(row.state, "family") };
+  return { ...rest, history, messages: messages.map((m) => ({ ...m, body: open(m.body) })), actions: allowedActions(row.state, "family") };
 }
 
 // ---------------------------------------------------------------- lists
@@ -282,7 +285,7 @@ async function listFor(user: CurrentUser, filters: ListFilters, withChildName: b
   const party = partyOfRole(user.role);
   return rows.map(({ seenAt, lastActivityParty, ...r }) => ({
     ...r,
-    childName: "childName" in r && typeof r.childName === "string" ? (r.isSelfReferral ? "Family request" : shortName(r.childName)) : null,
+    childName: "childName" in r && typeof r.childName === "string" ? (r.isSelfReferral ? "Family request" : shortName(open(r.childName))) : null,
     changed: party !== "coordinator" && changedFor(party, { lastActivityAt: r.lastActivityAt, seenAt, lastActivityParty }),
   }));
 }

@@ -101,6 +101,11 @@ export const CLOSE_OUTCOMES = {
 } as const;
 export type CloseOutcome = keyof typeof CLOSE_OUTCOMES;
 
+/** Outcomes FORT records itself (never offered on the close form). */
+export const SYSTEM_CLOSE_OUTCOMES = {
+  no_longer_active: "No longer active (closed by FORT after a long time with no activity)",
+} as const;
+
 /** The outcome recorded for each SHANARRI need a closed referral addressed. */
 export const NEED_OUTCOMES = {
   met: "Met",

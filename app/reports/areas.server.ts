@@ -1,5 +1,6 @@
 // Wards for reports and the gap map, and filling the area of referrals sent before areas were recorded.
 // The area of one postcode is geography's (app/geo/postcodes.server.ts: referralArea).
+import { open } from "../privacy/crypto.server";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { and, isNotNull, isNull, eq } from "drizzle-orm";
@@ -49,7 +50,7 @@ export async function backfillReferralAreas(batch = 1000): Promise<number> {
       .from(s.referrals)
       .where(and(isNull(s.referrals.postcodeSector), isNull(s.referrals.wardCode), isNotNull(s.referrals.childPostcode), isNull(s.referrals.anonymisedAt)))
       .limit(batch);
-    const fillable = rows.map((r) => ({ id: r.id, ...referralArea(r.postcode) })).filter((r) => r.postcodeSector || r.wardCode);
+    const fillable = rows.map((r) => ({ id: r.id, ...referralArea(open(r.postcode)) })).filter((r) => r.postcodeSector || r.wardCode);
     for (const r of fillable) {
       await db.update(s.referrals).set({ wardCode: r.wardCode, postcodeSector: r.postcodeSector }).where(eq(s.referrals.id, r.id));
     }

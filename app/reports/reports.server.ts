@@ -8,7 +8,7 @@ import type { CurrentUser } from "../auth/session.server";
 import { Forbidden } from "../domain/errors";
 import { getDb } from "../db.server";
 import { SHANARRI } from "../directory/taxonomy";
-import { CLOSE_OUTCOMES, DECLINE_REASONS, NEED_OUTCOMES, REFERRAL_STATES, STATE_LABELS, type ReferralState } from "../referrals/state-machine";
+import { CLOSE_OUTCOMES, DECLINE_REASONS, NEED_OUTCOMES, REFERRAL_STATES, STATE_LABELS, SYSTEM_CLOSE_OUTCOMES, type ReferralState } from "../referrals/state-machine";
 import { wards } from "./areas.server";
 import { breakdownRows, type BreakdownRow } from "./rollups.server";
 import { monthsBetween, type ReportFilters } from "./filters";
@@ -270,7 +270,7 @@ export async function dashboard(user: CurrentUser, f: ReportFilters, options: { 
       .sort(byN),
     closeOutcomes: reasons
       .filter((r) => r.reason!.startsWith("outcome:"))
-      .map((r) => ({ outcome: r.reason!.slice(8), label: label(CLOSE_OUTCOMES, r.reason!.slice(8)), n: r.n }))
+      .map((r) => ({ outcome: r.reason!.slice(8), label: label({ ...CLOSE_OUTCOMES, ...SYSTEM_CLOSE_OUTCOMES }, r.reason!.slice(8)), n: r.n }))
       .sort(byN),
     needOutcomes: SHANARRI.map((n) => ({
       code: n.code,

@@ -16,6 +16,7 @@ const LINKS = [
   ["/coordinator/synonyms", "Search synonyms"],
   ["/coordinator/users", "People"],
   ["/coordinator/audit", "Audit log"],
+  ["/coordinator/subject-access", "Subject access"],
   ["/coordinator/import", "Import"],
   ["/coordinator/export", "Export"],
 ] as const;

@@ -48,10 +48,16 @@ export default function ReferrerDashboard() {
       {drafts.length > 0 && (
         <>
           <h2>Drafts</h2>
+          <p className="ds_hint-text">A draft nobody has saved for a while is deleted, to keep the family's details no longer than needed.</p>
           <ul className="ds_link-list">
             {drafts.map((d) => (
               <li key={d.id}>
                 <Link to={`/referrals/new?draft=${d.id}`}>Continue the draft for {d.childName}</Link>
+                {d.expiresSoon && (
+                  <strong className="ds_tag">
+                    {" "}Deleted on {new Date(d.expiresAt).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "Europe/London" })} unless you save or send it
+                  </strong>
+                )}
               </li>
             ))}
           </ul>

@@ -39,8 +39,10 @@ export const referrals = pgTable(
     // referral its first submission made instead of making another. One per service within a send.
     idempotencyKey: uuid("idempotency_key"),
 
+    // Issue 18: the personal fields from here to child_views are sealed one by one (app/privacy/crypto.server.ts),
+    // so each is text; the date of birth too. What reports need stays in the clear: age in years, ward, sector.
     childName: text("child_name").notNull(),
-    childDateOfBirth: date("child_date_of_birth", { mode: "string" }),
+    childDateOfBirth: text("child_date_of_birth"),
     // Self-referrals give an age rather than a date of birth.
     childAgeYears: smallint("child_age_years"),
     childPostcode: text("child_postcode"),
@@ -96,6 +98,9 @@ export const referrals = pgTable(
     wardCode: text("ward_code"),
     postcodeSector: text("postcode_sector"),
     anonymisedAt: timestamp("anonymised_at", { withTimezone: true }),
+    // Issue 18: keyed HMAC of the child's normalised name and date of birth, to find every record about a child
+    // (subject access, erasure) without decrypting any. Recomputed by the re-encryption job when the key changes.
+    subjectIndex: text("subject_index"),
     overdueNotifiedAt: timestamp("overdue_notified_at", { withTimezone: true }),
     // Reporting (issue 6): kept by PostgreSQL itself from the columns above (functions in migration 0006), so the
     // dashboard aggregates plain integers over a million rows instead of working them out per row, per query.
@@ -113,6 +118,7 @@ export const referrals = pgTable(
     index("referrals_team_idx").on(t.teamId),
     index("referrals_group_idx").on(t.groupId),
     index("referrals_state_sent_idx").on(t.state, t.sentAt),
+    index("referrals_subject_index_idx").on(t.subjectIndex),
     // Reporting (issue 6): two covering indexes made by hand in migration 0006 (drizzle cannot express INCLUDE):
     // referrals_report_idx for date ranges, referrals_service_state_idx for per-service figures.
   ],

@@ -12,6 +12,7 @@ import type { Database } from "../../app/db.server";
 import { listAreas } from "../../app/geo/areas.server";
 import type { CLOSE_OUTCOMES, DECLINE_REASONS } from "../../app/referrals/state-machine";
 import { SHANARRI } from "../../app/directory/taxonomy";
+import { sealReferral } from "../../app/privacy/sealed-fields.server";
 import * as s from "../schema";
 
 const DAY = 86_400_000;
@@ -248,7 +249,8 @@ export async function seedDemoReferralHistory(db: Database, now = new Date()): P
       void referrerLabel;
     }
 
-    for (let i = 0; i < referralRows.length; i += 200) await tx.insert(s.referrals).values(referralRows.slice(i, i + 200));
+    // Fictional, but stored as real referrals are (issue 18): personal fields sealed, with the blind index of the name.
+    for (let i = 0; i < referralRows.length; i += 200) await tx.insert(s.referrals).values(referralRows.slice(i, i + 200).map((r) => sealReferral(r)));
     for (let i = 0; i < historyRows.length; i += 500) await tx.insert(s.referralHistory).values(historyRows.slice(i, i + 500));
     for (let i = 0; i < accessRows.length; i += 500) await tx.insert(s.referralAccessLog).values(accessRows.slice(i, i + 500));
 

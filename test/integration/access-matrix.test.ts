@@ -97,6 +97,9 @@ export const ACCESS: Record<string, Access> = {
   "routes/coordinator.users_.invite": { get: COORDINATOR, post: COORDINATOR },
   "routes/coordinator.audit": { get: COORDINATOR },
   "routes/coordinator_.audit.csv": { get: COORDINATOR },
+  // Issue 18: answering subject-access and erasure requests.
+  "routes/coordinator.subject-access": { get: COORDINATOR, post: COORDINATOR },
+  "routes/coordinator.subject-access.download": { query: "?reference=FR-NOPE-NOPE&format=json", get: COORDINATOR },
   "routes/coordinator.stale": { get: COORDINATOR },
   "routes/coordinator.synonyms": { get: COORDINATOR, post: COORDINATOR },
   "routes/confirm.$token": { params: () => ({ token: "not-a-real-token" }), get: "missing", post: "missing" },

@@ -34,5 +34,12 @@ describe("the demo referral history", () => {
     // Each referral's timeline starts with its sending.
     const [timeline] = await rowsOf<{ missing: number }>(sql`select count(*)::int as missing from referrals r where not exists (select 1 from referral_history h where h.referral_id = r.id and h.action = 'submit')`);
     expect(timeline!.missing).toBe(0);
+    // Stored as real referrals are (issue 18): no child's or parent's name in the clear; each professional referral
+    // (with a date of birth, unlike a family's own request) findable by its blind index.
+    const [plain] = await rowsOf<{ names: number; unindexed: number }>(sql`
+      select count(*) filter (where child_name not like 'enc1:%' or parent_name not like 'enc1:%' or family_wants not like 'enc1:%')::int as names,
+        count(*) filter (where subject_index is null and not is_self_referral)::int as unindexed
+      from referrals`);
+    expect(plain).toEqual({ names: 0, unindexed: 0 });
   });
 });

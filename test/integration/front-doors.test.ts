@@ -1,5 +1,6 @@
 // The domain enforces its own rules whoever calls it: each function is called here directly, without a route,
 // with the wrong actor or a service that cannot take a referral, and must refuse without changing anything.
+import { open } from "~/privacy/crypto.server";
 import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as s from "../../db/schema";
@@ -177,7 +178,7 @@ describe("a family's reply", () => {
     const db = await getDb();
     const [row] = await db.select({ state: s.referrals.state, version: s.referrals.version }).from(s.referrals).where(eq(s.referrals.id, id));
     expect(row).toEqual({ state: "info_received", version: 4 });
-    expect((await db.select().from(s.referralMessages).where(eq(s.referralMessages.referralId, id))).map((m) => m.body)).toEqual(["Mornings are best"]);
+    expect((await db.select().from(s.referralMessages).where(eq(s.referralMessages.referralId, id))).map((m) => open(m.body))).toEqual(["Mornings are best"]);
   });
 
   it("racing a provider's action, one of them wins and the other gets a clear conflict, never half a reply", async () => {

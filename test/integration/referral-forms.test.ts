@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { openDraftValues } from "~/privacy/sealed-fields.server";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as s from "../../db/schema";
 import { startSession } from "~/auth/session.server";
@@ -117,7 +118,7 @@ describe("the referral form", () => {
     expect(status).toBe(200);
     const db = await getDb();
     const [draft] = await db.select().from(s.referralDrafts).where(sql`${s.referralDrafts.id} = ${body.autosaved.draftId}`);
-    expect(draft!.values).toMatchObject({ childName: "Half Done", childPostcode: "DD" });
+    expect(openDraftValues(draft!.values)).toMatchObject({ childName: "Half Done", childPostcode: "DD" });
   });
 
   it("does not bring a sent referral back as a draft when a late autosave arrives", async () => {

@@ -1,4 +1,5 @@
 import { eq, sql } from "drizzle-orm";
+import { open } from "~/privacy/crypto.server";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as s from "../../db/schema";
 import { setClock } from "~/clock.server";
@@ -156,7 +157,8 @@ describe("changing state", () => {
     expect(row!.closedAt).not.toBeNull();
     const history = await db.select().from(s.referralHistory).where(eq(s.referralHistory.referralId, toA)).orderBy(s.referralHistory.id);
     expect(history.map((h) => `${h.fromState}>${h.toState}`)).toEqual(["draft>sent", "sent>info_requested", "info_requested>info_received", "info_received>accepted", "accepted>in_progress", "in_progress>closed"]);
-    expect(history[1]!.note).toBe("Which days?");
+    // Notes are sealed at rest (issue 18).
+    expect(open(history[1]!.note)).toBe("Which days?");
     expect(history[5]!.reason).toBe("Needs met");
   });
 

@@ -58,7 +58,7 @@ describe("configuration from the environment", () => {
   it("loads demo data by default only on a local install; production needs SEED_DEMO_DATA=true said out loud", () => {
     expect(parseConfig({ NODE_ENV: "production", FORT_LOCAL: "true" }).SEED_DEMO_DATA).toBe("true");
     expect(parseConfig({ NODE_ENV: "development" }).SEED_DEMO_DATA).toBe("true");
-    const production = { NODE_ENV: "production", SMTP_URL: "smtp://mail.example.org:587" };
+    const production = { NODE_ENV: "production", SMTP_URL: "smtp://mail.example.org:587", DATA_ENCRYPTION_KEY: "dGVzdC1vbmx5LWtleS1mb3ItZm9ydC10ZXN0cy0zMmI=" };
     expect(parseConfig(production).SEED_DEMO_DATA).toBe("false");
     expect(parseConfig({ ...production, APP_URL: "https://fort.example.org" }).localInstall).toBe(false);
     expect(parseConfig({ ...production, SEED_DEMO_DATA: "true" }).SEED_DEMO_DATA).toBe("true");
