@@ -126,7 +126,7 @@ const configSchema = z.object({
     .min(12, "must be a whole number of months between 12 and 240")
     .max(240, "must be a whole number of months between 12 and 240")
     .default(84),
-  // Issue 18: how long each other copy of personal data is kept (docs/decisions/00xx-personal-data-encryption-and-retention.md).
+  // Issue 18: how long each other copy of personal data is kept (docs/decisions/0023-personal-data-encryption-and-retention.md).
   // An unsent draft untouched for this many days is deleted (its owner is warned on their referrals page a week before).
   DRAFT_RETENTION_DAYS: wholeNumber(8, 365, "days", 30),
   // A sent, accepted or in-progress referral with no activity for this many months is closed as no longer active.

@@ -1,7 +1,7 @@
 // The one logger: pino with levels (LOG_LEVEL), JSON lines in production, short readable lines otherwise.
 // Every line written while a request is handled carries that request's id (AsyncLocalStorage), and no line
 // carries personal data: sensitive keys are dropped and emails, single-use tokens and link keys are masked
-// in every string, messages included. See docs/decisions/00xx-operability.md.
+// in every string, messages included. See docs/decisions/0022-operability-server-logs-shutdown.md.
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import pino, { type Logger } from "pino";

@@ -1,4 +1,4 @@
-// Who may see and change what, written once per entity (docs/decisions/00xx-policy-module-and-domain-layout.md).
+// Who may see and change what, written once per entity (docs/decisions/0013-policy-module-and-domain-layout.md).
 //
 // Each row rule is a small predicate over a few columns (a Rule). The same Rule is compiled to SQL, so a query
 // can only ever match the rows the actor may see (`…Scope(user)`), and evaluated on a loaded row or a live event

@@ -1,7 +1,7 @@
 // The directory held in memory for the map: every published service's filterable facts and every location as
 // typed arrays, with a k-d tree (kdbush) over the locations. A map view for any area, zoom and filters is one range
 // query and one pass over the locations in view (about a millisecond at 100,000 services), so no view needs the
-// database and no filter combination needs an index of its own. See docs/decisions/00xx-map-index-in-memory.md.
+// database and no filter combination needs an index of its own. See docs/decisions/0018-map-index-in-memory.md.
 //
 // Fresh within moments on every app server: triggers announce each committed change to the directory on the
 // channel fort_directory (db/migrations/…_directory_change_notify.sql); each process LISTENs, marks its copy stale
