@@ -197,7 +197,13 @@ export async function getTrackedReferral(reference: string, secret: string, ip?:
       .orderBy(asc(s.referralMessages.createdAt)),
   ]);
   const { secretHash: _hash, ...rest } = row;
-  return { ...rest, history, messages: messages.map((m) => ({ ...m, body: open(m.body) })), actions: allowedActions(row.state, "family") };
+  // Notes and messages are sealed at rest (issue 18): opened here, after the secret matched.
+  return {
+    ...rest,
+    history: history.map((h) => ({ ...h, note: open(h.note) })),
+    messages: messages.map((m) => ({ ...m, body: open(m.body) })),
+    actions: allowedActions(row.state, "family"),
+  };
 }
 
 // ---------------------------------------------------------------- lists

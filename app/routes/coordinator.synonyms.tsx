@@ -4,6 +4,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { requireRole } from "~/auth/permissions.server";
 import { deleteSynonymGroup, listSynonymGroups, saveSynonymGroup, synonymGroupSchema } from "~/directory/synonyms.server";
 import { requireSameOrigin } from "~/security/request.server";
+import { readForm } from "~/http/form.server";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -15,7 +16,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const user = await requireRole(request, "coordinator");
-  const form = await request.formData();
+  const form = await readForm(request);
   const id = String(form.get("id") ?? "");
   if (id && !UUID.test(id)) return data({ errorFor: id, error: "That synonym group no longer exists. Reload the page.", done: null }, { status: 400 });
   if (form.get("intent") === "delete" && id) {

@@ -174,6 +174,7 @@ describe("the referral page", () => {
 describe("self-referral", () => {
   const good: [string, string][] = [
     ["parentName", "Robin Parent"],
+    ["linkDelivery", "none"],
     ["contactPreference", "phone"],
     ["parentPhone", "01632 960003"],
     ["childAge", "4"],
