@@ -1,7 +1,7 @@
 // The database goes away under load and comes back (issue 11): FORT keeps running, answers 503 meanwhile, resumes by
 // itself, and loses or doubles no referral. Runs on a PostgreSQL server of its own that it crashes on purpose
 // (pg_ctl stop -m immediate) while 16 referral sends are in flight, twice. PostgreSQL only.
-import { eq, inArray } from "drizzle-orm";
+import { inArray } from "drizzle-orm";
 import { open } from "~/privacy/crypto.server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as s from "../../db/schema";
