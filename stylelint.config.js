@@ -8,8 +8,7 @@ export default {
     "selector-class-pattern": [
       "^(ds_[a-z0-9_-]+|leaflet-[a-z0-9-]+|visually-hidden|[a-z][a-z0-9]*(-[a-z0-9]+)*(__[a-z0-9]+(-[a-z0-9]+)*)?(--[a-z0-9]+(-[a-z0-9]+)*)?)$",
       {
-        message:
-          "Use BEM in kebab case for FORT's own classes (fort-block__element--modifier); ds_ and leaflet- classes belong to their libraries",
+        message: "Use BEM in kebab case for FORT's own classes (fort-block__element--modifier); ds_ and leaflet- classes belong to their libraries",
       },
     ],
     // One-line rules or not is a formatting question, answered by Prettier.

@@ -61,7 +61,9 @@ export async function boot() {
     handle = await databaseHandle();
   } catch (error) {
     if (error instanceof DatabaseUnavailableError) fail(error.message);
-    fail(`could not open the embedded database in ${settings.PGLITE_DATA_DIR} (${error instanceof Error ? error.message : error}). Is another FORT process using it?`);
+    fail(
+      `could not open the embedded database in ${settings.PGLITE_DATA_DIR} (${error instanceof Error ? error.message : error}). Is another FORT process using it?`,
+    );
   }
 
   phase("openDatabaseMs");

@@ -35,7 +35,9 @@ const configSchema = z.object({
     .default(30),
   // Read by app/log.server.ts straight from the environment (it logs before settings are checked); checked here too.
   LOG_FORMAT: z.enum(["json", "text"], { message: "must be json or text" }).optional(),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { message: "must be one of fatal, error, warn, info, debug, trace, silent" }).default("info"),
+  LOG_LEVEL: z
+    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { message: "must be one of fatal, error, warn, info, debug, trace, silent" })
+    .default("info"),
   PORT: z.coerce
     .number({ invalid_type_error: "must be a whole number between 1 and 65535" })
     .int("must be a whole number between 1 and 65535")
@@ -60,7 +62,8 @@ const configSchema = z.object({
     .string()
     .trim()
     .refine((v) => parseTrustProxy(v) !== null, {
-      message: "must be false, a number of proxy hops (1 for one proxy in front of FORT), or a comma-separated list of proxy addresses or CIDR ranges (10.0.0.0/8, ::1)",
+      message:
+        "must be false, a number of proxy hops (1 for one proxy in front of FORT), or a comma-separated list of proxy addresses or CIDR ranges (10.0.0.0/8, ::1)",
     })
     .default("false"),
   // Marks a machine for trying FORT out or developing it (set by `npm start` and the end-to-end tests): with an APP_URL on
@@ -72,9 +75,7 @@ const configSchema = z.object({
       message: "must be an http(s) URL template containing {z}, {x} and {y}",
     })
     .default("https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
-  MAP_TILE_ATTRIBUTION: z
-    .string()
-    .default('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'),
+  MAP_TILE_ATTRIBUTION: z.string().default('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'),
   MAP_CACHE_SECONDS: z.coerce
     .number({ invalid_type_error: "must be a whole number of seconds from 0 (no cache) to 3600" })
     .int("must be a whole number of seconds from 0 (no cache) to 3600")
@@ -84,7 +85,10 @@ const configSchema = z.object({
   // A postcodes.io-compatible place look-up; without it FORT uses the open data in geodata/.
   GEOCODER_URL: url(["http:", "https:"], "https://api.postcodes.io").optional(),
   SMTP_URL: url(["smtp:", "smtps:"], "smtp://user:password@mail.example.org:587").optional(),
-  MAIL_FROM: z.string().includes("@", { message: "must be an email address, optionally with a name (FORT <fort@example.org>)" }).default("FORT <fort@localhost>"),
+  MAIL_FROM: z
+    .string()
+    .includes("@", { message: "must be an email address, optionally with a name (FORT <fort@example.org>)" })
+    .default("FORT <fort@localhost>"),
   APP_URL: url(["http:", "https:"], "https://fort.example.org").optional(),
   // Signs what FORT must recognise again after a restart or on another server (a family's tracking link derived from
   // its form's one-time key). Unset: a random one per run.
@@ -140,13 +144,17 @@ const configSchema = z.object({
   DATA_ENCRYPTION_KEY: z
     .string()
     .trim()
-    .refine((v) => Buffer.from(v, "base64").length === 32 && /^[A-Za-z0-9+/]+={0,2}$/.test(v), { message: "must be 32 random bytes in base64 (44 characters; `npm run job -- new-encryption-key` prints one)" })
+    .refine((v) => Buffer.from(v, "base64").length === 32 && /^[A-Za-z0-9+/]+={0,2}$/.test(v), {
+      message: "must be 32 random bytes in base64 (44 characters; `npm run job -- new-encryption-key` prints one)",
+    })
     .optional(),
   // Earlier keys, comma-separated, still readable while the re-encryption job moves their values to the current key.
   DATA_ENCRYPTION_PREVIOUS_KEYS: z
     .string()
     .trim()
-    .refine((v) => v.split(",").every((k) => Buffer.from(k.trim(), "base64").length === 32), { message: "must be a comma-separated list of 32-byte base64 keys" })
+    .refine((v) => v.split(",").every((k) => Buffer.from(k.trim(), "base64").length === 32), {
+      message: "must be a comma-separated list of 32-byte base64 keys",
+    })
     .optional(),
   // Reports (issue 6): area counts below this are shown as "fewer than N" so no family can be picked out.
   REPORT_SUPPRESSION_THRESHOLD: z.coerce
@@ -182,7 +190,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     const issue = result.error.issues[0]!;
     const name = String(issue.path[0] ?? "configuration");
     const raw = cleaned[name];
-    const got = raw !== undefined && name !== "DATABASE_URL" && name !== "SMTP_URL" && name !== "APP_SECRET" && !name.startsWith("DATA_ENCRYPTION") ? ` (got "${raw}")` : "";
+    const got =
+      raw !== undefined && name !== "DATABASE_URL" && name !== "SMTP_URL" && name !== "APP_SECRET" && !name.startsWith("DATA_ENCRYPTION")
+        ? ` (got "${raw}")`
+        : "";
     throw new ConfigError(`${name} ${issue.message}${got}.`);
   }
   const c = result.data;
@@ -198,7 +209,13 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       "DATA_ENCRYPTION_KEY must be set in production (32 random bytes in base64; `npm run job -- new-encryption-key` prints one), so that children's and families' details are encrypted with a key kept apart from the database.",
     );
   }
-  return { ...c, APP_URL: appUrl, APP_SECRET: c.APP_SECRET ?? randomBytes(32).toString("hex"), SEED_DEMO_DATA: c.SEED_DEMO_DATA ?? (localInstall ? "true" : "false"), localInstall };
+  return {
+    ...c,
+    APP_URL: appUrl,
+    APP_SECRET: c.APP_SECRET ?? randomBytes(32).toString("hex"),
+    SEED_DEMO_DATA: c.SEED_DEMO_DATA ?? (localInstall ? "true" : "false"),
+    localInstall,
+  };
 }
 
 /** Whether a host name (as in a URL) is this machine. */
@@ -209,7 +226,8 @@ export function isLoopbackHost(hostname: string): boolean {
   return host === "::1";
 }
 
-export type TrustProxy = { kind: "none" } | { kind: "hops"; hops: number } | { kind: "addresses"; ranges: { address: string; prefix: number; family: "ipv4" | "ipv6" }[] };
+export type TrustProxy =
+  { kind: "none" } | { kind: "hops"; hops: number } | { kind: "addresses"; ranges: { address: string; prefix: number; family: "ipv4" | "ipv6" }[] };
 
 /** TRUST_PROXY as written: "false"/"0", a hop count, or proxy addresses and CIDR ranges; null when unreadable. */
 export function parseTrustProxy(raw: string): TrustProxy | null {
@@ -220,7 +238,10 @@ export function parseTrustProxy(raw: string): TrustProxy | null {
     return hops >= 1 && hops <= 10 ? { kind: "hops", hops } : null;
   }
   const ranges: { address: string; prefix: number; family: "ipv4" | "ipv6" }[] = [];
-  for (const part of value.split(",").map((p) => p.trim()).filter(Boolean)) {
+  for (const part of value
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     if (part === "loopback") {
       ranges.push({ address: "127.0.0.0", prefix: 8, family: "ipv4" }, { address: "::1", prefix: 128, family: "ipv6" });
       continue;

@@ -65,7 +65,6 @@ export default function handleRequest(
   });
 }
 
-
 export function handleError(error: unknown, { request }: { request: Request }) {
   // A database outage is expected operation, not a bug: one line, and never the query's parameters (personal data).
   if (noteDatabaseOutage(request, error)) {

@@ -89,73 +89,73 @@ export function Layout({ children }: { children: ReactNode }) {
       </head>
       <body>
         <I18nextProvider i18n={i18n}>
-        <div className="ds_page">
-          <div className="ds_page__top">
-            <nav className="ds_skip-links" aria-label="Skip links">
-              <ul className="ds_skip-links__list">
-                <li className="ds_skip-links__item">
-                  <a className="ds_skip-links__link" href="#main-content">
-                    {i18n.t("layout.skip")}
-                  </a>
-                </li>
-              </ul>
-            </nav>
-            <header className="ds_site-header" role="banner">
-              <div className="ds_wrapper">
-                <div className="fort-header">
-                  <div className="ds_site-branding">
-                    <Link className="ds_site-branding__link fort-brand" to="/">
-                      FORT
-                    </Link>
-                    <div className="ds_site-branding__title">{i18n.t("layout.siteTitle")}</div>
-                  </div>
-                  <div className="fort-header-actions">
-                    {user ? (
-                      <>
-                        <ReferralsNavLink role={user.role} unread={rootData?.unreadReferrals ?? 0} />
-                        <Link to="/dashboard">{user.name}</Link>
-                        <Form method="post" action="/sign-out">
-                          <button type="submit" className="ds_button ds_button--secondary ds_button--small">
-                            Sign out
-                          </button>
-                        </Form>
-                      </>
-                    ) : (
-                      <Link to="/sign-in">{i18n.t("layout.signIn")}</Link>
-                    )}
-                    <LanguageSwitcher current={lang} />
+          <div className="ds_page">
+            <div className="ds_page__top">
+              <nav className="ds_skip-links" aria-label="Skip links">
+                <ul className="ds_skip-links__list">
+                  <li className="ds_skip-links__item">
+                    <a className="ds_skip-links__link" href="#main-content">
+                      {i18n.t("layout.skip")}
+                    </a>
+                  </li>
+                </ul>
+              </nav>
+              <header className="ds_site-header" role="banner">
+                <div className="ds_wrapper">
+                  <div className="fort-header">
+                    <div className="ds_site-branding">
+                      <Link className="ds_site-branding__link fort-brand" to="/">
+                        FORT
+                      </Link>
+                      <div className="ds_site-branding__title">{i18n.t("layout.siteTitle")}</div>
+                    </div>
+                    <div className="fort-header-actions">
+                      {user ? (
+                        <>
+                          <ReferralsNavLink role={user.role} unread={rootData?.unreadReferrals ?? 0} />
+                          <Link to="/dashboard">{user.name}</Link>
+                          <Form method="post" action="/sign-out">
+                            <button type="submit" className="ds_button ds_button--secondary ds_button--small">
+                              Sign out
+                            </button>
+                          </Form>
+                        </>
+                      ) : (
+                        <Link to="/sign-in">{i18n.t("layout.signIn")}</Link>
+                      )}
+                      <LanguageSwitcher current={lang} />
+                    </div>
                   </div>
                 </div>
+              </header>
+            </div>
+            <div className="ds_page__middle">
+              <div className="ds_wrapper">
+                <main id="main-content" tabIndex={-1}>
+                  {children}
+                </main>
               </div>
-            </header>
-          </div>
-          <div className="ds_page__middle">
-            <div className="ds_wrapper">
-              <main id="main-content" tabIndex={-1}>
-                {children}
-              </main>
+            </div>
+            <div className="ds_page__bottom">
+              <footer className="ds_site-footer">
+                <div className="ds_wrapper">
+                  <div className="fort-footer">
+                    <p>
+                      FORT is for early help. If you think a child is at risk of significant harm, contact the local child protection service or the police on
+                      999 straight away.
+                    </p>
+                    <p>
+                      <Link to="/about/data">About the data and its licences</Link>
+                    </p>
+                    <p>
+                      Contains OS data © Crown copyright and database right 2025. Contains Royal Mail data © Royal Mail copyright and database right 2025.
+                      Source: Office for National Statistics licensed under the Open Government Licence v.3.0.
+                    </p>
+                  </div>
+                </div>
+              </footer>
             </div>
           </div>
-          <div className="ds_page__bottom">
-            <footer className="ds_site-footer">
-              <div className="ds_wrapper">
-                <div className="fort-footer">
-                  <p>
-                    FORT is for early help. If you think a child is at risk of significant harm, contact the local child protection
-                    service or the police on 999 straight away.
-                  </p>
-                  <p>
-                    <Link to="/about/data">About the data and its licences</Link>
-                  </p>
-                  <p>
-                    Contains OS data © Crown copyright and database right 2025. Contains Royal Mail data © Royal Mail copyright and
-                    database right 2025. Source: Office for National Statistics licensed under the Open Government Licence v.3.0.
-                  </p>
-                </div>
-              </div>
-            </footer>
-          </div>
-        </div>
         </I18nextProvider>
         <LiveUpdates enabled={Boolean(user)} />
         <ScrollRestoration nonce={nonce} />

@@ -131,7 +131,9 @@ async function loadFeatures(db: postgres.Sql) {
   const dialect = new PgDialect();
   const visible = dialect.sqlToQuery(sql`select 1 where ${sql.join(serviceConditions(none), sql` and `)}`);
   const where = visible.sql.replace(/^select 1 where /, "");
-  const list = await db.unsafe<{ id: string; lat: number; lng: number; min_age: number | null; max_age: number | null; self: boolean; capacity: string; needs: string[] }[]>(
+  const list = await db.unsafe<
+    { id: string; lat: number; lng: number; min_age: number | null; max_age: number | null; self: boolean; capacity: string; needs: string[] }[]
+  >(
     `select s.id, l.latitude as lat, l.longitude as lng, s.min_age, s.max_age, s.accepts_self_referrals as self, s.capacity,
        array(select tt.code from service_taxonomy_terms stt join taxonomy_terms tt on tt.id = stt.taxonomy_term_id
              where stt.service_id = s.id and tt.taxonomy = 'shanarri') as needs
@@ -234,7 +236,18 @@ async function main() {
           ` | FORT index in process ${ms(inProcess.median)} / p95 ${ms(inProcess.p95)} | supercluster ${ms(direct.median)} (index built in ${sc.buildMs.toFixed(0)} ms) | ${(body.length / 1024).toFixed(1)} KiB` +
           (one.errors || many.errors ? ` | errors ${one.errors}/${many.errors}` : ""),
       );
-      row([`map: ${s.name}`, ms(one.median), ms(one.p95), `${overFloor >= 0 ? "+" : ""}${ms(overFloor)}`, ms(many.median), ms(many.p95), `${p95Ratio.toFixed(2)}x`, `${ms(inProcess.median)} / p95 ${ms(inProcess.p95)}`, ms(direct.median), `${sc.buildMs.toFixed(0)} ms`]);
+      row([
+        `map: ${s.name}`,
+        ms(one.median),
+        ms(one.p95),
+        `${overFloor >= 0 ? "+" : ""}${ms(overFloor)}`,
+        ms(many.median),
+        ms(many.p95),
+        `${p95Ratio.toFixed(2)}x`,
+        `${ms(inProcess.median)} / p95 ${ms(inProcess.p95)}`,
+        ms(direct.median),
+        `${sc.buildMs.toFixed(0)} ms`,
+      ]);
     }
 
     // The default list page and a filtered one, against the SQL the page ran before (capped count + page by name).
@@ -242,7 +255,9 @@ async function main() {
       ["list: `/` (all, by name)", none, "/"],
       ["list: `/?need=nurtured&age=3`", { ...none, need: ["nurtured"], age: 3 } as DirectoryFilters, "/?need=nurtured&age=3"],
     ] as const) {
-      const statements = [buildServiceCountQuery(filters, undefined), buildServiceListQuery({ filters, place: null, sort: "name", page: 1 })].map((q) => dialect.sqlToQuery(q));
+      const statements = [buildServiceCountQuery(filters, undefined), buildServiceListQuery({ filters, place: null, sort: "name", page: 1 })].map((q) =>
+        dialect.sqlToQuery(q),
+      );
       const one = await measure(1, ONE_SECONDS, get(url));
       const many = await measure(CONCURRENCY, MANY_SECONDS, get(url));
       const bare = await measure(1, ONE_SECONDS, async () => {
@@ -252,7 +267,18 @@ async function main() {
         `${name.padEnd(42)} 1 client ${ms(one.median)} / p95 ${ms(one.p95)} (${(one.median / floor1.median).toFixed(2)}x floor) | 32 clients ${ms(many.median)} / p95 ${ms(many.p95)}` +
           ` | bare SQL (count + page by name) ${ms(bare.median)} / p95 ${ms(bare.p95)}`,
       );
-      row([name, ms(one.median), ms(one.p95), `${(one.median / floor1.median).toFixed(2)}x floor`, ms(many.median), ms(many.p95), `${(many.p95 / floor32.p95).toFixed(2)}x`, "–", `bare SQL ${ms(bare.median)} / p95 ${ms(bare.p95)}`, "–"]);
+      row([
+        name,
+        ms(one.median),
+        ms(one.p95),
+        `${(one.median / floor1.median).toFixed(2)}x floor`,
+        ms(many.median),
+        ms(many.p95),
+        `${(many.p95 / floor32.p95).toFixed(2)}x`,
+        "–",
+        `bare SQL ${ms(bare.median)} / p95 ${ms(bare.p95)}`,
+        "–",
+      ]);
     }
 
     // Freshness: close one service with plain SQL (as another server or an administrator would) and poll the map.
@@ -260,7 +286,7 @@ async function main() {
       select s.id, l.latitude as lat, l.longitude as lng from services s join service_at_locations sal on sal.service_id = s.id
       join locations l on l.id = sal.location_id where s.publication = 'published' and s.status = 'active' limit 1`;
     const spot = [victim!.lng - 0.0005, victim!.lat - 0.0005, victim!.lng + 0.0005, victim!.lat + 0.0005].join(",");
-    const shows = async () => ((await (await fetch(`${base}/api/map?bbox=${spot}&zoom=18`)).text()).includes(victim!.id));
+    const shows = async () => (await (await fetch(`${base}/api/map?bbox=${spot}&zoom=18`)).text()).includes(victim!.id);
     if (!(await shows())) throw new Error("the chosen service is not on the map");
     t = performance.now();
     await db`update services set status = 'temporarily_closed' where id = ${victim!.id}`;
@@ -273,10 +299,14 @@ async function main() {
     const back = performance.now() - t;
     log(`Freshness: a service closed by plain SQL left the map after ${gone.toFixed(0)} ms; reopened, it was back after ${back.toFixed(0)} ms.`);
 
-    log("\n| what | 1 client median | 1 client p95 | vs floor | 32 clients median | 32 clients p95 | p95 vs floor p95 | FORT index in process | supercluster direct (list: bare SQL) | supercluster build |");
+    log(
+      "\n| what | 1 client median | 1 client p95 | vs floor | 32 clients median | 32 clients p95 | p95 vs floor p95 | FORT index in process | supercluster direct (list: bare SQL) | supercluster build |",
+    );
     log("|---|---|---|---|---|---|---|---|---|---|");
     for (const r of rows) log(r);
-    log(`\nTotal ${((Date.now() - started) / 1000).toFixed(0)} s; 1 client for ${ONE_SECONDS} s, ${CONCURRENCY} clients for ${MANY_SECONDS} s per line; map views uncached (MAP_CACHE_SECONDS=0).`);
+    log(
+      `\nTotal ${((Date.now() - started) / 1000).toFixed(0)} s; 1 client for ${ONE_SECONDS} s, ${CONCURRENCY} clients for ${MANY_SECONDS} s per line; map views uncached (MAP_CACHE_SECONDS=0).`,
+    );
   } finally {
     await db.end();
     await handle.close();

@@ -213,7 +213,11 @@ async function scenarios(): Promise<Scenario[]> {
     const params = query(f);
     params.set("bbox", bbox.join(","));
     params.set("zoom", String(zoom));
-    pending.push(async () => ({ name: `map  ${name}`, url: `/api/map?${params}`, statements: await recordStatements(() => mapView(filters, snapToCells(bbox, zoom), zoom)) }));
+    pending.push(async () => ({
+      name: `map  ${name}`,
+      url: `/api/map?${params}`,
+      statements: await recordStatements(() => mapView(filters, snapToCells(bbox, zoom), zoom)),
+    }));
   };
   map("UK, zoom 6", UK, 6);
   map("central Scotland, zoom 9", CENTRAL_SCOTLAND, 9);
@@ -293,7 +297,8 @@ async function javascriptSentToHome(base: string) {
   };
   const first = await staticClosure(initial);
   const lazyRoots = new Set<string>();
-  for (const url of first) for (const m of (await fetchJs(url)).matchAll(/import\("(\.\/[^"]+\.js)"\)/g)) lazyRoots.add(new URL(m[1]!, new URL(url, base)).pathname);
+  for (const url of first)
+    for (const m of (await fetchJs(url)).matchAll(/import\("(\.\/[^"]+\.js)"\)/g)) lazyRoots.add(new URL(m[1]!, new URL(url, base)).pathname);
   const mapChunks = [...lazyRoots].filter((u) => /ServiceMap/.test(u));
   const later = [...(await staticClosure(mapChunks))].filter((u) => !first.has(u));
   const gz = (urls: Iterable<string>) => [...urls].reduce((sum, u) => sum + gzipSync(sources.get(u)!).length, 0);
@@ -356,7 +361,9 @@ async function main() {
           `${ms(r.sql.median)} | ${ms(r.sql.p95)} | ${(first.median / r.sql.median).toFixed(2)}x | ${(first.p95 / r.sql.p95).toFixed(2)}x | ${(r.bytes / 1024).toFixed(1)} KiB |`,
       );
     }
-    log(`\nTotal run ${((Date.now() - started) / 1000).toFixed(0)} s; ${CONCURRENCY} concurrent clients, ${SECONDS} s per measurement; ratio = uncached HTTP (list: HTTP) / SQL.`);
+    log(
+      `\nTotal run ${((Date.now() - started) / 1000).toFixed(0)} s; ${CONCURRENCY} concurrent clients, ${SECONDS} s per measurement; ratio = uncached HTTP (list: HTTP) / SQL.`,
+    );
   } finally {
     await client.end();
     for (const server of [cachedServer, uncachedServer]) if (server.pid) process.kill(-server.pid, "SIGTERM");

@@ -42,13 +42,34 @@ async function childImport(file: string) {
   peak = Math.max(peak, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
   const copySeconds = handle.engine === "postgres" ? await copySameRows() : null;
   await handle.close();
-  console.log(JSON.stringify({ copySeconds, seconds, records: report.records, services: report.counts.service.create, invalid: report.counts.invalid, peakRssMb: peak / 1048576, peakHeapMb: peakHeap / 1048576, engine: handle.engine }));
+  console.log(
+    JSON.stringify({
+      copySeconds,
+      seconds,
+      records: report.records,
+      services: report.counts.service.create,
+      invalid: report.counts.invalid,
+      peakRssMb: peak / 1048576,
+      peakHeapMb: peakHeap / 1048576,
+      engine: handle.engine,
+    }),
+  );
 }
 
 // The comparison the issue asks for: PostgreSQL COPY of exactly the rows FORT's import wrote, into the same tables
 // with the same indexes and triggers. Each table's written columns are copied out to a file, the tables emptied,
 // and the files copied back in, in one transaction, timed from the first COPY to the commit.
-const IMPORTED_TABLES = ["organisations", "locations", "services", "service_at_locations", "service_taxonomy_terms", "service_areas", "contacts", "opening_hours", "service_languages"];
+const IMPORTED_TABLES = [
+  "organisations",
+  "locations",
+  "services",
+  "service_at_locations",
+  "service_taxonomy_terms",
+  "service_areas",
+  "contacts",
+  "opening_hours",
+  "service_languages",
+];
 async function copySameRows(): Promise<number> {
   // psql's \copy, one process for the whole load: the spawn (tens of ms) is counted against COPY, not FORT.
   const { default: postgres } = await import("postgres");
@@ -81,7 +102,9 @@ const POSTCODES = readFileSync(path.resolve("geodata/dd_postcodes.csv"), "utf8")
   .map((l) => l.split(","))
   .map(([postcode, , , lat, lng]) => ({ postcode: postcode!, lat: Number(lat), lng: Number(lng) }));
 const SHANARRI = ["Safe", "Healthy", "Achieving", "Nurtured", "Active", "Respected", "Responsible", "Included"];
-const WORDS = "family support group parents carers children young people play learning wellbeing advice community local friendly drop-in sessions help".split(" ");
+const WORDS = "family support group parents carers children young people play learning wellbeing advice community local friendly drop-in sessions help".split(
+  " ",
+);
 
 function uuid(kind: number, n: number) {
   return `b0000000-${kind.toString(16).padStart(4, "0")}-4000-8000-${n.toString(16).padStart(12, "0")}`;
@@ -102,7 +125,12 @@ function service(n: number) {
     maximum_age: 12 + (n % 6),
     assured_date: "2026-01-15",
     last_modified: "2026-02-01T10:00:00Z",
-    organization: { id: uuid(2, org), name: `Synthetic organisation ${org}`, description: "A fictional organisation for a benchmark.", website: `https://org-${org}.example.org` },
+    organization: {
+      id: uuid(2, org),
+      name: `Synthetic organisation ${org}`,
+      description: "A fictional organisation for a benchmark.",
+      website: `https://org-${org}.example.org`,
+    },
     service_at_locations: [
       {
         id: uuid(3, n),
@@ -112,11 +140,24 @@ function service(n: number) {
           name: `Community venue ${Math.floor(n / 2)}`,
           latitude: place.lat,
           longitude: place.lng,
-          addresses: [{ id: uuid(5, Math.floor(n / 2)), address_1: `${n % 200} High Street`, city: "Dundee", state_province: "Scotland", postal_code: place.postcode, country: "GB", address_type: "physical" }],
+          addresses: [
+            {
+              id: uuid(5, Math.floor(n / 2)),
+              address_1: `${n % 200} High Street`,
+              city: "Dundee",
+              state_province: "Scotland",
+              postal_code: place.postcode,
+              country: "GB",
+              address_type: "physical",
+            },
+          ],
         },
       },
     ],
-    attributes: [0, 3].map((k) => ({ id: uuid(6, n * 2 + k), taxonomy_term: { id: uuid(7, (n + k) % 8), name: SHANARRI[(n + k) % 8], description: "x", taxonomy: "SHANARRI" } })),
+    attributes: [0, 3].map((k) => ({
+      id: uuid(6, n * 2 + k),
+      taxonomy_term: { id: uuid(7, (n + k) % 8), name: SHANARRI[(n + k) % 8], description: "x", taxonomy: "SHANARRI" },
+    })),
     schedules: [{ id: uuid(8, n), freq: "WEEKLY", byday: "MO,WE", opens_at: "09:30", closes_at: "12:00" }],
     contacts: [{ id: uuid(9, n), name: "A. Fictional", title: "Coordinator" }],
     service_areas: [{ id: uuid(10, n), name: "Dundee City", uri: "http://statistics.data.gov.uk/id/statistical-geography/S12000042" }],
@@ -146,7 +187,9 @@ function runChild(file: string) {
   if (process.env.DATABASE_URL) {
     const url = new URL(process.env.DATABASE_URL);
     dropDb = `${url.pathname.slice(1) || "postgres"}_bench_oruk`;
-    spawnSync("psql", [process.env.DATABASE_URL, "-qc", `drop database if exists "${dropDb}" with (force)`, "-c", `create database "${dropDb}"`], { stdio: "inherit" });
+    spawnSync("psql", [process.env.DATABASE_URL, "-qc", `drop database if exists "${dropDb}" with (force)`, "-c", `create database "${dropDb}"`], {
+      stdio: "inherit",
+    });
     url.pathname = `/${dropDb}`;
     env.DATABASE_URL = url.toString();
   } else {
@@ -154,7 +197,11 @@ function runChild(file: string) {
     env.PGLITE_DATA_DIR = dataDir;
   }
   const heap = values.heap ? [`--max-old-space-size=${values.heap}`] : [];
-  const child = spawnSync(process.execPath, [...heap, "--import", "tsx", "bench/oruk-import.ts", "--child", file], { env, encoding: "utf8", maxBuffer: 1 << 24 });
+  const child = spawnSync(process.execPath, [...heap, "--import", "tsx", "bench/oruk-import.ts", "--child", file], {
+    env,
+    encoding: "utf8",
+    maxBuffer: 1 << 24,
+  });
   if (dropDb) spawnSync("psql", [process.env.DATABASE_URL!, "-qc", `drop database if exists "${dropDb}" with (force)`]);
   else rmSync(dataDir, { recursive: true, force: true });
   if (child.status !== 0) throw new Error(`import failed: ${child.stderr}`);

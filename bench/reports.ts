@@ -43,10 +43,10 @@ const sql = postgres(url.toString(), { max: 1, onnotice: () => {} });
 const wardCodes = wards().map((w) => w.code);
 const loadStart = performance.now();
 if (!REUSE) {
-// Referrals spread evenly over the last YEARS years; states, needs, times and areas drawn at random with
-// realistic shares (most accepted; a fifth declined; some withdrawn or still open). VACUUM ANALYZE afterwards
-// stands in for autovacuum, which keeps the visibility map current on a live server (index-only scans need it).
-await sql.unsafe(`
+  // Referrals spread evenly over the last YEARS years; states, needs, times and areas drawn at random with
+  // realistic shares (most accepted; a fifth declined; some withdrawn or still open). VACUUM ANALYZE afterwards
+  // stands in for autovacuum, which keeps the visibility map current on a live server (index-only scans need it).
+  await sql.unsafe(`
   with svc as (select array_agg(id order by id) as ids, array_agg(organisation_id order by id) as orgs, count(*)::int as n from services where publication = 'published'),
   base as (
     select i, svc.ids[1 + (i % svc.n)] as service_id, svc.orgs[1 + (i % svc.n)] as organisation_id,
@@ -80,7 +80,7 @@ await sql.unsafe(`
     sent_at, sent_at, sent_at
   -- Rows arrive in the order they are sent, as in real use.
   from shaped order by sent_at`);
-await sql.unsafe("vacuum analyze referrals");
+  await sql.unsafe("vacuum analyze referrals");
 }
 const loadSeconds = (performance.now() - loadStart) / 1000;
 const [{ n }] = (await sql<{ n: number }[]>`select count(*)::int as n from referrals`) as unknown as [{ n: number }];
@@ -101,9 +101,15 @@ const allTime = { from: new Date(today.getTime() - (YEARS * 365 + 5) * 86_400_00
 const scenarios: [string, () => Promise<unknown>][] = [
   ["Dashboard, last 12 months (default)", () => Promise.all([filterOptions(), dashboard(coordinator, range)])],
   [`Dashboard, all ${YEARS} years`, () => Promise.all([filterOptions(), dashboard(coordinator, allTime)])],
-  [`Dashboard, all ${YEARS} years, live SQL only (no roll-ups, as before issue 14)`, () => Promise.all([filterOptions(), dashboard(coordinator, allTime, { live: true })])],
+  [
+    `Dashboard, all ${YEARS} years, live SQL only (no roll-ups, as before issue 14)`,
+    () => Promise.all([filterOptions(), dashboard(coordinator, allTime, { live: true })]),
+  ],
   ["Dashboard, last 12 months, live SQL only", () => Promise.all([filterOptions(), dashboard(coordinator, range, { live: true })])],
-  ["Dashboard, 12 months, one ward and one need", () => Promise.all([filterOptions(), dashboard(coordinator, { ...range, ward: wardCodes[1], need: "nurtured" })])],
+  [
+    "Dashboard, 12 months, one ward and one need",
+    () => Promise.all([filterOptions(), dashboard(coordinator, { ...range, ward: wardCodes[1], need: "nurtured" })]),
+  ],
   ["Dashboard, 12 months, one service", () => Promise.all([filterOptions(), dashboard(coordinator, { ...range, service: someService!.id })])],
   ["Gaps by ward, 12 months, one need", () => gapAnalysis(coordinator, { ...range, need: "nurtured" })],
   ["Service page responsiveness (one service)", () => serviceResponsiveness(someService!.id)],
@@ -149,8 +155,13 @@ for (const [name, run] of scenarios) {
 }
 
 const { loadavg } = await import("node:os");
-console.log(`\nLoad average while timing: ${loadavg().map((l) => l.toFixed(1)).join(", ")}`);
+console.log(
+  `\nLoad average while timing: ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(", ")}`,
+);
 console.log(`\n| What (${n.toLocaleString("en-GB")} referrals over ${YEARS} years, ${RUNS} runs) | median | p95 | CPU (median) |\n|---|---:|---:|---:|`);
-for (const r of results) console.log(`| ${r.name} | ${r.median.toFixed(0)} ms | ${r.p95.toFixed(0)} ms | ${r.cpu === null ? "n/a" : `${r.cpu.toFixed(0)} ms`} |`);
+for (const r of results)
+  console.log(`| ${r.name} | ${r.median.toFixed(0)} ms | ${r.p95.toFixed(0)} ms | ${r.cpu === null ? "n/a" : `${r.cpu.toFixed(0)} ms`} |`);
 await sql.end();
 await handle.close();

@@ -71,7 +71,13 @@ const input = (serviceIds: string[]): ReferralInput =>
 
 // Services this child fits (the eligibility check runs before the transaction in both paths).
 const published = await db.select({ id: schema.services.id }).from(schema.services).where(eq(schema.services.publication, "published"));
-const fits = (await checkServices(published.map((p) => p.id), { dateOfBirth: input([]).childDateOfBirth, postcode: "DD1 1AA", needCodes: ["nurtured"] }, new Date()))
+const fits = (
+  await checkServices(
+    published.map((p) => p.id),
+    { dateOfBirth: input([]).childDateOfBirth, postcode: "DD1 1AA", needCodes: ["nurtured"] },
+    new Date(),
+  )
+)
   .filter((f) => f.problems.length === 0)
   .map((f) => f.serviceId);
 if (fits.length < SERVICES) throw new Error(`only ${fits.length} demo services fit the bench child`);
@@ -79,9 +85,9 @@ console.log(`${fits.length} demo services fit; each referral goes to ${SERVICES}
 
 /** The send path before issue 14, kept here for the comparison: a draft, then changeState per service. */
 async function sendBefore(u: CurrentUser, i: ReferralInput) {
-  const unfit = (await checkServices(i.serviceIds, { dateOfBirth: i.childDateOfBirth, postcode: i.childPostcode, needCodes: needsOf(i).map((n) => n.code) }, new Date())).filter(
-    (f) => f.problems.length > 0,
-  );
+  const unfit = (
+    await checkServices(i.serviceIds, { dateOfBirth: i.childDateOfBirth, postcode: i.childPostcode, needCodes: needsOf(i).map((n) => n.code) }, new Date())
+  ).filter((f) => f.problems.length > 0);
   if (unfit.length) throw new Error("unfit");
   return db.transaction(async (tx) => {
     const services = await tx
@@ -151,7 +157,9 @@ async function measure(name: string, send: (u: CurrentUser, i: ReferralInput) =>
   const elapsed = (performance.now() - started) / 1000;
   times.sort((a, b) => a - b);
   const result = { name, sends: times.length, perSecond: times.length / elapsed, p50: quantile(times, 0.5), p95: quantile(times, 0.95), failed };
-  console.log(`${name}: ${result.sends} sends in ${elapsed.toFixed(1)} s = ${result.perSecond.toFixed(0)}/s, p50 ${result.p50.toFixed(0)} ms, p95 ${result.p95.toFixed(0)} ms, ${failed} failed`);
+  console.log(
+    `${name}: ${result.sends} sends in ${elapsed.toFixed(1)} s = ${result.perSecond.toFixed(0)}/s, p50 ${result.p50.toFixed(0)} ms, p95 ${result.p95.toFixed(0)} ms, ${failed} failed`,
+  );
   return result;
 }
 
@@ -160,7 +168,11 @@ await measure("warm-up (now)", sendReferral, 3).catch(() => {});
 const before = await measure("before issue 14 (draft + changeState)", sendBefore);
 const now = await measure("now (sendReferral)", sendReferral);
 const { loadavg } = await import("node:os");
-console.log(`\nLoad average: ${loadavg().map((l) => l.toFixed(1)).join(", ")}`);
+console.log(
+  `\nLoad average: ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(", ")}`,
+);
 console.log(`\n| Referral send, ${IN_FLIGHT} in flight, ${SERVICES} service(s) each, PostgreSQL, ${SECONDS} s | sends/s | p50 | p95 |\n|---|---:|---:|---:|`);
 for (const r of [before, now]) console.log(`| ${r.name} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(0)} ms | ${r.p95.toFixed(0)} ms |`);
 console.log(`\nRatio (now ÷ before, sends/s): ${(now.perSecond / before.perSecond).toFixed(2)}`);

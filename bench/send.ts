@@ -78,7 +78,10 @@ function percentile(sorted: number[], p: number) {
 }
 
 function row(name: string, { results, seconds }: { results: Result[]; seconds: number }, extra = "") {
-  const ok = results.filter((r) => r.ok).map((r) => r.ms).sort((a, b) => a - b);
+  const ok = results
+    .filter((r) => r.ok)
+    .map((r) => r.ms)
+    .sort((a, b) => a - b);
   const refused = results.length - ok.length;
   return `| ${name} | ${(ok.length / seconds).toFixed(0)} | ${percentile(ok, 50).toFixed(0)} ms | ${percentile(ok, 95).toFixed(0)} ms | ${ok.length} | ${refused} | ${extra} |`;
 }
@@ -103,7 +106,9 @@ try {
   console.log("| Phase | Sends/s | p50 | p95 | Sent | Refused (503) | Notes |");
   console.log("| --- | --- | --- | --- | --- | --- | --- |");
   console.log(row(`Steady, ${STEADY_SECONDS} s`, steady));
-  console.log(row(`Outage and recovery, ${OUTAGE_SECONDS} s`, outage, `database down ${((restartedAt - crashedAt) / 1000).toFixed(1)} s; first send ${resumed}`));
+  console.log(
+    row(`Outage and recovery, ${OUTAGE_SECONDS} s`, outage, `database down ${((restartedAt - crashedAt) / 1000).toFixed(1)} s; first send ${resumed}`),
+  );
 } finally {
   await handle.close().catch(() => {});
   server.destroy();

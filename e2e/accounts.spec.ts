@@ -19,7 +19,10 @@ test("a coordinator invites a provider, who edits a service that the public sees
   // The provider follows the emailed link and chooses a password.
   const provider = await (await browser.newContext()).newPage();
   await provider.goto("/dev/mail");
-  await provider.getByRole("article", { name: `Email to ${email}: You have been invited to FORT` }).getByRole("link").click();
+  await provider
+    .getByRole("article", { name: `Email to ${email}: You have been invited to FORT` })
+    .getByRole("link")
+    .click();
   await expect(provider.getByRole("heading", { name: "Set up your FORT account" })).toBeVisible();
   await expectAccessible(provider);
   await provider.getByLabel("Choose a password").fill("short");

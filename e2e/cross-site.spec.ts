@@ -20,7 +20,11 @@ test.describe("a form posted from another site", () => {
   }
 
   test("as a client-side (single fetch) post gets 403, not a server error", async ({ request }) => {
-    const response = await request.post("/sign-in.data", { headers: { ...FORM, Origin: "https://evil.example" }, data: "email=a%40b.c&password=x", maxRedirects: 0 });
+    const response = await request.post("/sign-in.data", {
+      headers: { ...FORM, Origin: "https://evil.example" },
+      data: "email=a%40b.c&password=x",
+      maxRedirects: 0,
+    });
     expect(response.status()).toBe(403);
   });
 
@@ -41,7 +45,11 @@ test.describe("a form posted from another site", () => {
 });
 
 test("a form posted from FORT's own pages is not refused", async ({ request, baseURL }) => {
-  const response = await request.post("/sign-in", { headers: { ...FORM, Origin: baseURL! }, data: "email=someone%40example.org&password=wrong-password", maxRedirects: 0 });
+  const response = await request.post("/sign-in", {
+    headers: { ...FORM, Origin: baseURL! },
+    data: "email=someone%40example.org&password=wrong-password",
+    maxRedirects: 0,
+  });
   expect(response.status()).toBeLessThan(500);
   expect(response.status()).not.toBe(403);
 });

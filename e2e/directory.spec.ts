@@ -4,7 +4,10 @@ test("the home page lists published services, page by page", async ({ page }) =>
   await page.goto("/");
   await expect(page.getByRole("heading", { level: 1, name: "Find family support" })).toBeVisible();
   await expect(page.getByRole("status")).toContainText(/\d+ services, page 1 of \d+/);
-  const services = page.getByRole("list", { name: "Services" }).getByRole("listitem").filter({ has: page.getByRole("heading") });
+  const services = page
+    .getByRole("list", { name: "Services" })
+    .getByRole("listitem")
+    .filter({ has: page.getByRole("heading") });
   await expect(services).toHaveCount(20);
   const firstName = await services.first().getByRole("heading").textContent();
 

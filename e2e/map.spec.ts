@@ -1,7 +1,11 @@
 import type { Page } from "@playwright/test";
 import { DEMO, expect, expectAccessible, test } from "./fixtures";
 
-const results = (page: Page) => page.getByRole("list", { name: "Services" }).getByRole("listitem").filter({ has: page.getByRole("heading") });
+const results = (page: Page) =>
+  page
+    .getByRole("list", { name: "Services" })
+    .getByRole("listitem")
+    .filter({ has: page.getByRole("heading") });
 const count = async (page: Page) => Number((await page.getByRole("status").textContent())!.match(/(\d+) service/)![1]);
 const mapRegion = (page: Page) => page.getByRole("region", { name: /Map of the services found/ });
 
@@ -69,7 +73,9 @@ test.describe("without JavaScript", () => {
 
   test("a shared shortlist link renders on the server", async ({ page }) => {
     await page.goto("/?sort=name");
-    const hrefs = await results(page).getByRole("link").evaluateAll((links) => links.slice(0, 2).map((a) => a.getAttribute("href")!));
+    const hrefs = await results(page)
+      .getByRole("link")
+      .evaluateAll((links) => links.slice(0, 2).map((a) => a.getAttribute("href")!));
     const ids = hrefs.map((h) => h.split("/").pop());
     await page.goto(`/shortlist?ids=${ids.join(",")}`);
     await expect(page.getByRole("list", { name: "Shortlisted services" }).locator(":scope > li")).toHaveCount(2);
@@ -205,9 +211,19 @@ test.describe("with JavaScript", () => {
   test("the shortlist survives a reload, prints cleanly and can be shared", async ({ page, browser }) => {
     await page.goto("/?sort=name");
     const names = await results(page).getByRole("heading").allTextContents();
-    await results(page).nth(0).getByRole("button", { name: /Add to shortlist/ }).click();
-    await results(page).nth(2).getByRole("button", { name: /Add to shortlist/ }).click();
-    await expect(results(page).nth(0).getByRole("button", { name: /On your shortlist/ })).toHaveAttribute("aria-pressed", "true");
+    await results(page)
+      .nth(0)
+      .getByRole("button", { name: /Add to shortlist/ })
+      .click();
+    await results(page)
+      .nth(2)
+      .getByRole("button", { name: /Add to shortlist/ })
+      .click();
+    await expect(
+      results(page)
+        .nth(0)
+        .getByRole("button", { name: /On your shortlist/ }),
+    ).toHaveAttribute("aria-pressed", "true");
     await expect(page.getByRole("link", { name: "Your shortlist (2)" })).toBeVisible();
 
     await page.reload();
@@ -240,7 +256,10 @@ test.describe("with JavaScript", () => {
     await expect(friend.getByRole("list", { name: "Shortlisted services" }).locator(":scope > li")).toHaveCount(2);
     await other.close();
 
-    await listed.nth(0).getByRole("button", { name: /Remove/ }).click();
+    await listed
+      .nth(0)
+      .getByRole("button", { name: /Remove/ })
+      .click();
     await expect(listed).toHaveCount(1);
     await page.reload();
     await expect(page.getByRole("list", { name: "Shortlisted services" }).locator(":scope > li")).toHaveCount(1);
@@ -253,7 +272,9 @@ test.describe("the service page", () => {
     await results(page).first().getByRole("link").first().click();
     await expect(page.getByRole("heading", { level: 1, name: "Growing Together Parenting Course" })).toBeVisible();
     const id = page.url().split("/").pop()!;
-    await expect(page.getByText(/^(Open now, until \d{1,2}:\d\d|Closed now\. Opens (today|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) \d{1,2}:\d\d)$/)).toBeVisible();
+    await expect(
+      page.getByText(/^(Open now, until \d{1,2}:\d\d|Closed now\. Opens (today|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) \d{1,2}:\d\d)$/),
+    ).toBeVisible();
     await expect(page.getByRole("link", { name: "Ask this service for help for your family" })).toHaveAttribute("href", `/services/${id}/self-referral`);
     await expect(page.getByRole("link", { name: "Make a referral" })).toHaveCount(0);
     await expect(page.getByRole("region", { name: /Map showing/ })).toBeVisible();

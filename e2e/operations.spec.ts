@@ -22,7 +22,13 @@ test("an error page shows the request id that the response header and the log ca
   expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Page not found");
   await expect(page.getByTestId("request-id")).toContainText(requestId!);
-  await expect.poll(() => logLines().filter((l) => l.requestId === requestId).map((l) => l.msg)).toContain("request");
+  await expect
+    .poll(() =>
+      logLines()
+        .filter((l) => l.requestId === requestId)
+        .map((l) => l.msg),
+    )
+    .toContain("request");
 });
 
 test("a password reset through the app leaves no email address or reset token in the log", async ({ page }) => {
@@ -56,7 +62,16 @@ test("SIGTERM ends live streams with a reconnect hint, finishes and exits (embed
   const url = `http://localhost:${port}`;
   rmSync("./data/e2e-shutdown", { recursive: true, force: true });
   const child = spawn(process.execPath, ["server/index.mjs"], {
-    env: { ...process.env, DATABASE_URL: "", PGLITE_DATA_DIR: "./data/e2e-shutdown", PORT: String(port), NODE_ENV: "production", FORT_LOCAL: "true", SEED_DEMO_DATA: "true", FORT_E2E: "1" },
+    env: {
+      ...process.env,
+      DATABASE_URL: "",
+      PGLITE_DATA_DIR: "./data/e2e-shutdown",
+      PORT: String(port),
+      NODE_ENV: "production",
+      FORT_LOCAL: "true",
+      SEED_DEMO_DATA: "true",
+      FORT_E2E: "1",
+    },
     stdio: ["ignore", "pipe", "inherit"],
   });
   let output = "";
@@ -87,8 +102,13 @@ test("SIGTERM ends live streams with a reconnect hint, finishes and exits (embed
     }
     expect(received).toMatch(/retry: \d+\n: server restarting/);
     expect(await exited).toBe(0);
-    const messages = output.split("\n").filter((l) => l.startsWith("{")).map((l) => (JSON.parse(l) as { msg: string }).msg);
-    expect(messages).toEqual(expect.arrayContaining(["shutting down: no new connections, finishing requests in flight", "live streams ended with a reconnect hint", "stopped"]));
+    const messages = output
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => (JSON.parse(l) as { msg: string }).msg);
+    expect(messages).toEqual(
+      expect.arrayContaining(["shutting down: no new connections, finishing requests in flight", "live streams ended with a reconnect hint", "stopped"]),
+    );
   } finally {
     if (child.exitCode === null) child.kill("SIGKILL");
   }

@@ -350,7 +350,10 @@ test("after a decline, the referrer refers elsewhere in two clicks, consent conf
   await provider.getByLabel("Reason for declining").selectOption("no_capacity");
   await provider.getByRole("button", { name: "Decline" }).click();
   await expect(provider.getByText("Done: Declined.")).toBeVisible();
-  const declinedUrl = provider.url().split("?")[0]!.replace(/^https?:\/\/[^/]+/, "");
+  const declinedUrl = provider
+    .url()
+    .split("?")[0]!
+    .replace(/^https?:\/\/[^/]+/, "");
 
   // Click one: from the declined referral; the details are copied, consent is not.
   await referrer.goto(declinedUrl);

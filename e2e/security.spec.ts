@@ -33,7 +33,9 @@ function send(
         agent: false,
         localAddress: options.from,
         headers: {
-          ...(body !== undefined ? { "Content-Type": "application/x-www-form-urlencoded", Origin: `http://${options.host ?? "127.0.0.1"}:${options.port ?? PORT}` } : {}),
+          ...(body !== undefined
+            ? { "Content-Type": "application/x-www-form-urlencoded", Origin: `http://${options.host ?? "127.0.0.1"}:${options.port ?? PORT}` }
+            : {}),
           ...options.headers,
         },
       },
@@ -120,7 +122,10 @@ test.describe("planted links (javascript: URLs)", () => {
       await page.getByRole("button", { name: "Check the file" }).click();
       await page.getByRole("button", { name: /Import 1 service/ }).click();
       await expect(page.getByRole("heading", { level: 1, name: "Import complete" })).toBeVisible();
-      const approved = await page.request.post("/coordinator/approvals", { form: { serviceId, decision: "approve" }, headers: { Origin: new URL(page.url()).origin } });
+      const approved = await page.request.post("/coordinator/approvals", {
+        form: { serviceId, decision: "approve" },
+        headers: { Origin: new URL(page.url()).origin },
+      });
       expect(approved.status()).toBe(200);
 
       await page.goto(`/services/${serviceId}`);
@@ -171,7 +176,10 @@ test.describe("sign-in limits", () => {
   test("one client's wrong guesses do not lock out another client", async () => {
     for (let i = 0; i < 22; i++) await wrongGuess(`nobody-${i}@lockout.example.org`, "127.0.0.32");
     expect((await wrongGuess("nobody-last@lockout.example.org", "127.0.0.32")).status).toBe(429);
-    const other = await send("POST", "/sign-in", { from: "127.0.0.33", form: { email: DEMO.providerTwo.email, password: DEMO.providerTwo.password, redirectTo: "" } });
+    const other = await send("POST", "/sign-in", {
+      from: "127.0.0.33",
+      form: { email: DEMO.providerTwo.email, password: DEMO.providerTwo.password, redirectTo: "" },
+    });
     expect(other.status).toBe(302);
   });
 
@@ -228,12 +236,14 @@ test.describe("headers", () => {
       const styleSrc = csp.split(";").find((d) => d.trim().startsWith("style-src")) ?? "";
       expect(styleSrc, pathname).not.toContain("unsafe-inline");
     };
-    for (const pathname of ["/", "/sign-in", "/organisations/register", "/forgot-password", "/shortlist", "/about/data", "/no-such-page"]) await check(pathname);
+    for (const pathname of ["/", "/sign-in", "/organisations/register", "/forgot-password", "/shortlist", "/about/data", "/no-such-page"])
+      await check(pathname);
     await page.goto("/");
     const serviceHref = await page.locator('a[href^="/services/"]').first().getAttribute("href");
     if (serviceHref) await check(serviceHref);
     await signIn(page, DEMO.coordinator);
-    for (const pathname of ["/dashboard", "/coordinator/referrals", "/coordinator/reports", "/coordinator/approvals", "/coordinator/users"]) await check(pathname);
+    for (const pathname of ["/dashboard", "/coordinator/referrals", "/coordinator/reports", "/coordinator/approvals", "/coordinator/users"])
+      await check(pathname);
     // Client-side navigation works (Remix hydrated under the policy).
     await page.goto("/dashboard");
     await page.getByRole("link", { name: "FORT", exact: true }).click();
@@ -248,7 +258,14 @@ test.describe("live stream", () => {
     let timer: NodeJS.Timeout | undefined;
     const ended = new Promise<string>((resolve, reject) => {
       const req = http.get(
-        { host: "127.0.0.1", port: PORT, path: "/referrals/events", agent: false, localAddress: "127.0.0.61", headers: { Cookie: cookie, Accept: "text/event-stream" } },
+        {
+          host: "127.0.0.1",
+          port: PORT,
+          path: "/referrals/events",
+          agent: false,
+          localAddress: "127.0.0.61",
+          headers: { Cookie: cookie, Accept: "text/event-stream" },
+        },
         (res) => {
           expect(res.statusCode).toBe(200);
           res.on("data", () => {});
@@ -277,7 +294,17 @@ test.describe("production settings", () => {
   function startProduction(env: Record<string, string>) {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), "fort-prod-"));
     const child = spawn("npx", ["remix-serve", "./build/server/index.js"], {
-      env: { ...process.env, NODE_ENV: "production", FORT_LOCAL: "", FORT_E2E: "", SEED_DEMO_DATA: "", DATABASE_URL: "", PGLITE_DATA_DIR: dataDir, PORT: String(PROD_PORT), ...env },
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        FORT_LOCAL: "",
+        FORT_E2E: "",
+        SEED_DEMO_DATA: "",
+        DATABASE_URL: "",
+        PGLITE_DATA_DIR: dataDir,
+        PORT: String(PROD_PORT),
+        ...env,
+      },
     });
     let output = "";
     child.stdout.on("data", (d) => (output += d));
@@ -300,7 +327,9 @@ test.describe("production settings", () => {
     const server = startProduction({});
     try {
       expect(await server.exited).toBe(1);
-      expect(server.output()).toMatch(/^FORT cannot start: SMTP_URL must be set in production \(NODE_ENV=production or an APP_URL that is not on localhost\).*\.$/);
+      expect(server.output()).toMatch(
+        /^FORT cannot start: SMTP_URL must be set in production \(NODE_ENV=production or an APP_URL that is not on localhost\).*\.$/,
+      );
     } finally {
       await server.stop();
     }
@@ -308,7 +337,11 @@ test.describe("production settings", () => {
 
   test("with an https APP_URL: HSTS on every response, no /dev/mail, no demo accounts", async () => {
     test.setTimeout(120_000);
-    const server = startProduction({ APP_URL: "https://fort.example.org", SMTP_URL: "smtp://127.0.0.1:1", DATA_ENCRYPTION_KEY: "dGVzdC1vbmx5LWtleS1mb3ItZm9ydC10ZXN0cy0zMmI=" });
+    const server = startProduction({
+      APP_URL: "https://fort.example.org",
+      SMTP_URL: "smtp://127.0.0.1:1",
+      DATA_ENCRYPTION_KEY: "dGVzdC1vbmx5LWtleS1mb3ItZm9ydC10ZXN0cy0zMmI=",
+    });
     try {
       await expect
         .poll(async () => (await send("GET", "/healthz", { port: PROD_PORT }).catch(() => ({ status: 0 }))).status, { timeout: 90_000, intervals: [1000] })
@@ -318,7 +351,11 @@ test.describe("production settings", () => {
         expect(answer.headers["strict-transport-security"], pathname).toMatch(/max-age=\d{7,}/);
       }
       expect((await send("GET", "/dev/mail", { port: PROD_PORT })).status).toBe(404);
-      const demo = await send("POST", "/sign-in", { port: PROD_PORT, form: { email: DEMO.coordinator.email, password: DEMO.coordinator.password, redirectTo: "" }, headers: { Origin: "https://fort.example.org", Host: "fort.example.org" } });
+      const demo = await send("POST", "/sign-in", {
+        port: PROD_PORT,
+        form: { email: DEMO.coordinator.email, password: DEMO.coordinator.password, redirectTo: "" },
+        headers: { Origin: "https://fort.example.org", Host: "fort.example.org" },
+      });
       expect(demo.status).toBe(400);
     } finally {
       await server.stop();

@@ -12,7 +12,9 @@ test("a referrer who filtered the directory by need and age picks two services b
   const candidates = picker.getByRole("list", { name: "Matching services" }).getByRole("checkbox");
   // Each candidate shows capacity and who it is for before it is chosen.
   await expect(picker.getByRole("list", { name: "Matching services" }).getByRole("listitem").first()).toContainText(/Ages /);
-  await expect(picker.getByRole("list", { name: "Matching services" }).getByRole("listitem").first()).toContainText(/Accepting referrals|Waiting list|Not accepting/i);
+  await expect(picker.getByRole("list", { name: "Matching services" }).getByRole("listitem").first()).toContainText(
+    /Accepting referrals|Waiting list|Not accepting/i,
+  );
 
   let presses = 0;
   const press = async (key: string) => {

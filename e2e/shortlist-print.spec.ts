@@ -9,7 +9,10 @@ test("a shared shortlist prints each service's phone, email, address, opening ho
   await page.goto(`/shortlist?ids=${ids.join(",")}`);
   await page.emulateMedia({ media: "print" });
   // Each service is a list item with a heading (its SHANARRI tags are a list of their own inside it).
-  const items = page.getByRole("list", { name: "Shortlisted services" }).getByRole("listitem").filter({ has: page.getByRole("heading") });
+  const items = page
+    .getByRole("list", { name: "Shortlisted services" })
+    .getByRole("listitem")
+    .filter({ has: page.getByRole("heading") });
   await expect(items).toHaveCount(2);
   for (const [i, id] of ids.entries()) {
     const item = items.nth(i);

@@ -14,10 +14,14 @@ try {
     const file = fileArg ?? path.join("backups", `fort-${stamp}.${"url" in target ? "dump" : "tar"}`);
     mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     await backup(target, file);
-    process.stdout.write(`Backup written to ${file}. It does not hold the encryption key: keep DATA_ENCRYPTION_KEY (or data/dev-encryption.key) safe separately.\n`);
+    process.stdout.write(
+      `Backup written to ${file}. It does not hold the encryption key: keep DATA_ENCRYPTION_KEY (or data/dev-encryption.key) safe separately.\n`,
+    );
   } else if (command === "restore" && fileArg) {
     await restore(target, fileArg);
-    process.stdout.write(`Restored ${fileArg} into ${"url" in target ? "the database in DATABASE_URL" : settings.PGLITE_DATA_DIR}. Start FORT with the same DATA_ENCRYPTION_KEY as when it was taken.\n`);
+    process.stdout.write(
+      `Restored ${fileArg} into ${"url" in target ? "the database in DATABASE_URL" : settings.PGLITE_DATA_DIR}. Start FORT with the same DATA_ENCRYPTION_KEY as when it was taken.\n`,
+    );
   } else {
     process.stderr.write("Usage: npm run backup [-- file]   or   npm run restore -- file\n");
     process.exit(2);

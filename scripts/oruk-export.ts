@@ -10,7 +10,8 @@ import { databaseHandle, migrateDatabase } from "../app/db.server";
 import { exportJsonChunks, exportTabularZip } from "../app/openreferral/export.server";
 import { log } from "../app/log.server";
 
-const USAGE = "Usage: npm run oruk:export -- <file.json | file.zip> [--format json|tabular] [--all]\n  --all  include drafts, services awaiting approval and inactive ones (default: published only)";
+const USAGE =
+  "Usage: npm run oruk:export -- <file.json | file.zip> [--format json|tabular] [--all]\n  --all  include drafts, services awaiting approval and inactive ones (default: published only)";
 
 async function main() {
   let args;

@@ -35,7 +35,12 @@ export function progressLine(p: ImportProgress) {
   const n = (x: number) => Math.round(x).toLocaleString("en-GB");
   const of = p.total === null ? "" : ` of ${p.totalIsEstimate ? "about " : ""}${n(p.total)}`;
   const percent = p.total ? ` (${Math.floor((p.records / p.total) * 100)}%)` : "";
-  const left = p.secondsLeft === null ? "" : p.secondsLeft > 0 ? `, about ${p.secondsLeft < 90 ? `${Math.ceil(p.secondsLeft)} s` : `${Math.ceil(p.secondsLeft / 60)} min`} left` : "";
+  const left =
+    p.secondsLeft === null
+      ? ""
+      : p.secondsLeft > 0
+        ? `, about ${p.secondsLeft < 90 ? `${Math.ceil(p.secondsLeft)} s` : `${Math.ceil(p.secondsLeft / 60)} min`} left`
+        : "";
   return `${n(p.records)}${of} records${percent}, ${n(p.written)} services written, ${n(p.rate)}/s${left}`;
 }
 
@@ -44,7 +49,12 @@ async function main() {
   try {
     args = parseArgs({
       allowPositionals: true,
-      options: { "dry-run": { type: "boolean", default: false }, source: { type: "string" }, verbose: { type: "boolean", default: false }, help: { type: "boolean" } },
+      options: {
+        "dry-run": { type: "boolean", default: false },
+        source: { type: "string" },
+        verbose: { type: "boolean", default: false },
+        help: { type: "boolean" },
+      },
     });
   } catch (error) {
     log.error(`${error instanceof Error ? error.message : error}\n${USAGE}`);
@@ -91,7 +101,8 @@ async function main() {
     log.info(summary(report));
     for (const warning of report.warnings) log.info(`Note: ${warning}`);
     const shown = args.values.verbose ? report.items : report.items.filter((i) => i.action === "skip").slice(0, 50);
-    for (const item of shown) log.info(`  ${item.action.padEnd(9)} ${item.entity} ${item.name ?? item.id ?? ""} (${item.position}): ${item.reasons.join("; ")}`);
+    for (const item of shown)
+      log.info(`  ${item.action.padEnd(9)} ${item.entity} ${item.name ?? item.id ?? ""} (${item.position}): ${item.reasons.join("; ")}`);
     if (!args.values.verbose && report.items.some((i) => i.action === "skip")) log.info("Run with --verbose to list every record.");
     return report.refusal ? 1 : 0;
   } finally {

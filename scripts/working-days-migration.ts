@@ -5,6 +5,9 @@ import { readdirSync, writeFileSync } from "node:fs";
 import { workingDaysMigrationSql } from "../app/calendar/working-days";
 
 execFileSync("npx", ["drizzle-kit", "generate", "--custom", "--name", "working_days"], { stdio: "inherit" });
-const file = readdirSync("db/migrations").filter((f) => f.endsWith("_working_days.sql")).sort().at(-1)!;
+const file = readdirSync("db/migrations")
+  .filter((f) => f.endsWith("_working_days.sql"))
+  .sort()
+  .at(-1)!;
 writeFileSync(`db/migrations/${file}`, workingDaysMigrationSql());
 console.log(`Wrote db/migrations/${file}`);

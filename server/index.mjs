@@ -45,7 +45,13 @@ app.use((req, res, next) => {
   const started = process.hrtime.bigint();
   res.once("close", () => {
     // The path only: query strings can hold search terms and link keys.
-    const line = { method: req.method, path: req.path, status: res.statusCode, ms: Number((process.hrtime.bigint() - started) / 1_000_000n), finished: res.writableFinished };
+    const line = {
+      method: req.method,
+      path: req.path,
+      status: res.statusCode,
+      ms: Number((process.hrtime.bigint() - started) / 1_000_000n),
+      finished: res.writableFinished,
+    };
     withRequestId(requestId, () => (QUIET_PATHS.has(req.path) ? log.debug(line, "request") : log.info(line, "request")));
   });
   withRequestId(requestId, next);

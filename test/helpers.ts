@@ -13,7 +13,10 @@ export const DEMO = {
 
 export async function userId(email: string) {
   const db = await getDb();
-  const [row] = await db.select({ id: s.users.id }).from(s.users).where(eq(sql`lower(${s.users.email})`, email.toLowerCase()));
+  const [row] = await db
+    .select({ id: s.users.id })
+    .from(s.users)
+    .where(eq(sql`lower(${s.users.email})`, email.toLowerCase()));
   if (!row) throw new Error(`no user ${email}`);
   return row.id;
 }
@@ -33,7 +36,10 @@ export async function userFromCookie(cookie: string) {
 
 export async function outbox(to?: string) {
   const db = await getDb();
-  const rows = await db.select({ to: s.mailOutbox.to, subject: s.mailOutbox.subject, text: s.mailOutbox.text }).from(s.mailOutbox).orderBy(s.mailOutbox.createdAt);
+  const rows = await db
+    .select({ to: s.mailOutbox.to, subject: s.mailOutbox.subject, text: s.mailOutbox.text })
+    .from(s.mailOutbox)
+    .orderBy(s.mailOutbox.createdAt);
   return to ? rows.filter((r) => r.to === to) : rows;
 }
 

@@ -44,7 +44,11 @@ export function ReferralAccessHistory({ entries }: { entries: AuditTrailEntry[] 
   return (
     <section aria-labelledby="access-history-heading" className="fort-access-history">
       <h2 id="access-history-heading">Who has seen or changed this referral</h2>
-      {entries.length === 0 ? <p>No one has opened its personal details yet.</p> : <AuditTrailTable entries={entries} caption="Access history, newest first" showReference={false} />}
+      {entries.length === 0 ? (
+        <p>No one has opened its personal details yet.</p>
+      ) : (
+        <AuditTrailTable entries={entries} caption="Access history, newest first" showReference={false} />
+      )}
     </section>
   );
 }

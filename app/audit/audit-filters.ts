@@ -13,7 +13,13 @@ const date = z
   .trim()
   .optional()
   .transform((v) => v || undefined)
-  .pipe(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Enter a date like 2026-03-31").refine((v) => !Number.isNaN(Date.parse(v)), "Enter a real date").optional());
+  .pipe(
+    z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, "Enter a date like 2026-03-31")
+      .refine((v) => !Number.isNaN(Date.parse(v)), "Enter a real date")
+      .optional(),
+  );
 
 export const auditFiltersSchema = z
   .object({
@@ -24,7 +30,12 @@ export const auditFiltersSchema = z
       .trim()
       .optional()
       .transform((v) => v || undefined)
-      .pipe(z.string().regex(/^FR-[0-9A-Z]{4}-[0-9A-Z]{4}$/i, "Enter a referral reference like FR-AB12-CD34").optional()),
+      .pipe(
+        z
+          .string()
+          .regex(/^FR-[0-9A-Z]{4}-[0-9A-Z]{4}$/i, "Enter a referral reference like FR-AB12-CD34")
+          .optional(),
+      ),
     referral: uuid("That referral could not be found"),
     from: date,
     to: date,

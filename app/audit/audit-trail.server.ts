@@ -132,7 +132,17 @@ export const AUDIT_CSV_LIMIT = 50_000;
 export function auditTrailCsv(entries: AuditTrailEntry[]) {
   return toCsv({
     columns: ["When (UTC)", "Person", "Role", "Organisation", "What", "Referral reference", "About", "Reason given", "IP address"],
-    rows: entries.map((e) => [e.at.replace("T", " ").slice(0, 19), e.person, e.role, e.organisation, e.what, e.reference ?? "", e.subject, e.reason ?? "", e.ip ?? ""]),
+    rows: entries.map((e) => [
+      e.at.replace("T", " ").slice(0, 19),
+      e.person,
+      e.role,
+      e.organisation,
+      e.what,
+      e.reference ?? "",
+      e.subject,
+      e.reason ?? "",
+      e.ip ?? "",
+    ]),
   });
 }
 

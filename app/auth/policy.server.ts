@@ -122,7 +122,11 @@ const organisationColumns: Columns<OrganisationFacts> = { id: s.organisations.id
 /** Organisations whose staff the user manages: every one for coordinators, those they administer for providers. */
 function organisationAdminRule(user: CurrentUser): Rule<OrganisationFacts> {
   if (user.role === "coordinator") return ALL;
-  if (user.role === "provider") return oneOf("id", user.organisations.filter((o) => o.isAdmin).map((o) => o.id));
+  if (user.role === "provider")
+    return oneOf(
+      "id",
+      user.organisations.filter((o) => o.isAdmin).map((o) => o.id),
+    );
   return NONE;
 }
 

@@ -26,7 +26,9 @@ function run(command: string, args: string[]): Promise<void> {
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
     child.on("error", reject);
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(command)} failed (exit ${code}): ${stderr.trim().split("\n").slice(-3).join(" ")}`))));
+    child.on("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`${path.basename(command)} failed (exit ${code}): ${stderr.trim().split("\n").slice(-3).join(" ")}`)),
+    );
   });
 }
 
@@ -56,7 +58,10 @@ export async function restore(target: Target, file: string): Promise<void> {
     // the map's distance index) calls earth() unqualified, so its index cannot be rebuilt that way.
     const postData = `${file}.post-data.sql`;
     await run(postgresTool("pg_restore"), ["--no-owner", "--section=post-data", "--file", postData, file]);
-    const script = (await readFile(postData, "utf8")).replaceAll("SELECT pg_catalog.set_config('search_path', '', false);", "SELECT pg_catalog.set_config('search_path', 'public', false);");
+    const script = (await readFile(postData, "utf8")).replaceAll(
+      "SELECT pg_catalog.set_config('search_path', '', false);",
+      "SELECT pg_catalog.set_config('search_path', 'public', false);",
+    );
     await writeFile(postData, script);
     try {
       await run(postgresTool("psql"), ["--quiet", "--no-psqlrc", "-v", "ON_ERROR_STOP=1", "--dbname", target.url, "--file", postData]);

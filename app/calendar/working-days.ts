@@ -61,7 +61,8 @@ export function describeAge(sentAt: Date, now: Date): string {
  * 1970-01-05 was a Monday.
  */
 export function workingDaysBetweenSql(nonWorkingDates: readonly string[] = NON_WORKING_DATES): string {
-  const weekdaysUpTo = (at: string) => `(5 * (((${at} AT TIME ZONE 'UTC')::date - date '1970-01-05' + 1) / 7) + least(((${at} AT TIME ZONE 'UTC')::date - date '1970-01-05' + 1) % 7, 5))`;
+  const weekdaysUpTo = (at: string) =>
+    `(5 * (((${at} AT TIME ZONE 'UTC')::date - date '1970-01-05' + 1) / 7) + least(((${at} AT TIME ZONE 'UTC')::date - date '1970-01-05' + 1) % 7, 5))`;
   const dates = [...nonWorkingDates].sort();
   for (const d of dates) if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) throw new Error(`Not an ISO date: ${d}`);
   const holidays = dates.length

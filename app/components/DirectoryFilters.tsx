@@ -248,4 +248,3 @@ function Select({
     </div>
   );
 }
-

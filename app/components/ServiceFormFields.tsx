@@ -11,7 +11,19 @@ type Fields = ReturnType<FormMetadata<ServiceFormInput>["getFieldset"]>;
 type Place = { id: string; name: string; postcode: string };
 type AreaOption = Choice & { group?: string };
 
-function CheckboxGroup({ meta, legend, hint, options, id }: { meta: FieldMetadata<string[] | undefined>; legend: string; hint?: string; options: readonly { code: string; name: string }[]; id?: string }) {
+function CheckboxGroup({
+  meta,
+  legend,
+  hint,
+  options,
+  id,
+}: {
+  meta: FieldMetadata<string[] | undefined>;
+  legend: string;
+  hint?: string;
+  options: readonly { code: string; name: string }[];
+  id?: string;
+}) {
   const error = id ? undefined : meta.errors?.[0];
   return (
     <fieldset className={`ds_question${error ? " ds_question--error" : ""}`} id={id ?? meta.id} aria-describedby={error ? meta.errorId : undefined}>
@@ -46,7 +58,13 @@ export interface ServiceFormChoices {
  * The whole service form. "Add another place" and "Remove" are submit buttons carrying conform's list intents, so
  * they work without JavaScript: the server re-renders the form with the row added or removed.
  */
-export function ServiceFormFields({ form, fields, locations, areaChoices, languageChoices }: ServiceFormChoices & { form: FormMetadata<ServiceFormInput>; fields: Fields }) {
+export function ServiceFormFields({
+  form,
+  fields,
+  locations,
+  areaChoices,
+  languageChoices,
+}: ServiceFormChoices & { form: FormMetadata<ServiceFormInput>; fields: Fields }) {
   const places = fields.locations.getFieldList();
   const areaGroups = [...new Set(areaChoices.map((a) => a.group ?? "Other areas"))];
   return (
@@ -57,15 +75,29 @@ export function ServiceFormFields({ form, fields, locations, areaChoices, langua
       <SelectField meta={fields.status} label="Is the service running?" options={Object.entries(SERVICE_STATUS).map(([value, label]) => ({ value, label }))} />
 
       <h2>Who it is for</h2>
-      <TextField meta={fields.minAge} label="Youngest age (years)" hint="Leave empty for no lower limit. Use 0 for babies and parents-to-be." type="number" width="fixed-10" />
+      <TextField
+        meta={fields.minAge}
+        label="Youngest age (years)"
+        hint="Leave empty for no lower limit. Use 0 for babies and parents-to-be."
+        type="number"
+        width="fixed-10"
+      />
       <TextField meta={fields.maxAge} label="Oldest age (years)" hint="Leave empty for no upper limit." type="number" width="fixed-10" />
       <TextAreaField meta={fields.eligibilityCriteria} label="Who can use it (optional)" rows={3} />
       <CheckboxGroup meta={fields.shanarri} legend="Wellbeing indicators it supports (SHANARRI)" options={SHANARRI} />
       <CheckboxGroup meta={fields.categories} legend="Kinds of support" options={CATEGORIES} />
-      <CheckboxGroup meta={fields.languages} legend="Languages it is offered in" hint="Interpreters booked on request do not count here." options={languageChoices} />
+      <CheckboxGroup
+        meta={fields.languages}
+        legend="Languages it is offered in"
+        hint="Interpreters booked on request do not count here."
+        options={languageChoices}
+      />
 
       <h2>How families get it</h2>
-      <fieldset className={`ds_question${fields.acceptsProfessionalReferrals.errors?.length ? " ds_question--error" : ""}`} id={fields.acceptsProfessionalReferrals.id}>
+      <fieldset
+        className={`ds_question${fields.acceptsProfessionalReferrals.errors?.length ? " ds_question--error" : ""}`}
+        id={fields.acceptsProfessionalReferrals.id}
+      >
         <legend className="ds_label">Referral routes</legend>
         {fields.acceptsProfessionalReferrals.errors?.[0] && <p className="ds_question__error-message">{fields.acceptsProfessionalReferrals.errors[0]}</p>}
         <div className="ds_field-group">
@@ -78,7 +110,8 @@ export function ServiceFormFields({ form, fields, locations, areaChoices, langua
 
       <h2>Where and when</h2>
       <p>
-        List every place the service runs, with its hours there. To add a building that is not in the list, <a href="/provider/locations/new">add a place</a> first.
+        List every place the service runs, with its hours there. To add a building that is not in the list, <a href="/provider/locations/new">add a place</a>{" "}
+        first.
       </p>
       {fields.locations.errors?.[0] && (
         <p className="ds_question__error-message" id={fields.locations.errorId}>
@@ -93,7 +126,12 @@ export function ServiceFormFields({ form, fields, locations, areaChoices, langua
             <legend className="ds_label">
               <strong>Place {p + 1}</strong>
             </legend>
-            <SelectField meta={f.locationId} label={`Place ${p + 1}: building`} placeholder="Choose a place" options={locations.map((l) => ({ value: l.id, label: `${l.name}, ${l.postcode}` }))} />
+            <SelectField
+              meta={f.locationId}
+              label={`Place ${p + 1}: building`}
+              placeholder="Choose a place"
+              options={locations.map((l) => ({ value: l.id, label: `${l.name}, ${l.postcode}` }))}
+            />
             <CheckboxGroup
               meta={f.accessibility}
               legend={`Place ${p + 1}: accessibility of the building`}
@@ -138,14 +176,22 @@ export function ServiceFormFields({ form, fields, locations, areaChoices, langua
               </tbody>
             </table>
             {places.length > 1 && (
-              <button {...form.remove.getButtonProps({ name: fields.locations.name, index: p })} className="ds_button ds_button--secondary ds_button--small" formNoValidate>
+              <button
+                {...form.remove.getButtonProps({ name: fields.locations.name, index: p })}
+                className="ds_button ds_button--secondary ds_button--small"
+                formNoValidate
+              >
                 Remove place {p + 1}
               </button>
             )}
           </fieldset>
         );
       })}
-      <button {...form.insert.getButtonProps({ name: fields.locations.name, defaultValue: emptyServiceLocation() })} className="ds_button ds_button--secondary" formNoValidate>
+      <button
+        {...form.insert.getButtonProps({ name: fields.locations.name, defaultValue: emptyServiceLocation() })}
+        className="ds_button ds_button--secondary"
+        formNoValidate
+      >
         Add another place
       </button>
 

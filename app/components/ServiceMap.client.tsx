@@ -57,19 +57,11 @@ export default function ServiceMap(props: Props) {
       : { bounds: toLatLngBounds(props.focus.bounds ?? UK), boundsOptions: { padding: [24, 24] as [number, number], maxZoom: 15 } };
   return (
     <div className="fort-map">
-      <MapContainer
-        {...initial}
-        maxZoom={MAX_ZOOM}
-        className="fort-map__canvas"
-        scrollWheelZoom
-        attributionControl
-      >
+      <MapContainer {...initial} maxZoom={MAX_ZOOM} className="fort-map__canvas" scrollWheelZoom attributionControl>
         <TileLayer url={props.tileUrl} attribution={props.attribution} maxZoom={MAX_ZOOM} eventHandlers={{ tileerror: () => setTilesFailed(true) }} />
         <MapContents {...props} />
       </MapContainer>
-      {tilesFailed && (
-        <p className="fort-map__notice">The map background could not be loaded. The markers and the list of services still work.</p>
-      )}
+      {tilesFailed && <p className="fort-map__notice">The map background could not be loaded. The markers and the list of services still work.</p>}
     </div>
   );
 }
@@ -99,7 +91,12 @@ function MapContents({ filterQuery, focus, highlighted, onAreaChange }: Props) {
       const controller = new AbortController();
       request.current = controller;
       const params = new URLSearchParams(filterQuery);
-      params.set("bbox", fromLatLngBounds(map.getBounds()).map((n) => n.toFixed(5)).join(","));
+      params.set(
+        "bbox",
+        fromLatLngBounds(map.getBounds())
+          .map((n) => n.toFixed(5))
+          .join(","),
+      );
       params.set("zoom", String(Math.round(map.getZoom())));
       fetch(`/api/map?${params}`, { signal: controller.signal })
         .then((r) => (r.ok ? (r.json() as Promise<MapView>) : Promise.reject(new Error(String(r.status)))))
@@ -152,9 +149,7 @@ function MapContents({ filterQuery, focus, highlighted, onAreaChange }: Props) {
   const highlightedSpot = (spot: MapSpot) => !!highlighted && spot.services.some((s) => s.id === highlighted.id);
   const highlightedCluster = (cluster: MapCluster) =>
     !!highlighted &&
-    highlighted.points.some(
-      ([lat, lng]) => lat >= cluster.bounds[1] && lat <= cluster.bounds[3] && lng >= cluster.bounds[0] && lng <= cluster.bounds[2],
-    );
+    highlighted.points.some(([lat, lng]) => lat >= cluster.bounds[1] && lat <= cluster.bounds[3] && lng >= cluster.bounds[0] && lng <= cluster.bounds[2]);
 
   return (
     <>
@@ -162,7 +157,9 @@ function MapContents({ filterQuery, focus, highlighted, onAreaChange }: Props) {
       {view?.clusters.map((cluster) => (
         <ClusterMarker key={`c${cluster.lat},${cluster.lng},${cluster.count}`} cluster={cluster} highlighted={highlightedCluster(cluster)} />
       ))}
-      {view?.points.map((spot) => <SpotMarker key={`p${spot.lat},${spot.lng}`} spot={spot} highlighted={highlightedSpot(spot)} />)}
+      {view?.points.map((spot) => (
+        <SpotMarker key={`p${spot.lat},${spot.lng}`} spot={spot} highlighted={highlightedSpot(spot)} />
+      ))}
     </>
   );
 }

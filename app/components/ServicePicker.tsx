@@ -29,8 +29,10 @@ function ServiceOption({ service, checked, onToggle }: { service: PickerService;
         </label>
       </div>
       <p className="fort-picker__facts" id={`${id}-facts`}>
-        <CapacityTag capacity={service.capacity} typicalWaitWeeks={service.typicalWaitWeeks} /> Ages {formatAgeRange(service.minAge, service.maxAge).toLowerCase()}
-        {service.areas.length > 0 && ` · ${service.areas.length > 3 ? `${service.areas.slice(0, 3).join(", ")} and ${service.areas.length - 3} more areas` : service.areas.join(", ")}`}
+        <CapacityTag capacity={service.capacity} typicalWaitWeeks={service.typicalWaitWeeks} /> Ages{" "}
+        {formatAgeRange(service.minAge, service.maxAge).toLowerCase()}
+        {service.areas.length > 0 &&
+          ` · ${service.areas.length > 3 ? `${service.areas.slice(0, 3).join(", ")} and ${service.areas.length - 3} more areas` : service.areas.join(", ")}`}
         {service.eligibility && ` · ${service.eligibility}`}
       </p>
     </li>
@@ -172,7 +174,14 @@ export function ServicePicker({
             <div className="fort-picker__needs">
               {SHANARRI.map((s) => (
                 <div className="ds_checkbox ds_checkbox--small" key={s.code}>
-                  <input className="ds_checkbox__input" type="checkbox" id={`pick_need-${s.code}`} name="pick_need" value={s.code} defaultChecked={values.need.includes(s.code)} />
+                  <input
+                    className="ds_checkbox__input"
+                    type="checkbox"
+                    id={`pick_need-${s.code}`}
+                    name="pick_need"
+                    value={s.code}
+                    defaultChecked={values.need.includes(s.code)}
+                  />
                   <label className="ds_checkbox__label" htmlFor={`pick_need-${s.code}`}>
                     {s.name}
                     <span className="visually-hidden"> services</span>

@@ -114,7 +114,17 @@ export function CheckboxField({ meta, label, hint }: { meta: FieldMetadata<boole
 }
 
 /** One choice from a few, as radio buttons in a fieldset; the first button takes the field's id (error links). */
-export function RadioField({ meta, legend, hint, options }: { meta: FieldMetadata<string | undefined | null>; legend: string; hint?: string; options: { value: string; label: string }[] }) {
+export function RadioField({
+  meta,
+  legend,
+  hint,
+  options,
+}: {
+  meta: FieldMetadata<string | undefined | null>;
+  legend: string;
+  hint?: string;
+  options: { value: string; label: string }[];
+}) {
   const error = meta.errors?.[0];
   const m = meta as FieldMetadata<unknown>;
   return (

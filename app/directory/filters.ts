@@ -24,24 +24,20 @@ export type ReferralRoute = (typeof REFERRAL_ROUTES)[number];
 /** West, south, east, north in decimal degrees. */
 export type BoundingBox = [west: number, south: number, east: number, north: number];
 
-export const bboxSchema = z
-  .string({ required_error: "Give the map area as bbox=west,south,east,north" })
-  .transform((value, ctx) => {
-    const parts = value.split(",").map((p) => Number(p.trim()));
-    const [west, south, east, north] = parts as BoundingBox;
-    const ok =
-      parts.length === 4 &&
-      parts.every((n) => Number.isFinite(n)) &&
-      west >= -180 && east <= 180 && south >= -90 && north <= 90 && west < east && south < north;
-    if (!ok) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        message: "The map area must be four numbers, west,south,east,north, in degrees, with west < east and south < north",
-      });
-      return z.NEVER;
-    }
-    return [west, south, east, north] as BoundingBox;
-  });
+export const bboxSchema = z.string({ required_error: "Give the map area as bbox=west,south,east,north" }).transform((value, ctx) => {
+  const parts = value.split(",").map((p) => Number(p.trim()));
+  const [west, south, east, north] = parts as BoundingBox;
+  const ok =
+    parts.length === 4 && parts.every((n) => Number.isFinite(n)) && west >= -180 && east <= 180 && south >= -90 && north <= 90 && west < east && south < north;
+  if (!ok) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: "The map area must be four numbers, west,south,east,north, in degrees, with west < east and south < north",
+    });
+    return z.NEVER;
+  }
+  return [west, south, east, north] as BoundingBox;
+});
 
 export const filterFields = {
   q: optional(z.string().trim().max(200, "Search words must be 200 characters or fewer")),
@@ -79,11 +75,14 @@ export const mapQuerySchema = z
   .object({
     ...filterFields,
     bbox: bboxSchema,
-    zoom: z.preprocess((v) => (v === undefined || v === "" ? undefined : Number(v)), z
-      .number({ required_error: "Give the map zoom as zoom=0 to 20", invalid_type_error: "The map zoom must be a whole number from 0 to 20" })
-      .int("The map zoom must be a whole number from 0 to 20")
-      .min(0, "The map zoom must be a whole number from 0 to 20")
-      .max(20, "The map zoom must be a whole number from 0 to 20")),
+    zoom: z.preprocess(
+      (v) => (v === undefined || v === "" ? undefined : Number(v)),
+      z
+        .number({ required_error: "Give the map zoom as zoom=0 to 20", invalid_type_error: "The map zoom must be a whole number from 0 to 20" })
+        .int("The map zoom must be a whole number from 0 to 20")
+        .min(0, "The map zoom must be a whole number from 0 to 20")
+        .max(20, "The map zoom must be a whole number from 0 to 20"),
+    ),
   })
   .strict();
 

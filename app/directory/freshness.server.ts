@@ -27,7 +27,13 @@ export async function sendFreshnessReminders(): Promise<number> {
   let sent = 0;
   for (const { stage, months } of STAGES) {
     const due = await db
-      .select({ id: s.services.id, name: s.services.name, lastCheckedOn: s.services.lastCheckedOn, organisationId: s.services.organisationId, orgEmail: s.organisations.email })
+      .select({
+        id: s.services.id,
+        name: s.services.name,
+        lastCheckedOn: s.services.lastCheckedOn,
+        organisationId: s.services.organisationId,
+        orgEmail: s.organisations.email,
+      })
       .from(s.services)
       .innerJoin(s.organisations, eq(s.organisations.id, s.services.organisationId))
       .where(
@@ -75,7 +81,13 @@ export async function sendFreshnessReminders(): Promise<number> {
 export async function reminderForToken(token: string) {
   const db = await getDb();
   const [row] = await db
-    .select({ serviceId: s.services.id, name: s.services.name, lastCheckedOn: s.services.lastCheckedOn, forCheckedOn: s.freshnessReminders.forCheckedOn, usedAt: s.freshnessReminders.usedAt })
+    .select({
+      serviceId: s.services.id,
+      name: s.services.name,
+      lastCheckedOn: s.services.lastCheckedOn,
+      forCheckedOn: s.freshnessReminders.forCheckedOn,
+      usedAt: s.freshnessReminders.usedAt,
+    })
     .from(s.freshnessReminders)
     .innerJoin(s.services, eq(s.services.id, s.freshnessReminders.serviceId))
     .where(eq(s.freshnessReminders.tokenHash, hashToken(token)));
@@ -95,7 +107,10 @@ export async function confirmByToken(token: string): Promise<{ ok: boolean; name
   if (!reminder) return { ok: false };
   if (!reminder.alreadyConfirmed) {
     const db = await getDb();
-    await db.update(s.freshnessReminders).set({ usedAt: clock.now() }).where(and(eq(s.freshnessReminders.tokenHash, hashToken(token)), isNull(s.freshnessReminders.usedAt)));
+    await db
+      .update(s.freshnessReminders)
+      .set({ usedAt: clock.now() })
+      .where(and(eq(s.freshnessReminders.tokenHash, hashToken(token)), isNull(s.freshnessReminders.usedAt)));
     await markChecked(reminder.serviceId, null, "email link");
   }
   return { ok: true, name: reminder.name };

@@ -29,4 +29,3 @@ export interface MapView {
   clusters: MapCluster[];
   points: MapSpot[];
 }
-

@@ -24,7 +24,12 @@ const PREFIX_EXPANSIONS = 8;
 
 /** Words in a query: letters and digits only, lower case, so that nothing typed can change the query's syntax. */
 export function queryWords(q: string): string[] {
-  return (q.normalize("NFKC").toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, MAX_WORDS);
+  return (
+    q
+      .normalize("NFKC")
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  ).slice(0, MAX_WORDS);
 }
 
 /**
@@ -91,7 +96,14 @@ async function synonymGroups(): Promise<string[][]> {
 /** Dictionary look-ups for all words of a query at once: which are known, the nearest words, the words a prefix begins. */
 async function lookUp(words: string[], prefix: string | null) {
   const known = new Set(
-    (await rows<{ word: string }>(sql`select word from search_words where word in (${sql.join(words.map((w) => sql`${w}`), sql`, `)})`)).map((r) => r.word),
+    (
+      await rows<{ word: string }>(
+        sql`select word from search_words where word in (${sql.join(
+          words.map((w) => sql`${w}`),
+          sql`, `,
+        )})`,
+      )
+    ).map((r) => r.word),
   );
   const unknown = words.filter((w) => !known.has(w) && allowedSlips(w) > 0);
   const nearest = new Map<string, string[]>();
@@ -163,7 +175,7 @@ export async function understandQuery(q: string): Promise<UnderstoodQuery> {
     if (i === words.length - 1 && words[i]!.length >= 3) options.push(`${quote(words[i]!)}:*`);
     return anyOf(options);
   };
-  for (let i = 0; i < words.length; ) {
+  for (let i = 0; i < words.length;) {
     const span = spans.get(i);
     if (span) {
       const own = Array.from({ length: span.length }, (_, j) => clauseFor(i + j));

@@ -46,7 +46,10 @@ export function serviceConditions(filters: UnderstoodFilters): SQL[] {
   if (filters.need.length > 0) {
     conditions.push(sql`exists (
       select 1 from service_taxonomy_terms stt join taxonomy_terms tt on tt.id = stt.taxonomy_term_id
-      where stt.service_id = s.id and tt.taxonomy = 'shanarri' and tt.code in (${sql.join(filters.need.map((n) => sql`${n}`), sql`, `)})
+      where stt.service_id = s.id and tt.taxonomy = 'shanarri' and tt.code in (${sql.join(
+        filters.need.map((n) => sql`${n}`),
+        sql`, `,
+      )})
     )`);
   }
   if (filters.category) {
@@ -62,7 +65,10 @@ export function serviceConditions(filters: UnderstoodFilters): SQL[] {
     const area = findArea(filters.area);
     const codes = area ? [area.code, area.councilCode] : [filters.area];
     conditions.push(sql`exists (
-      select 1 from service_areas sa where sa.service_id = s.id and sa.code in (${sql.join(codes.map((c) => sql`${c}`), sql`, `)})
+      select 1 from service_areas sa where sa.service_id = s.id and sa.code in (${sql.join(
+        codes.map((c) => sql`${c}`),
+        sql`, `,
+      )})
     )`);
   }
   if (filters.referral === "self") conditions.push(sql`s.accepts_self_referrals`);
@@ -71,8 +77,7 @@ export function serviceConditions(filters: UnderstoodFilters): SQL[] {
   return conditions;
 }
 
-const inBox = ([west, south, east, north]: BoundingBox) =>
-  sql`l.latitude between ${south} and ${north} and l.longitude between ${west} and ${east}`;
+const inBox = ([west, south, east, north]: BoundingBox) => sql`l.latitude between ${south} and ${north} and l.longitude between ${west} and ${east}`;
 
 const and = (conditions: SQL[]) => sql.join(conditions, sql` and `);
 
@@ -137,12 +142,13 @@ export function buildServiceListQuery({ filters, place, bbox, sort, page, pageSi
   // before corrected or widened ones; then a match in the name (weight A), then the summary (B), then the rest.
   const query = textQuery(filters);
   const exact = filters.text?.exactTsquery ? sql`to_tsquery('english', ${filters.text.exactTsquery})` : query;
-  const rank = query && sort === "relevance"
-    ? sql`(case when s.search_document @@ ${exact} then 4 else 0 end)
+  const rank =
+    query && sort === "relevance"
+      ? sql`(case when s.search_document @@ ${exact} then 4 else 0 end)
         + (case when ts_rank('{0, 0, 0, 1}', s.search_document, ${query}) > 0 then 2 else 0 end)
         + (case when ts_rank('{0, 0, 1, 0}', s.search_document, ${query}) > 0 then 1 else 0 end)
         + ts_rank(s.search_document, ${query})`
-    : sql`0`;
+      : sql`0`;
   // Records nobody has checked for six months sink below current ones (they may be out of date).
   const staleLast = sql`(s.last_checked_on < current_date - interval '6 months')`;
   const order = {
@@ -239,7 +245,10 @@ function listItem(r: ListRow) {
 }
 
 export async function searchServices(searchOptions: ServiceSearchOptions) {
-  const options = { ...searchOptions, filters: searchOptions.filters.text === undefined ? await understandFilters(searchOptions.filters) : searchOptions.filters };
+  const options = {
+    ...searchOptions,
+    filters: searchOptions.filters.text === undefined ? await understandFilters(searchOptions.filters) : searchOptions.filters,
+  };
   const pageSize = options.pageSize ?? SEARCH_PAGE_SIZE;
   // The default order and its count come from the in-memory directory index when it can answer (list-page.server.ts).
   const indexed = await indexedListPage(options.filters, options.bbox, options.sort);
@@ -287,7 +296,10 @@ async function locationPoints(serviceIds: string[]): Promise<Map<string, [number
   if (serviceIds.length === 0) return result;
   const list = await rows<{ service_id: string; latitude: number; longitude: number }>(sql`
     select sal.service_id, l.latitude, l.longitude from service_at_locations sal join locations l on l.id = sal.location_id
-    where sal.service_id in (${sql.join(serviceIds.map((id) => sql`${id}`), sql`, `)})`);
+    where sal.service_id in (${sql.join(
+      serviceIds.map((id) => sql`${id}`),
+      sql`, `,
+    )})`);
   for (const r of list) {
     const entry = result.get(r.service_id) ?? [];
     entry.push([Number(r.latitude), Number(r.longitude)]);
@@ -375,8 +387,14 @@ async function spotServices(filters: UnderstoodFilters, spots: CellRow[]): Promi
     join organisations o on o.id = s.organisation_id
     join service_at_locations sal on sal.service_id = s.id
     join locations l on l.id = sal.location_id
-    where l.latitude in (${sql.join([...new Set(spots.map((s) => s.south))].map((v) => sql`${v}`), sql`, `)})
-      and l.longitude in (${sql.join([...new Set(spots.map((s) => s.west))].map((v) => sql`${v}`), sql`, `)})
+    where l.latitude in (${sql.join(
+      [...new Set(spots.map((s) => s.south))].map((v) => sql`${v}`),
+      sql`, `,
+    )})
+      and l.longitude in (${sql.join(
+        [...new Set(spots.map((s) => s.west))].map((v) => sql`${v}`),
+        sql`, `,
+      )})
       and ${and(serviceConditions(filters))}
     order by s.name`);
   const bySpot = new Map<string, MapSpot>();
@@ -404,7 +422,10 @@ async function listRowsByIds(ids: string[]): Promise<ListRow[]> {
       s.min_age, s.max_age, s.capacity, s.typical_wait_weeks, s.status, s.accepts_self_referrals, s.accepts_professional_referrals,
       null as distance_metres
     from services s join organisations o on o.id = s.organisation_id
-    where ${VISIBLE} and s.id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`);
+    where ${VISIBLE} and s.id in (${sql.join(
+      ids.map((id) => sql`${id}`),
+      sql`, `,
+    )})`);
   const byId = new Map(list.map((r) => [r.id, r]));
   return ids.flatMap((id) => {
     const r = byId.get(id);

@@ -49,13 +49,29 @@ function describeFields(form: ServiceForm, names: DiffNames): { field: string; l
     { field: "status", label: "Status", value: SERVICE_STATUS[form.status] },
     { field: "ages", label: "Ages", value: formatAgeRange(form.minAge, form.maxAge) },
     { field: "eligibilityCriteria", label: "Who can use it", value: form.eligibilityCriteria ?? "" },
-    { field: "routes", label: "Referral routes", value: yesNoList([form.acceptsProfessionalReferrals && "Professionals", form.acceptsSelfReferrals && "Self-referral"]) },
+    {
+      field: "routes",
+      label: "Referral routes",
+      value: yesNoList([form.acceptsProfessionalReferrals && "Professionals", form.acceptsSelfReferrals && "Self-referral"]),
+    },
     { field: "cost", label: "Cost", value: form.isFree ? "Free" : (form.costDescription ?? "") },
     { field: "phone", label: "Phone", value: form.phone ?? "" },
     { field: "email", label: "Email", value: form.email ?? "" },
     { field: "url", label: "Web page", value: form.url ?? "" },
-    { field: "shanarri", label: "Wellbeing indicators", value: SHANARRI.filter((x) => form.shanarri.includes(x.code)).map((x) => x.name).join(", ") },
-    { field: "categories", label: "Kinds of support", value: CATEGORIES.filter((x) => form.categories.includes(x.code)).map((x) => x.name).join(", ") },
+    {
+      field: "shanarri",
+      label: "Wellbeing indicators",
+      value: SHANARRI.filter((x) => form.shanarri.includes(x.code))
+        .map((x) => x.name)
+        .join(", "),
+    },
+    {
+      field: "categories",
+      label: "Kinds of support",
+      value: CATEGORIES.filter((x) => form.categories.includes(x.code))
+        .map((x) => x.name)
+        .join(", "),
+    },
     { field: "areas", label: "Areas served", value: sortedNames(form.areas, names.areas) },
     { field: "languages", label: "Languages", value: sortedNames(form.languages, names.languages) },
   ];
@@ -126,7 +142,9 @@ export function touchedParts(base: ServiceForm, proposed: ServiceForm) {
     languages: base.languages.join("\u0000") !== proposed.languages.join("\u0000"),
     placesAdded: proposedIds.filter((id) => !baseById.has(id)),
     placesRemoved: base.locations.map((p) => p.locationId).filter((id) => !proposedIds.includes(id)),
-    hours: proposed.locations.some((p) => !sameHours(p.hours, baseById.get(p.locationId)?.hours ?? [])) || base.locations.some((p) => !proposedIds.includes(p.locationId)),
+    hours:
+      proposed.locations.some((p) => !sameHours(p.hours, baseById.get(p.locationId)?.hours ?? [])) ||
+      base.locations.some((p) => !proposedIds.includes(p.locationId)),
     accessibility: proposed.locations.filter((p) => {
       const old = baseById.get(p.locationId);
       return old ? !sameList(old.accessibility, p.accessibility) : false;

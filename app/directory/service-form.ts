@@ -47,9 +47,21 @@ export const SERVICE_STATUS = { active: "Running", temporarily_closed: "Temporar
 
 export const serviceFormSchema = z
   .object({
-    name: z.string({ required_error: "Enter the service's name" }).trim().min(3, "The name must be at least 3 characters").max(120, "The name must be 120 characters or fewer"),
-    summary: z.string({ required_error: "Enter a one-sentence summary" }).trim().min(10, "The summary must be at least 10 characters").max(200, "The summary must be 200 characters or fewer"),
-    description: z.string({ required_error: "Describe what the service offers" }).trim().min(20, "The description must be at least 20 characters").max(4000, "The description must be 4,000 characters or fewer"),
+    name: z
+      .string({ required_error: "Enter the service's name" })
+      .trim()
+      .min(3, "The name must be at least 3 characters")
+      .max(120, "The name must be 120 characters or fewer"),
+    summary: z
+      .string({ required_error: "Enter a one-sentence summary" })
+      .trim()
+      .min(10, "The summary must be at least 10 characters")
+      .max(200, "The summary must be 200 characters or fewer"),
+    description: z
+      .string({ required_error: "Describe what the service offers" })
+      .trim()
+      .min(20, "The description must be at least 20 characters")
+      .max(4000, "The description must be 4,000 characters or fewer"),
     minAge: age("Youngest age"),
     maxAge: age("Oldest age"),
     eligibilityCriteria: optionalText(1000, "Who can use it"),
@@ -59,7 +71,13 @@ export const serviceFormSchema = z
     isFree: z.boolean().default(false),
     costDescription: optionalText(300, "The cost description"),
     url: optionalWebUrlField,
-    email: z.string().trim().email("Enter an email address like name@example.org").max(254).optional().transform((v) => v ?? null),
+    email: z
+      .string()
+      .trim()
+      .email("Enter an email address like name@example.org")
+      .max(254)
+      .optional()
+      .transform((v) => v ?? null),
     phone: optionalText(40, "The phone number"),
     shanarri: z.array(z.enum(SHANARRI_CODES), { required_error: "Choose at least one wellbeing indicator" }).min(1, "Choose at least one wellbeing indicator"),
     categories: z.array(z.enum(CATEGORY_CODES), { required_error: "Choose at least one kind of support" }).min(1, "Choose at least one kind of support"),
@@ -70,19 +88,37 @@ export const serviceFormSchema = z
       .max(20, "A service can list up to 20 places"),
     // Codes of wards, council areas or postcode districts (see app/directory/service-areas.server.ts).
     areas: z.array(z.string().trim().min(1).max(60)).max(100).default([]),
-    languages: z.array(z.string().trim().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "Choose languages from the list")).max(40).default([]),
+    languages: z
+      .array(
+        z
+          .string()
+          .trim()
+          .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "Choose languages from the list"),
+      )
+      .max(40)
+      .default([]),
   })
   .superRefine((v, ctx) => {
-    if (v.minAge !== null && v.maxAge !== null && v.maxAge < v.minAge) ctx.addIssue({ code: "custom", path: ["maxAge"], message: "The oldest age must not be below the youngest age" });
-    if (!v.acceptsProfessionalReferrals && !v.acceptsSelfReferrals) ctx.addIssue({ code: "custom", path: ["acceptsProfessionalReferrals"], message: "Choose at least one way for families to be referred" });
-    if (!v.isFree && !v.costDescription) ctx.addIssue({ code: "custom", path: ["costDescription"], message: "Say what the service costs, or tick that it is free" });
+    if (v.minAge !== null && v.maxAge !== null && v.maxAge < v.minAge)
+      ctx.addIssue({ code: "custom", path: ["maxAge"], message: "The oldest age must not be below the youngest age" });
+    if (!v.acceptsProfessionalReferrals && !v.acceptsSelfReferrals)
+      ctx.addIssue({ code: "custom", path: ["acceptsProfessionalReferrals"], message: "Choose at least one way for families to be referred" });
+    if (!v.isFree && !v.costDescription)
+      ctx.addIssue({ code: "custom", path: ["costDescription"], message: "Say what the service costs, or tick that it is free" });
     const seen = new Set<string>();
     v.locations.forEach((place, p) => {
-      if (seen.has(place.locationId)) ctx.addIssue({ code: "custom", path: ["locations", p, "locationId"], message: "This place is already listed; choose another or remove this one" });
+      if (seen.has(place.locationId))
+        ctx.addIssue({ code: "custom", path: ["locations", p, "locationId"], message: "This place is already listed; choose another or remove this one" });
       seen.add(place.locationId);
       place.hours.forEach((h, i) => {
-        if (Boolean(h.opens) !== Boolean(h.closes)) ctx.addIssue({ code: "custom", path: ["locations", p, "hours", i, h.opens ? "closes" : "opens"], message: "Enter both the opening and the closing time, or neither" });
-        else if (h.opens && h.closes && toMinutes(h.opens) >= toMinutes(h.closes)) ctx.addIssue({ code: "custom", path: ["locations", p, "hours", i, "closes"], message: "The closing time must be after the opening time" });
+        if (Boolean(h.opens) !== Boolean(h.closes))
+          ctx.addIssue({
+            code: "custom",
+            path: ["locations", p, "hours", i, h.opens ? "closes" : "opens"],
+            message: "Enter both the opening and the closing time, or neither",
+          });
+        else if (h.opens && h.closes && toMinutes(h.opens) >= toMinutes(h.closes))
+          ctx.addIssue({ code: "custom", path: ["locations", p, "hours", i, "closes"], message: "The closing time must be after the opening time" });
       });
     });
   });
@@ -106,5 +142,6 @@ export const capacityFormSchema = z
       .optional(),
   })
   .superRefine((v, ctx) => {
-    if (v.capacity === "waiting_list" && v.typicalWaitWeeks === undefined) ctx.addIssue({ code: "custom", path: ["typicalWaitWeeks"], message: "Enter the typical wait in weeks" });
+    if (v.capacity === "waiting_list" && v.typicalWaitWeeks === undefined)
+      ctx.addIssue({ code: "custom", path: ["typicalWaitWeeks"], message: "Enter the typical wait in weeks" });
   });

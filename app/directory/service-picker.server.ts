@@ -40,7 +40,10 @@ export interface PickerResult {
  * The picker's filters from a query string or a posted form: `pick_q`, `pick_need`, `pick_age`, `pick_area`,
  * `pick_accepting`, or the directory's own `need` and `age` when a referrer arrives from a filtered directory.
  */
-export function pickerFiltersFrom(get: (name: string) => string | null, getAll: (name: string) => string[]): { values: PickerFilters; filters: DirectoryFilters; errors: PickerResult["errors"] } {
+export function pickerFiltersFrom(
+  get: (name: string) => string | null,
+  getAll: (name: string) => string[],
+): { values: PickerFilters; filters: DirectoryFilters; errors: PickerResult["errors"] } {
   const needs = getAll("pick_need").length > 0 || get("pick_need") !== null ? getAll("pick_need") : getAll("need");
   const values: PickerFilters = {
     q: get("pick_q") ?? "",
@@ -50,7 +53,11 @@ export function pickerFiltersFrom(get: (name: string) => string | null, getAll: 
     accepting: ["on", "true", "1"].includes(get("pick_accepting") ?? ""),
   };
   const errors: PickerResult["errors"] = {};
-  const field = <T,>(name: keyof PickerFilters, schema: { safeParse: (v: unknown) => { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } }, raw: unknown): T | undefined => {
+  const field = <T>(
+    name: keyof PickerFilters,
+    schema: { safeParse: (v: unknown) => { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } },
+    raw: unknown,
+  ): T | undefined => {
     const parsed = schema.safeParse(raw);
     if (parsed.success) return parsed.data;
     errors[name] = parsed.error.issues[0]?.message ?? "Check this filter";
@@ -74,22 +81,35 @@ async function details(ids: string[]): Promise<Map<string, { areas: string[]; el
   const rows = (await db.execute(sql`
     select s.id, s.eligibility_criteria as eligibility,
       coalesce((select array_agg(sa.name order by sa.name) from service_areas sa where sa.service_id = s.id), '{}') as areas
-    from services s where s.id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`)) as unknown as
-    | { id: string; eligibility: string | null; areas: string[] }[]
-    | { rows: { id: string; eligibility: string | null; areas: string[] }[] };
+    from services s where s.id in (${sql.join(
+      ids.map((id) => sql`${id}`),
+      sql`, `,
+    )})`)) as unknown as
+    { id: string; eligibility: string | null; areas: string[] }[] | { rows: { id: string; eligibility: string | null; areas: string[] }[] };
   for (const r of Array.isArray(rows) ? rows : rows.rows) result.set(r.id, { areas: r.areas, eligibility: r.eligibility });
   return result;
 }
 
 /** Candidates for the picker (best match first, or by name) and the services already chosen, with their details. */
-export async function findPickerServices(
-  picked: ReturnType<typeof pickerFiltersFrom>,
-  chosenIds: string[],
-): Promise<PickerResult> {
-  const found = await searchServices({ filters: picked.filters, place: null, sort: picked.filters.q ? "relevance" : "name", page: 1, pageSize: PICKER_PAGE_SIZE });
+export async function findPickerServices(picked: ReturnType<typeof pickerFiltersFrom>, chosenIds: string[]): Promise<PickerResult> {
+  const found = await searchServices({
+    filters: picked.filters,
+    place: null,
+    sort: picked.filters.q ? "relevance" : "name",
+    page: 1,
+    pageSize: PICKER_PAGE_SIZE,
+  });
   const chosen = await servicesByIds(chosenIds);
   const more = await details([...found.items.map((i) => i.id), ...chosen.map((c) => c.id)]);
-  const shape = (s: { id: string; name: string; organisationName: string; capacity: Capacity; typicalWaitWeeks: number | null; minAge: number | null; maxAge: number | null }): PickerService => ({
+  const shape = (s: {
+    id: string;
+    name: string;
+    organisationName: string;
+    capacity: Capacity;
+    typicalWaitWeeks: number | null;
+    minAge: number | null;
+    maxAge: number | null;
+  }): PickerService => ({
     id: s.id,
     name: s.name,
     organisationName: s.organisationName,

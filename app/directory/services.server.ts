@@ -81,7 +81,13 @@ export async function getPublishedService(id: string) {
       .from(s.contacts)
       .where(eq(s.contacts.serviceId, id)),
     db
-      .select({ locationId: s.openingHours.locationId, weekday: s.openingHours.weekday, opensAt: s.openingHours.opensAt, closesAt: s.openingHours.closesAt, note: s.openingHours.note })
+      .select({
+        locationId: s.openingHours.locationId,
+        weekday: s.openingHours.weekday,
+        opensAt: s.openingHours.opensAt,
+        closesAt: s.openingHours.closesAt,
+        note: s.openingHours.note,
+      })
       .from(s.openingHours)
       .where(eq(s.openingHours.serviceId, id))
       .orderBy(asc(s.openingHours.weekday), asc(s.openingHours.opensAt)),

@@ -16,7 +16,14 @@ export interface SynonymGroup {
 export const synonymGroupSchema = z.object({
   terms: z
     .string({ required_error: "Enter at least two words or phrases, separated by commas" })
-    .transform((value) => [...new Set(value.split(",").map((t) => queryWords(t).join(" ")).filter((t) => t.length > 0))])
+    .transform((value) => [
+      ...new Set(
+        value
+          .split(",")
+          .map((t) => queryWords(t).join(" "))
+          .filter((t) => t.length > 0),
+      ),
+    ])
     .pipe(
       z
         .array(z.string().max(60, "Keep each word or phrase to 60 characters or fewer"))
@@ -33,7 +40,10 @@ function requireCoordinator(actor: CurrentUser) {
 
 export async function listSynonymGroups(): Promise<SynonymGroup[]> {
   const db = await getDb();
-  const rows = await db.select({ id: s.synonymGroups.id, terms: s.synonymGroups.terms }).from(s.synonymGroups).orderBy(asc(sql`${s.synonymGroups.terms}[1]`));
+  const rows = await db
+    .select({ id: s.synonymGroups.id, terms: s.synonymGroups.terms })
+    .from(s.synonymGroups)
+    .orderBy(asc(sql`${s.synonymGroups.terms}[1]`));
   return rows;
 }
 

@@ -7,7 +7,11 @@ export const SHANARRI = [
   { code: "nurtured", name: "Nurtured", description: "Having a nurturing place to live, in a family setting, with additional help if needed." },
   { code: "active", name: "Active", description: "Having opportunities to take part in activities such as play, recreation and sport." },
   { code: "respected", name: "Respected", description: "Having the opportunity to be heard and involved in decisions that affect them." },
-  { code: "responsible", name: "Responsible", description: "Having opportunities to take an active and responsible role at home, in school and in the community." },
+  {
+    code: "responsible",
+    name: "Responsible",
+    description: "Having opportunities to take an active and responsible role at home, in school and in the community.",
+  },
   { code: "included", name: "Included", description: "Having help to overcome social, educational, physical and economic inequalities." },
 ] as const;
 

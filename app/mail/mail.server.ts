@@ -49,7 +49,8 @@ async function transport(): Promise<Transport> {
   if (!SMTP_URL) {
     // The log never holds a recipient or a link (reset and invitation links are secrets): only that mail
     // stayed here. On a local install it can be read at /dev/mail.
-    smtp = async () => void log.info(config().localInstall ? "mail not sent (no SMTP_URL): read it at /dev/mail from this machine" : "mail not sent (no SMTP_URL is set)");
+    smtp = async () =>
+      void log.info(config().localInstall ? "mail not sent (no SMTP_URL): read it at /dev/mail from this machine" : "mail not sent (no SMTP_URL is set)");
   } else {
     const nodemailer = await import("nodemailer");
     const client = nodemailer.createTransport(SMTP_URL);
@@ -81,7 +82,10 @@ export async function deliverPendingMail(batch = 20): Promise<{ sent: number; fa
       try {
         if (row.channel === "sms") await smsSender().send({ to: row.to, text: row.text });
         else await send({ to: row.to, subject: row.subject, text: row.text });
-        await tx.update(s.mailOutbox).set({ status: "sent", sentAt: clock.now(), attempts: row.attempts + 1, lastError: null }).where(eq(s.mailOutbox.id, row.id));
+        await tx
+          .update(s.mailOutbox)
+          .set({ status: "sent", sentAt: clock.now(), attempts: row.attempts + 1, lastError: null })
+          .where(eq(s.mailOutbox.id, row.id));
         sent++;
       } catch (error) {
         const attempts = row.attempts + 1;
@@ -146,7 +150,15 @@ export function mailViewerEnabled(request: Request) {
 export async function recentMail(limit = 50) {
   const db = await getDb();
   return db
-    .select({ id: s.mailOutbox.id, channel: s.mailOutbox.channel, to: s.mailOutbox.to, subject: s.mailOutbox.subject, text: s.mailOutbox.text, status: s.mailOutbox.status, createdAt: s.mailOutbox.createdAt })
+    .select({
+      id: s.mailOutbox.id,
+      channel: s.mailOutbox.channel,
+      to: s.mailOutbox.to,
+      subject: s.mailOutbox.subject,
+      text: s.mailOutbox.text,
+      status: s.mailOutbox.status,
+      createdAt: s.mailOutbox.createdAt,
+    })
     .from(s.mailOutbox)
     .orderBy(desc(s.mailOutbox.createdAt))
     .limit(limit);

@@ -53,10 +53,13 @@ export function setSmsSender(sender: SmsSender | null) {
 export function smsSender(): SmsSender {
   if (override) return override;
   const { NOTIFY_API_KEY, NOTIFY_SMS_TEMPLATE_ID, NOTIFY_BASE_URL, localInstall } = config();
-  if (NOTIFY_API_KEY && NOTIFY_SMS_TEMPLATE_ID) return notifySmsSender({ apiKey: NOTIFY_API_KEY, templateId: NOTIFY_SMS_TEMPLATE_ID, baseUrl: NOTIFY_BASE_URL });
+  if (NOTIFY_API_KEY && NOTIFY_SMS_TEMPLATE_ID)
+    return notifySmsSender({ apiKey: NOTIFY_API_KEY, templateId: NOTIFY_SMS_TEMPLATE_ID, baseUrl: NOTIFY_BASE_URL });
   return {
     async send() {
-      log.info(localInstall ? "text message not sent (no NOTIFY_API_KEY): read it at /dev/mail from this machine" : "text message not sent (no NOTIFY_API_KEY is set)");
+      log.info(
+        localInstall ? "text message not sent (no NOTIFY_API_KEY): read it at /dev/mail from this machine" : "text message not sent (no NOTIFY_API_KEY is set)",
+      );
     },
   };
 }

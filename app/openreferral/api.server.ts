@@ -115,7 +115,13 @@ function jsonOnly(query: { format?: string }, endpoint: string) {
 async function* allServices(filters: Parameters<typeof listServices>[0], full: boolean) {
   for (let n = 1; ; n += 1) {
     const { rows } = await listServices(filters, { page: n, perPage: 500 });
-    if (full) yield* (await loadServiceTrees(rows.map((r) => r.service.id), "public")).map((t) => orukService(t));
+    if (full)
+      yield* (
+        await loadServiceTrees(
+          rows.map((r) => r.service.id),
+          "public",
+        )
+      ).map((t) => orukService(t));
     else yield* rows.map((r) => orukServiceSummary(r.service, r.organisation));
     if (rows.length < 500) return;
   }
@@ -124,14 +130,31 @@ async function* allServices(filters: Parameters<typeof listServices>[0], full: b
 export async function services(url: URL) {
   const query = parse(url, { ...common, ...serviceFilters });
   const p = paging(query);
-  const filters = { search: query.search || undefined, taxonomyTermId: query.taxonomy_term_id, taxonomyId: query.taxonomy_id, organizationId: query.organization_id, modifiedAfter: query.modified_after };
+  const filters = {
+    search: query.search || undefined,
+    taxonomyTermId: query.taxonomy_term_id,
+    taxonomyId: query.taxonomy_id,
+    organizationId: query.organization_id,
+    modifiedAfter: query.modified_after,
+  };
   if (query.format === "ndjson") return new NdjsonBody(allServices(filters, query.full ?? false));
   const { total, rows } = await listServices(filters, p);
   if (query.full) {
-    const trees = await loadServiceTrees(rows.map((r) => r.service.id), "public");
-    return page(trees.map((t) => orukService(t)), total, p);
+    const trees = await loadServiceTrees(
+      rows.map((r) => r.service.id),
+      "public",
+    );
+    return page(
+      trees.map((t) => orukService(t)),
+      total,
+      p,
+    );
   }
-  return page(rows.map((r) => orukServiceSummary(r.service, r.organisation)), total, p);
+  return page(
+    rows.map((r) => orukServiceSummary(r.service, r.organisation)),
+    total,
+    p,
+  );
 }
 
 export async function service(id: string | undefined) {
@@ -179,7 +202,14 @@ export async function serviceAtLocations(url: URL) {
   }
   const p = paging(query);
   const { total, rows } = await listServiceAtLocations(
-    { search: query.search || undefined, taxonomyTermId: query.taxonomy_term_id, taxonomyId: query.taxonomy_id, organizationId: query.organization_id, modifiedAfter: query.modified_after, near },
+    {
+      search: query.search || undefined,
+      taxonomyTermId: query.taxonomy_term_id,
+      taxonomyId: query.taxonomy_id,
+      organizationId: query.organization_id,
+      modifiedAfter: query.modified_after,
+      near,
+    },
     p,
   );
   return page(rows.map(serviceAtLocationItem), total, p);
@@ -196,7 +226,11 @@ export async function organizations(url: URL) {
   jsonOnly(query, "/organizations");
   const p = paging(query);
   const { total, rows } = await listOrganisations({ search: query.search || undefined }, p);
-  return page(rows.map((o) => orukOrganization(o, { full: query.full })), total, p);
+  return page(
+    rows.map((o) => orukOrganization(o, { full: query.full })),
+    total,
+    p,
+  );
 }
 
 export async function organization(id: string | undefined, url: URL) {
@@ -217,7 +251,11 @@ export async function taxonomies(url: URL) {
   const search = query.search?.toLowerCase();
   const matching = FORT_TAXONOMIES.filter((t) => !search || t.name.toLowerCase().includes(search));
   const slice = matching.slice((p.page - 1) * p.perPage, p.page * p.perPage);
-  return page(slice.map((t) => orukTaxonomy(t.code)), matching.length, p);
+  return page(
+    slice.map((t) => orukTaxonomy(t.code)),
+    matching.length,
+    p,
+  );
 }
 
 export async function taxonomy(id: string | undefined) {

@@ -82,7 +82,13 @@ function likePattern(text: string) {
 export async function allTerms(): Promise<(TermRow & { localId: string; publishedId: string })[]> {
   const db = await getDb();
   const rows = await db
-    .select({ localId: s.taxonomyTerms.id, taxonomy: s.taxonomyTerms.taxonomy, code: s.taxonomyTerms.code, name: s.taxonomyTerms.name, description: s.taxonomyTerms.description })
+    .select({
+      localId: s.taxonomyTerms.id,
+      taxonomy: s.taxonomyTerms.taxonomy,
+      code: s.taxonomyTerms.code,
+      name: s.taxonomyTerms.name,
+      description: s.taxonomyTerms.description,
+    })
     .from(s.taxonomyTerms)
     .orderBy(asc(s.taxonomyTerms.taxonomy), asc(s.taxonomyTerms.code));
   const order = (t: string) => FORT_TAXONOMIES.findIndex((x) => x.code === t);
@@ -97,12 +103,7 @@ async function serviceConditions(filters: ServiceFilters): Promise<SQL[] | null>
   if (filters.search) {
     const pattern = likePattern(filters.search);
     conditions.push(
-      or(
-        ilike(s.services.name, pattern),
-        ilike(s.services.summary, pattern),
-        ilike(s.services.description, pattern),
-        ilike(s.organisations.name, pattern),
-      )!,
+      or(ilike(s.services.name, pattern), ilike(s.services.summary, pattern), ilike(s.services.description, pattern), ilike(s.organisations.name, pattern))!,
     );
   }
   if (filters.organizationId) conditions.push(eq(s.services.organisationId, filters.organizationId));
@@ -168,7 +169,13 @@ export async function loadServiceTrees(ids: string[], scope: Scope): Promise<Ser
       .where(inArray(s.serviceAtLocations.serviceId, found))
       .orderBy(asc(s.locations.name), asc(s.locations.id)),
     db
-      .select({ serviceId: s.serviceTaxonomyTerms.serviceId, taxonomy: s.taxonomyTerms.taxonomy, code: s.taxonomyTerms.code, name: s.taxonomyTerms.name, description: s.taxonomyTerms.description })
+      .select({
+        serviceId: s.serviceTaxonomyTerms.serviceId,
+        taxonomy: s.taxonomyTerms.taxonomy,
+        code: s.taxonomyTerms.code,
+        name: s.taxonomyTerms.name,
+        description: s.taxonomyTerms.description,
+      })
       .from(s.serviceTaxonomyTerms)
       .innerJoin(s.taxonomyTerms, eq(s.taxonomyTerms.id, s.serviceTaxonomyTerms.taxonomyTermId))
       .where(inArray(s.serviceTaxonomyTerms.serviceId, found))
@@ -179,12 +186,26 @@ export async function loadServiceTrees(ids: string[], scope: Scope): Promise<Ser
       .where(inArray(s.serviceAreas.serviceId, found))
       .orderBy(asc(s.serviceAreas.name), asc(s.serviceAreas.id)),
     db
-      .select({ serviceId: s.contacts.serviceId, id: s.contacts.id, name: s.contacts.name, title: s.contacts.title, email: s.contacts.email, phone: s.contacts.phone })
+      .select({
+        serviceId: s.contacts.serviceId,
+        id: s.contacts.id,
+        name: s.contacts.name,
+        title: s.contacts.title,
+        email: s.contacts.email,
+        phone: s.contacts.phone,
+      })
       .from(s.contacts)
       .where(inArray(s.contacts.serviceId, found))
       .orderBy(asc(s.contacts.name), asc(s.contacts.id)),
     db
-      .select({ serviceId: s.openingHours.serviceId, id: s.openingHours.id, weekday: s.openingHours.weekday, opensAt: s.openingHours.opensAt, closesAt: s.openingHours.closesAt, note: s.openingHours.note })
+      .select({
+        serviceId: s.openingHours.serviceId,
+        id: s.openingHours.id,
+        weekday: s.openingHours.weekday,
+        opensAt: s.openingHours.opensAt,
+        closesAt: s.openingHours.closesAt,
+        note: s.openingHours.note,
+      })
       .from(s.openingHours)
       .where(inArray(s.openingHours.serviceId, found))
       .orderBy(asc(s.openingHours.weekday), asc(s.openingHours.opensAt), asc(s.openingHours.id)),
@@ -334,7 +355,10 @@ export async function listOrganisations({ search }: { search?: string }, { page,
 
 export async function getOrganisation(id: string) {
   const db = await getDb();
-  const [row] = await db.select(organisationColumns).from(s.organisations).where(and(eq(s.organisations.id, id), hasPublicService));
+  const [row] = await db
+    .select(organisationColumns)
+    .from(s.organisations)
+    .where(and(eq(s.organisations.id, id), hasPublicService));
   return (row as OrganisationRow | undefined) ?? null;
 }
 

@@ -62,7 +62,13 @@ export async function exportTabularZip(scope: Scope): Promise<Uint8Array> {
   const builder = new TableBuilder();
   for await (const service of exportedServices(scope)) builder.addService(service);
   const terms = await allTerms();
-  for (const taxonomy of FORT_TAXONOMIES) builder.addTaxonomy(orukTaxonomy(taxonomy.code, terms.filter((t) => t.taxonomy === taxonomy.code)));
+  for (const taxonomy of FORT_TAXONOMIES)
+    builder.addTaxonomy(
+      orukTaxonomy(
+        taxonomy.code,
+        terms.filter((t) => t.taxonomy === taxonomy.code),
+      ),
+    );
   const files: Record<string, Uint8Array> = {};
   for (const table of builder.build()) {
     files[table.file] = strToU8(stringify(table.rows, { header: true, columns: table.columns, bom: false }));

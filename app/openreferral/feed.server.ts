@@ -92,15 +92,19 @@ export async function openFeed(input: FeedInput): Promise<Feed> {
     }
     const file = input.files[0]!;
     const format = detectTextFormat(file.name, decoder.decode(file.bytes.subarray(0, PEEK_BYTES)));
-    if (format === "tabular-json") return { format: "tabular", records: tabularRecords(tablesFromJson(file.name, decoder.decode(file.bytes))), page: {}, progress: noBytes() };
+    if (format === "tabular-json")
+      return { format: "tabular", records: tabularRecords(tablesFromJson(file.name, decoder.decode(file.bytes))), page: {}, progress: noBytes() };
     const progress = { bytesRead: 0, bytesTotal: file.bytes.byteLength };
     // In slices, so the bytes read (progress) advance as the records are.
     const slices = function* () {
-      for (let at = 0; at < file.bytes.byteLength; at += PEEK_BYTES) yield Buffer.from(file.bytes.buffer, file.bytes.byteOffset + at, Math.min(PEEK_BYTES, file.bytes.byteLength - at));
+      for (let at = 0; at < file.bytes.byteLength; at += PEEK_BYTES)
+        yield Buffer.from(file.bytes.buffer, file.bytes.byteOffset + at, Math.min(PEEK_BYTES, file.bytes.byteLength - at));
     };
     const stream = () => counted(Readable.from(slices()), progress);
     const page = {};
-    return format === "ndjson" ? { format, records: ndjsonRecords(stream()), page, progress } : { format: "json", records: jsonRecords(stream(), file.name, page), page, progress };
+    return format === "ndjson"
+      ? { format, records: ndjsonRecords(stream()), page, progress }
+      : { format: "json", records: jsonRecords(stream(), file.name, page), page, progress };
   }
 
   const info = await stat(input.path).catch(() => null);
@@ -119,7 +123,8 @@ export async function openFeed(input: FeedInput): Promise<Feed> {
   if (isZip(head) || /\.csv$/i.test(name))
     return { format: "tabular", records: tabularRecords(await tablesFromFiles([{ name, bytes: await readFile(input.path) }])), page: {}, progress: noBytes() };
   const format = detectTextFormat(name, head.toString("utf8"));
-  if (format === "tabular-json") return { format: "tabular", records: tabularRecords(tablesFromJson(name, await readFile(input.path, "utf8"))), page: {}, progress: noBytes() };
+  if (format === "tabular-json")
+    return { format: "tabular", records: tabularRecords(tablesFromJson(name, await readFile(input.path, "utf8"))), page: {}, progress: noBytes() };
   const page = {};
   const progress = { bytesRead: 0, bytesTotal: info.size };
   if (format === "ndjson") return { format, records: ndjsonRecords(counted(createReadStream(input.path), progress)), page, progress };
@@ -270,7 +275,9 @@ function tablesFromJson(name: string, text: string): Tables {
     if (table && Array.isArray(rows)) {
       tables.set(
         table,
-        rows.map((row) => Object.fromEntries(Object.entries(row as Record<string, unknown>).map(([k, v]) => [k, v === null || v === undefined ? "" : String(v)]))),
+        rows.map((row) =>
+          Object.fromEntries(Object.entries(row as Record<string, unknown>).map(([k, v]) => [k, v === null || v === undefined ? "" : String(v)])),
+        ),
       );
     }
   }

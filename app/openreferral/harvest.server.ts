@@ -61,7 +61,9 @@ export async function harvestServices(base: string, file: string, options: Harve
       totalPages = typeof body.total_pages === "number" ? body.total_pages : 1;
       const ids = (body.contents as { id?: unknown }[]).map((c) => c.id).filter((id): id is string => typeof id === "string");
       for (let i = 0; i < ids.length; i += concurrency) {
-        const services = await Promise.all(ids.slice(i, i + concurrency).map((id) => getJson(new URL(`${list.pathname}/${encodeURIComponent(id)}`, list), fetchImpl)));
+        const services = await Promise.all(
+          ids.slice(i, i + concurrency).map((id) => getJson(new URL(`${list.pathname}/${encodeURIComponent(id)}`, list), fetchImpl)),
+        );
         for (const service of services) {
           if (!out.write(`${JSON.stringify(service)}\n`)) await once(out, "drain");
           written += 1;

@@ -59,7 +59,16 @@ export function jsonResponse(request: Request, body: unknown): Response {
 }
 
 export function errorResponse(status: number, message: string): Response {
-  const error = status === 404 ? "Not found" : status === 405 ? "Method not allowed" : status === 503 ? "Service unavailable" : status >= 500 ? "Server error" : "Bad request";
+  const error =
+    status === 404
+      ? "Not found"
+      : status === 405
+        ? "Method not allowed"
+        : status === 503
+          ? "Service unavailable"
+          : status >= 500
+            ? "Server error"
+            : "Bad request";
   return new Response(JSON.stringify({ status, error, message }), {
     status,
     headers: { ...CORS, "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" },

@@ -79,7 +79,11 @@ export async function write(run: Run, db: Database, writes: Writes) {
         .where(eq(s.organisations.id, o.id));
     }
     for (const part of chunks(writes.locations.create)) await tx.insert(s.locations).values(part);
-    for (const { id, ...l } of writes.locations.update) await tx.update(s.locations).set({ ...l, updatedAt: new Date() }).where(eq(s.locations.id, id));
+    for (const { id, ...l } of writes.locations.update)
+      await tx
+        .update(s.locations)
+        .set({ ...l, updatedAt: new Date() })
+        .where(eq(s.locations.id, id));
 
     const serviceValues = ({ draft, organisationId }: { draft: ServiceDraft; organisationId: string }) => {
       const defined = Object.fromEntries(Object.entries(draft.fields).filter(([, v]) => v !== undefined));
@@ -92,12 +96,21 @@ export async function write(run: Run, db: Database, writes: Writes) {
       };
     };
     for (const part of chunks(writes.services.create, 500)) {
-      await tx.insert(s.services).values(part.map((w) => ({ id: w.draft.id, lastCheckedOn: today, summary: w.draft.defaultSummary, ...serviceValues(w) })) as never);
+      await tx
+        .insert(s.services)
+        .values(part.map((w) => ({ id: w.draft.id, lastCheckedOn: today, summary: w.draft.defaultSummary, ...serviceValues(w) })) as never);
     }
-    for (const w of writes.services.update) await tx.update(s.services).set(serviceValues(w) as never).where(eq(s.services.id, w.draft.id));
+    for (const w of writes.services.update)
+      await tx
+        .update(s.services)
+        .set(serviceValues(w) as never)
+        .where(eq(s.services.id, w.draft.id));
 
     for (const w of writes.services.revise) {
-      await tx.update(s.serviceRevisions).set({ status: "superseded" }).where(and(eq(s.serviceRevisions.serviceId, w.draft.id), eq(s.serviceRevisions.status, "pending")));
+      await tx
+        .update(s.serviceRevisions)
+        .set({ status: "superseded" })
+        .where(and(eq(s.serviceRevisions.serviceId, w.draft.id), eq(s.serviceRevisions.status, "pending")));
       const proposal: ImportedProposal = { kind: "import", source: run.options.source, organisationId: w.organisationId, draft: w.draft };
       await tx.insert(s.serviceRevisions).values({ serviceId: w.draft.id, proposed: proposal as unknown as Record<string, unknown>, submittedBy: null });
     }
@@ -126,10 +139,22 @@ export async function write(run: Run, db: Database, writes: Writes) {
         s.serviceTaxonomyTerms,
         all.flatMap((d) => d.terms.map((t) => ({ serviceId: d.id, taxonomyTermId: termId.get(t)! })).filter((r) => r.taxonomyTermId)),
       ),
-      insertAll(s.serviceAreas, all.flatMap((d) => d.areas.map((a) => ({ ...a, serviceId: d.id })))),
-      insertAll(s.contacts, all.flatMap((d) => d.contacts.map((c) => ({ ...c, serviceId: d.id })))),
-      insertAll(s.openingHours, all.flatMap((d) => d.hours.map((h) => ({ ...h, serviceId: d.id })))),
-      insertAll(s.serviceLanguages, all.flatMap((d) => (d.languages ?? []).map((l, ordinal) => ({ ...l, ordinal, serviceId: d.id })))),
+      insertAll(
+        s.serviceAreas,
+        all.flatMap((d) => d.areas.map((a) => ({ ...a, serviceId: d.id }))),
+      ),
+      insertAll(
+        s.contacts,
+        all.flatMap((d) => d.contacts.map((c) => ({ ...c, serviceId: d.id }))),
+      ),
+      insertAll(
+        s.openingHours,
+        all.flatMap((d) => d.hours.map((h) => ({ ...h, serviceId: d.id }))),
+      ),
+      insertAll(
+        s.serviceLanguages,
+        all.flatMap((d) => (d.languages ?? []).map((l, ordinal) => ({ ...l, ordinal, serviceId: d.id }))),
+      ),
     ]);
   });
 }
@@ -162,7 +187,11 @@ export async function applyImportedProposal(tx: Database, proposal: ImportedProp
   if (draft.languages !== undefined) await tx.delete(s.serviceLanguages).where(eq(s.serviceLanguages.serviceId, draft.id));
   const terms = await tx.select({ id: s.taxonomyTerms.id, taxonomy: s.taxonomyTerms.taxonomy, code: s.taxonomyTerms.code }).from(s.taxonomyTerms);
   const termId = new Map(terms.map((t) => [`${t.taxonomy}:${t.code}`, t.id]));
-  if (draft.locations.length) await tx.insert(s.serviceAtLocations).values(draft.locations.map((l) => ({ id: l.serviceAtLocationId, serviceId: draft.id, locationId: l.location.id }))).onConflictDoNothing();
+  if (draft.locations.length)
+    await tx
+      .insert(s.serviceAtLocations)
+      .values(draft.locations.map((l) => ({ id: l.serviceAtLocationId, serviceId: draft.id, locationId: l.location.id })))
+      .onConflictDoNothing();
   const termRows = draft.terms.map((t) => ({ serviceId: draft.id, taxonomyTermId: termId.get(t)! })).filter((r) => r.taxonomyTermId);
   if (termRows.length) await tx.insert(s.serviceTaxonomyTerms).values(termRows);
   if (draft.areas.length) await tx.insert(s.serviceAreas).values(draft.areas.map((a) => ({ ...a, serviceId: draft.id })));

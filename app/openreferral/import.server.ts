@@ -8,14 +8,7 @@ import { loadServiceTrees } from "./directory.server";
 import { type Feed, FeedError, openFeed, type FeedInput } from "./feed.server";
 import { isUuid } from "./ids";
 import type { Json } from "./map";
-import {
-  detached,
-  organisationDraft,
-  serviceDraft,
-  type LocationDraft,
-  type OrganisationDraft,
-  type ServiceDraft,
-} from "./records.server";
+import { detached, organisationDraft, serviceDraft, type LocationDraft, type OrganisationDraft, type ServiceDraft } from "./records.server";
 import { changedParts, draftFromTree, keepUnsaid, locationChanged, organisationChanged } from "./record-changes.server";
 import { checkRecord, type RecordKind } from "./validate.server";
 import { type ImportAction, type ImportOptions, type ImportReport, Run } from "./import-run.server";
@@ -76,7 +69,10 @@ async function readRecord(run: Run, position: string, value: unknown, db: Databa
       run.invalid(position, "record", record, ["This service_at_location does not include its service, so there is nothing FORT can import from it."]);
       return;
     }
-    const nested: Json = { ...service, service_at_locations: [{ id: checked.id, service_id: service.id, location_id: checked.location_id, location: checked.location }] };
+    const nested: Json = {
+      ...service,
+      service_at_locations: [{ id: checked.id, service_id: service.id, location_id: checked.location_id, location: checked.location }],
+    };
     await readService(run, `${position} service`, nested, null, db);
     return;
   }
@@ -113,18 +109,39 @@ async function flush(run: Run, db: Database) {
   const drafts = batch.map((b) => b.draft).filter((d): d is ServiceDraft => d !== null);
 
   const organisationIds = [
-    ...new Set(batch.flatMap((b) => [b.organisation?.id, b.draft?.organisationId]).filter((id): id is string => isUuid(id)).map((id) => id.toLowerCase())),
+    ...new Set(
+      batch
+        .flatMap((b) => [b.organisation?.id, b.draft?.organisationId])
+        .filter((id): id is string => isUuid(id))
+        .map((id) => id.toLowerCase()),
+    ),
   ];
   const organisationNames = [...new Set(batch.map((b) => b.organisation?.name.toLowerCase()).filter((n): n is string => !!n))];
   const locationIds = [...new Set(drafts.flatMap((d) => d.locations.map((l) => l.location.id)))];
   const [existingOrganisations, existingByName, existingLocations, existingTrees, existingServiceIds] = await Promise.all([
     organisationIds.length ? db.select(organisationColumns).from(s.organisations).where(inArray(s.organisations.id, organisationIds)) : [],
     organisationNames.length
-      ? db.select(organisationColumns).from(s.organisations).where(inArray(sql`lower(${s.organisations.name})`, organisationNames))
+      ? db
+          .select(organisationColumns)
+          .from(s.organisations)
+          .where(inArray(sql`lower(${s.organisations.name})`, organisationNames))
       : [],
     locationIds.length ? db.select(locationColumns).from(s.locations).where(inArray(s.locations.id, locationIds)) : [],
-    loadServiceTrees(drafts.map((d) => d.id), "all"),
-    drafts.length ? db.select({ id: s.services.id, publication: s.services.publication }).from(s.services).where(inArray(s.services.id, drafts.map((d) => d.id))) : [],
+    loadServiceTrees(
+      drafts.map((d) => d.id),
+      "all",
+    ),
+    drafts.length
+      ? db
+          .select({ id: s.services.id, publication: s.services.publication })
+          .from(s.services)
+          .where(
+            inArray(
+              s.services.id,
+              drafts.map((d) => d.id),
+            ),
+          )
+      : [],
   ]);
   const organisationById = new Map(existingOrganisations.map((o) => [o.id, o as OrganisationDraft]));
   const organisationByName = new Map(existingByName.map((o) => [o.name.toLowerCase(), o as OrganisationDraft]));
@@ -181,7 +198,14 @@ async function flush(run: Run, db: Database) {
     writes.organisations.create.push({ ...draft, id: newId, status: "pending" });
     run.organisations.set(detached(key), detached(newId));
     run.organisationNames.set(detached(draft.name.toLowerCase()), detached(newId));
-    run.item({ entity: "organisation", position, id: newId, name: draft.name, action: "create", reasons: ["New organisation; a coordinator approves it with its services."] });
+    run.item({
+      entity: "organisation",
+      position,
+      id: newId,
+      name: draft.name,
+      action: "create",
+      reasons: ["New organisation; a coordinator approves it with its services."],
+    });
     return newId;
   };
 

@@ -272,9 +272,7 @@ export function orukService(tree: ServiceTree, { extensions = false } = {}): Jso
         service_id: sid,
         name: c.name,
         title: c.title,
-        ...(extensions
-          ? { email: c.email, phones: c.phone ? [{ id: childId(c.id, "phone"), contact_id: c.id, number: c.phone }] : undefined }
-          : {}),
+        ...(extensions ? { email: c.email, phones: c.phone ? [{ id: childId(c.id, "phone"), contact_id: c.id, number: c.phone }] : undefined } : {}),
       }),
     ),
     attributes: tree.terms.map((t) => {

@@ -81,7 +81,13 @@ const LABELS: Record<string, string> = {
 
 const stable = (value: unknown): string =>
   JSON.stringify(value, (_key, v) =>
-    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Json)[k]])) : v,
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, (v as Json)[k]]),
+        )
+      : v,
   );
 
 /** What a draft would change in FORT's copy, in words ("name", "opening hours"…); empty when nothing. */

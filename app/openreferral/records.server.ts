@@ -171,7 +171,9 @@ function locationDraft(record: Json, warnings: string[]): LocationDraft | null {
       );
       return null;
     }
-    warnings.push(`Location “${label}” has no usable position, so FORT placed it at the centre of ${known.approximate ? "postcode district" : "postcode"} ${known.postcode}.`);
+    warnings.push(
+      `Location “${label}” has no usable position, so FORT placed it at the centre of ${known.approximate ? "postcode district" : "postcode"} ${known.postcode}.`,
+    );
     latitude = known.latitude;
     longitude = known.longitude;
   }
@@ -206,7 +208,13 @@ export function matchTerm(term: Json | undefined, termId: unknown, fortTerms: Fo
       : term.taxonomy_id === taxonomyId("category") || /fort support categor/i.test(taxonomyLabel)
         ? "category"
         : null;
-  const candidates = [term.term, term.code, term.name].map((v) => String(v ?? "").trim().toLowerCase()).filter(Boolean);
+  const candidates = [term.term, term.code, term.name]
+    .map((v) =>
+      String(v ?? "")
+        .trim()
+        .toLowerCase(),
+    )
+    .filter(Boolean);
   const inTaxonomy = fortTerms.filter((t) => (taxonomy ? t.taxonomy === taxonomy : t.taxonomy === "shanarri"));
   // Without a named taxonomy only the SHANARRI names are unambiguous enough to match.
   if (!taxonomy && !SHANARRI.some((s) => candidates.includes(s.name.toLowerCase()))) return null;
@@ -261,8 +269,7 @@ export function serviceDraft(
   const saysFree = (text: unknown) => /^\s*(free|free of charge|no charge|none)\.?\s*$/i.test(String(text ?? ""));
   const isFreeOption = (c: Json) => c.amount === 0 || saysFree(c.option);
   const charged =
-    costs.some((c) => (typeof c.amount === "number" && c.amount > 0) || (c.amount === undefined && !isFreeOption(c))) ||
-    (fees !== null && !saysFree(fees));
+    costs.some((c) => (typeof c.amount === "number" && c.amount > 0) || (c.amount === undefined && !isFreeOption(c))) || (fees !== null && !saysFree(fees));
   const free = !charged && (costs.some(isFreeOption) || saysFree(fees));
   if (FORT_EXTENSION in record && typeof extension.is_free === "boolean") {
     fields.isFree = extension.is_free;
@@ -322,7 +329,15 @@ export function serviceDraft(
     const closesAt = time(schedule.closes_at);
     const days = String(schedule.byday ?? "")
       .split(",")
-      .map((d) => DAYS.indexOf(d.trim().replace(/^[+-]?\d+/, "").toUpperCase()) + 1)
+      .map(
+        (d) =>
+          DAYS.indexOf(
+            d
+              .trim()
+              .replace(/^[+-]?\d+/, "")
+              .toUpperCase(),
+          ) + 1,
+      )
       .filter((d) => d > 0);
     if (!opensAt || !closesAt || days.length === 0 || (schedule.freq && schedule.freq !== "WEEKLY")) {
       warnings.push(`A schedule (${text(schedule.description) ?? String(schedule.id)}) is not a weekly opening time FORT can show, so it was left out.`);

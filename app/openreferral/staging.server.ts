@@ -82,7 +82,14 @@ export async function getStagedImport(user: CurrentUser, id: string | undefined)
 export async function recentImports(user: CurrentUser, limit = 10) {
   const db = await getDb();
   const rows = await db
-    .select({ id: columns.id, fileName: columns.fileName, state: columns.state, createdAt: columns.createdAt, preview: columns.preview, result: columns.result })
+    .select({
+      id: columns.id,
+      fileName: columns.fileName,
+      state: columns.state,
+      createdAt: columns.createdAt,
+      preview: columns.preview,
+      result: columns.result,
+    })
     .from(s.openReferralImports)
     .where(importScope(user))
     .orderBy(desc(s.openReferralImports.createdAt))
@@ -100,7 +107,12 @@ export async function applyStagedImport(user: CurrentUser, id: string): Promise<
     .update(s.openReferralImports)
     .set({ state: "applied", decidedAt: new Date() })
     .where(and(eq(s.openReferralImports.id, id), importScope(user), eq(s.openReferralImports.state, "previewed")))
-    .returning({ content: s.openReferralImports.content, fileName: s.openReferralImports.fileName, source: s.openReferralImports.source, preview: s.openReferralImports.preview });
+    .returning({
+      content: s.openReferralImports.content,
+      fileName: s.openReferralImports.fileName,
+      source: s.openReferralImports.source,
+      preview: s.openReferralImports.preview,
+    });
   if (!claimed) throw new ImportStateError("This import has already been applied or cancelled.");
   if ((claimed.preview as ImportReport).refusal) {
     await db.update(s.openReferralImports).set({ state: "previewed", decidedAt: null }).where(eq(s.openReferralImports.id, id));
@@ -115,7 +127,10 @@ export async function applyStagedImport(user: CurrentUser, id: string): Promise<
     throw error;
   }
   await db.transaction(async (tx) => {
-    await tx.update(s.openReferralImports).set({ result, content: strToU8("") }).where(eq(s.openReferralImports.id, id));
+    await tx
+      .update(s.openReferralImports)
+      .set({ result, content: strToU8("") })
+      .where(eq(s.openReferralImports.id, id));
     await audit(
       {
         actorId: user.id,

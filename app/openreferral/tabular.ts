@@ -36,7 +36,10 @@ const ALIASES: Record<string, string> = {
 };
 
 export function tableName(fileName: string): string | null {
-  const base = fileName.replace(/^.*[\\/]/, "").replace(/\.csv$/i, "").toLowerCase();
+  const base = fileName
+    .replace(/^.*[\\/]/, "")
+    .replace(/\.csv$/i, "")
+    .toLowerCase();
   const name = ALIASES[base] ?? base;
   return (TABLES as readonly string[]).includes(name) ? name : null;
 }
@@ -175,7 +178,8 @@ export class TableBuilder {
     const organisation = service.organization as Json | undefined;
     if (organisation) {
       this.put("organizations", scalarColumns(organisation));
-      for (const identifier of (organisation.organization_identifiers as Json[] | undefined) ?? []) this.put("organization_identifiers", scalarColumns(identifier));
+      for (const identifier of (organisation.organization_identifiers as Json[] | undefined) ?? [])
+        this.put("organization_identifiers", scalarColumns(identifier));
     }
     for (const sal of (service.service_at_locations as Json[] | undefined) ?? []) {
       this.put("service_at_locations", scalarColumns(sal));

@@ -51,7 +51,12 @@ function valueAt(record: unknown, pointer: string): unknown {
 }
 
 function fieldName(pointer: string) {
-  return pointer.replace(/^\//, "").replace(/\/(\d+)(?=\/|$)/g, "[$1]").replace(/\//g, ".") || "the record";
+  return (
+    pointer
+      .replace(/^\//, "")
+      .replace(/\/(\d+)(?=\/|$)/g, "[$1]")
+      .replace(/\//g, ".") || "the record"
+  );
 }
 
 function shown(value: unknown) {

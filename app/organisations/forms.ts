@@ -10,12 +10,25 @@ const optional = (max: number) =>
     .transform((v) => v || null);
 
 export const organisationSchema = z.object({
-  name: z.string({ required_error: "Enter the organisation's name" }).trim().min(2, "Enter the organisation's name").max(160, "The name must be 160 characters or fewer"),
-  description: z.string({ required_error: "Say briefly what the organisation does" }).trim().min(10, "Say briefly what the organisation does (at least 10 characters)").max(2000, "The description must be 2,000 characters or fewer"),
+  name: z
+    .string({ required_error: "Enter the organisation's name" })
+    .trim()
+    .min(2, "Enter the organisation's name")
+    .max(160, "The name must be 160 characters or fewer"),
+  description: z
+    .string({ required_error: "Say briefly what the organisation does" })
+    .trim()
+    .min(10, "Say briefly what the organisation does (at least 10 characters)")
+    .max(2000, "The description must be 2,000 characters or fewer"),
   email: z.string({ required_error: "Enter a contact email address" }).trim().email("Enter an email address like name@example.org"),
   website: optionalWebUrlField,
   phone: optional(40),
-  intakeEmail: z.string().trim().email("Enter an email address like referrals@example.org").optional().transform((v) => v || null),
+  intakeEmail: z
+    .string()
+    .trim()
+    .email("Enter an email address like referrals@example.org")
+    .optional()
+    .transform((v) => v || null),
 });
 
 export const registrationSchema = organisationSchema.extend({

@@ -34,7 +34,13 @@ export async function listManagedLocations(user: CurrentUser) {
 export async function getLocationForEditing(user: CurrentUser, locationId: string): Promise<LocationForm | null> {
   const db = await getDb();
   const [row] = await db
-    .select({ name: s.locations.name, address1: s.locations.address1, city: s.locations.city, postcode: s.locations.postcode, accessibility: s.locations.accessibility })
+    .select({
+      name: s.locations.name,
+      address1: s.locations.address1,
+      city: s.locations.city,
+      postcode: s.locations.postcode,
+      accessibility: s.locations.accessibility,
+    })
     .from(s.locations)
     .where(and(eq(s.locations.id, locationId), ownedBy(user)));
   return row ? { ...row, accessibility: row.accessibility as LocationForm["accessibility"] } : null;
@@ -69,10 +75,17 @@ export async function saveLocation(user: CurrentUser, target: LocationTarget, fo
   const db = await getDb();
   let id: string | undefined;
   if ("locationId" in target) {
-    const [row] = await db.update(s.locations).set(values).where(and(eq(s.locations.id, target.locationId), ownedBy(user))).returning({ id: s.locations.id });
+    const [row] = await db
+      .update(s.locations)
+      .set(values)
+      .where(and(eq(s.locations.id, target.locationId), ownedBy(user)))
+      .returning({ id: s.locations.id });
     id = row?.id;
   } else {
-    const [row] = await db.insert(s.locations).values({ ...values, organisationId: target.organisationId }).returning({ id: s.locations.id });
+    const [row] = await db
+      .insert(s.locations)
+      .values({ ...values, organisationId: target.organisationId })
+      .returning({ id: s.locations.id });
     id = row?.id;
   }
   if (!id) throw new NotFound("You cannot change this location.");

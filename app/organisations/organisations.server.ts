@@ -36,12 +36,19 @@ export async function listOrganisations(actor: CurrentUser) {
 
 export async function listApprovedOrganisations() {
   const db = await getDb();
-  return db.select({ id: s.organisations.id, name: s.organisations.name }).from(s.organisations).where(eq(s.organisations.status, "approved")).orderBy(asc(s.organisations.name));
+  return db
+    .select({ id: s.organisations.id, name: s.organisations.name })
+    .from(s.organisations)
+    .where(eq(s.organisations.status, "approved"))
+    .orderBy(asc(s.organisations.name));
 }
 
 async function nameTaken(name: string) {
   const db = await getDb();
-  const [row] = await db.select({ n: count() }).from(s.organisations).where(eq(sql`lower(${s.organisations.name})`, name.trim().toLowerCase()));
+  const [row] = await db
+    .select({ n: count() })
+    .from(s.organisations)
+    .where(eq(sql`lower(${s.organisations.name})`, name.trim().toLowerCase()));
   return (row?.n ?? 0) > 0;
 }
 
@@ -53,7 +60,10 @@ export async function createOrganisation(actor: CurrentUser, input: Organisation
   if (await nameTaken(input.name)) throw Refused.field("name", "An organisation with this name is already on FORT");
   const db = await getDb();
   return db.transaction(async (tx) => {
-    const [org] = await tx.insert(s.organisations).values({ ...input, name: input.name.trim(), status: "approved" }).returning({ id: s.organisations.id });
+    const [org] = await tx
+      .insert(s.organisations)
+      .values({ ...input, name: input.name.trim(), status: "approved" })
+      .returning({ id: s.organisations.id });
     await audit({ actorId: actor.id, action: "organisation_created", subjectType: "organisation", subjectId: org!.id, ip }, tx);
     return { id: org!.id };
   });
@@ -69,7 +79,17 @@ export async function registerOrganisation(input: OrganisationInput & { contactN
       .insert(s.organisations)
       .values({ ...org, name: org.name.trim(), status: "pending", description: `${org.description}`.trim() })
       .returning({ id: s.organisations.id });
-    await audit({ actorId: null, action: "organisation_created", subjectType: "organisation", subjectId: row!.id, ip, details: { registeredBy: contactName, pending: true } }, tx);
+    await audit(
+      {
+        actorId: null,
+        action: "organisation_created",
+        subjectType: "organisation",
+        subjectId: row!.id,
+        ip,
+        details: { registeredBy: contactName, pending: true },
+      },
+      tx,
+    );
     return { id: row!.id };
   });
 }
@@ -78,7 +98,13 @@ export async function pendingOrganisations(actor: CurrentUser) {
   assertMay(actor, "organisations.approve");
   const db = await getDb();
   return db
-    .select({ id: s.organisations.id, name: s.organisations.name, description: s.organisations.description, email: s.organisations.email, createdAt: s.organisations.createdAt })
+    .select({
+      id: s.organisations.id,
+      name: s.organisations.name,
+      description: s.organisations.description,
+      email: s.organisations.email,
+      createdAt: s.organisations.createdAt,
+    })
     .from(s.organisations)
     .where(eq(s.organisations.status, "pending"))
     .orderBy(asc(s.organisations.createdAt));

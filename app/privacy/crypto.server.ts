@@ -152,7 +152,9 @@ export function normaliseName(name: string) {
 /** The keyed hash of a child's name and date of birth (YYYY-MM-DD) that finds their records without decrypting any. */
 export function subjectIndex(childName: string, dateOfBirth: string | null | undefined): string | null {
   if (!dateOfBirth || !childName.trim()) return null;
-  return createHmac("sha256", keyRing().index).update(`${normaliseName(childName)}|${dateOfBirth.trim()}`).digest("hex");
+  return createHmac("sha256", keyRing().index)
+    .update(`${normaliseName(childName)}|${dateOfBirth.trim()}`)
+    .digest("hex");
 }
 
 /** Checks the key setting early, so a bad key stops start-up rather than the first referral. */

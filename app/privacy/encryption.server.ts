@@ -29,7 +29,9 @@ export async function encryptPersonalData(batch = 500): Promise<{ referrals: num
     const done = await db.transaction(async (tx) => {
       // Anonymised rows hold only placeholders: nothing personal left to seal.
       const rows = rowsOf<Row>(
-        await tx.execute(sql`select id, is_self_referral, ${columns} from referrals where anonymised_at is null and (${stale}) limit ${batch} for update skip locked`),
+        await tx.execute(
+          sql`select id, is_self_referral, ${columns} from referrals where anonymised_at is null and (${stale}) limit ${batch} for update skip locked`,
+        ),
       );
       for (const row of rows) {
         const plain = Object.fromEntries(SEALED_REFERRAL_COLUMNS.map((c) => [c, open(row[c])]));
@@ -43,13 +45,18 @@ export async function encryptPersonalData(batch = 500): Promise<{ referrals: num
     if (done) break;
   }
   for (;;) {
-    const rows = rowsOf<{ id: string; body: string }>(await db.execute(sql`select id, body from referral_messages where body not like ${prefix} and body <> '' limit ${batch}`));
-    for (const row of rows) await db.execute(sql`update referral_messages set body = ${seal(open(row.body))} where id = ${row.id}::uuid and body = ${row.body}`);
+    const rows = rowsOf<{ id: string; body: string }>(
+      await db.execute(sql`select id, body from referral_messages where body not like ${prefix} and body <> '' limit ${batch}`),
+    );
+    for (const row of rows)
+      await db.execute(sql`update referral_messages set body = ${seal(open(row.body))} where id = ${row.id}::uuid and body = ${row.body}`);
     counts.messages += rows.length;
     if (rows.length < batch) break;
   }
   for (;;) {
-    const rows = rowsOf<{ id: number; note: string }>(await db.execute(sql`select id, note from referral_history where note is not null and note not like ${prefix} limit ${batch}`));
+    const rows = rowsOf<{ id: number; note: string }>(
+      await db.execute(sql`select id, note from referral_history where note is not null and note not like ${prefix} limit ${batch}`),
+    );
     for (const row of rows) await db.execute(sql`update referral_history set note = ${seal(open(row.note))} where id = ${row.id} and note = ${row.note}`);
     counts.notes += rows.length;
     if (rows.length < batch) break;

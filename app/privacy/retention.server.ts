@@ -28,7 +28,9 @@ export async function deleteAbandonedDrafts(days = config().DRAFT_RETENTION_DAYS
   const db = await getDb();
   const cutoff = new Date(clock.now().getTime() - days * DAY_MS);
   return db.transaction(async (tx) => {
-    const deleted = rowsOf<{ id: string }>(await tx.execute(sql`delete from referral_drafts where updated_at < ${cutoff.toISOString()}::timestamptz returning id`));
+    const deleted = rowsOf<{ id: string }>(
+      await tx.execute(sql`delete from referral_drafts where updated_at < ${cutoff.toISOString()}::timestamptz returning id`),
+    );
     await audit({ actorId: null, action: "drafts_expired", subjectType: "referral_draft", details: { count: deleted.length, retentionDays: days } }, tx);
     return deleted.length;
   });
@@ -76,7 +78,11 @@ export async function closeInactiveReferrals(months = config().INACTIVE_REFERRAL
   });
 }
 
-async function notifyInactiveClosed(tx: Database, closed: { id: string; reference: string; referrer_id: string | null; service_name: string; intake_email: string | null }[], months: number) {
+async function notifyInactiveClosed(
+  tx: Database,
+  closed: { id: string; reference: string; referrer_id: string | null; service_name: string; intake_email: string | null }[],
+  months: number,
+) {
   const base = config().APP_URL;
   const referrers = rowsOf<{ id: string; email: string }>(await tx.execute(sql`select id, email from users where active and role = 'referrer'`));
   const referrerEmail = new Map(referrers.map((u) => [u.id, u.email]));
@@ -90,7 +96,14 @@ async function notifyInactiveClosed(tx: Database, closed: { id: string; referenc
   const coordinators = rowsOf<{ email: string }>(await tx.execute(sql`select email from users where role = 'coordinator' and active`));
   const lines = closed.map((r) => `- ${r.reference} to ${r.service_name}: ${base}/referrals/${r.id}`).join("\n");
   for (const c of coordinators) {
-    await queueMail({ to: c.email, subject: `${closed.length} inactive referral${closed.length === 1 ? "" : "s"} closed on FORT`, text: `No activity for ${months} months, now closed as no longer active:\n\n${lines}\n` }, tx);
+    await queueMail(
+      {
+        to: c.email,
+        subject: `${closed.length} inactive referral${closed.length === 1 ? "" : "s"} closed on FORT`,
+        text: `No activity for ${months} months, now closed as no longer active:\n\n${lines}\n`,
+      },
+      tx,
+    );
   }
 }
 

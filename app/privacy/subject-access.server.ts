@@ -19,7 +19,10 @@ const REFUSAL = "Only coordinators can answer subject-access and erasure request
 async function matchingReferralIds(query: SubjectQuery): Promise<string[]> {
   const db = await getDb();
   if ("reference" in query) {
-    const [row] = await db.select({ id: s.referrals.id, index: s.referrals.subjectIndex, groupId: s.referrals.groupId }).from(s.referrals).where(eq(s.referrals.reference, query.reference.trim().toUpperCase()));
+    const [row] = await db
+      .select({ id: s.referrals.id, index: s.referrals.subjectIndex, groupId: s.referrals.groupId })
+      .from(s.referrals)
+      .where(eq(s.referrals.reference, query.reference.trim().toUpperCase()));
     if (!row) return [];
     // The same child: their other referrals (same blind index) and the rest of the same send.
     const rows = await db
@@ -38,7 +41,9 @@ async function matchingReferralIds(query: SubjectQuery): Promise<string[]> {
 async function matchingDrafts(query: SubjectQuery) {
   if ("reference" in query) return [];
   const db = await getDb();
-  const rows = await db.select({ id: s.referralDrafts.id, ownerId: s.referralDrafts.ownerId, values: s.referralDrafts.values, updatedAt: s.referralDrafts.updatedAt }).from(s.referralDrafts);
+  const rows = await db
+    .select({ id: s.referralDrafts.id, ownerId: s.referralDrafts.ownerId, values: s.referralDrafts.values, updatedAt: s.referralDrafts.updatedAt })
+    .from(s.referralDrafts);
   const name = normaliseName(query.childName);
   return rows
     .map((d) => ({ ...d, values: openDraftValues(d.values) }))
@@ -90,14 +95,37 @@ export async function findSubjectRecords(user: CurrentUser, query: SubjectQuery)
     .where(inArray(s.referrals.id, ids))
     .orderBy(asc(s.referrals.sentAt));
   const [messages, history, access] = await Promise.all([
-    db.select({ referralId: s.referralMessages.referralId, at: s.referralMessages.createdAt, author: s.referralMessages.authorLabel, body: s.referralMessages.body }).from(s.referralMessages).where(inArray(s.referralMessages.referralId, ids)).orderBy(asc(s.referralMessages.createdAt)),
     db
-      .select({ referralId: s.referralHistory.referralId, at: s.referralHistory.at, who: s.referralHistory.actorLabel, action: s.referralHistory.action, toState: s.referralHistory.toState, reason: s.referralHistory.reason, note: s.referralHistory.note })
+      .select({
+        referralId: s.referralMessages.referralId,
+        at: s.referralMessages.createdAt,
+        author: s.referralMessages.authorLabel,
+        body: s.referralMessages.body,
+      })
+      .from(s.referralMessages)
+      .where(inArray(s.referralMessages.referralId, ids))
+      .orderBy(asc(s.referralMessages.createdAt)),
+    db
+      .select({
+        referralId: s.referralHistory.referralId,
+        at: s.referralHistory.at,
+        who: s.referralHistory.actorLabel,
+        action: s.referralHistory.action,
+        toState: s.referralHistory.toState,
+        reason: s.referralHistory.reason,
+        note: s.referralHistory.note,
+      })
       .from(s.referralHistory)
       .where(inArray(s.referralHistory.referralId, ids))
       .orderBy(asc(s.referralHistory.at)),
     db
-      .select({ referralId: s.referralAccessLog.referralId, at: s.referralAccessLog.at, who: s.users.name, kind: s.referralAccessLog.kind, reason: s.referralAccessLog.reason })
+      .select({
+        referralId: s.referralAccessLog.referralId,
+        at: s.referralAccessLog.at,
+        who: s.users.name,
+        kind: s.referralAccessLog.kind,
+        reason: s.referralAccessLog.reason,
+      })
       .from(s.referralAccessLog)
       .leftJoin(s.users, eq(s.users.id, s.referralAccessLog.userId))
       .where(inArray(s.referralAccessLog.referralId, ids))
@@ -119,11 +147,37 @@ export type SubjectRecords = Awaited<ReturnType<typeof findSubjectRecords>>;
 /** The machine-readable copy handed to the family (and logged, with counts and ids only). */
 export async function exportSubjectRecords(user: CurrentUser, query: SubjectQuery, ip?: string) {
   const records = await findSubjectRecords(user, query);
-  await audit({ actorId: user.id, action: "subject_access_export", subjectType: "referral", ip, details: { referrals: records.referrals.length, drafts: records.drafts.length, referralIds: records.referrals.map((r) => r.id) } });
+  await audit({
+    actorId: user.id,
+    action: "subject_access_export",
+    subjectType: "referral",
+    ip,
+    details: { referrals: records.referrals.length, drafts: records.drafts.length, referralIds: records.referrals.map((r) => r.id) },
+  });
   return records;
 }
 
-const CSV_COLUMNS = ["reference", "state", "serviceName", "organisationName", "sentAt", "closedAt", "childName", "childDateOfBirth", "childPostcode", "childSchool", "parentName", "parentRelationship", "parentPhone", "parentEmail", "familyWants", "tried", "childViews", "consentGivenBy", "consentDate"] as const;
+const CSV_COLUMNS = [
+  "reference",
+  "state",
+  "serviceName",
+  "organisationName",
+  "sentAt",
+  "closedAt",
+  "childName",
+  "childDateOfBirth",
+  "childPostcode",
+  "childSchool",
+  "parentName",
+  "parentRelationship",
+  "parentPhone",
+  "parentEmail",
+  "familyWants",
+  "tried",
+  "childViews",
+  "consentGivenBy",
+  "consentDate",
+] as const;
 
 /** One row per referral, for reading in a spreadsheet. Cells that a spreadsheet would run as formulas are quoted. */
 export function subjectRecordsCsv(records: SubjectRecords): string {
@@ -148,8 +202,23 @@ export async function eraseSubjectRecords(user: CurrentUser, query: SubjectQuery
   const db = await getDb();
   return db.transaction(async (tx) => {
     const erased = await anonymiseReferralsNow(tx, chosen);
-    if (drafts.length) await tx.delete(s.referralDrafts).where(inArray(s.referralDrafts.id, drafts.map((d) => d.id)));
-    await audit({ actorId: user.id, action: "subject_erasure", subjectType: "referral", ip, details: { reason, referrals: erased.length, drafts: drafts.length, referralIds: erased } }, tx);
+    if (drafts.length)
+      await tx.delete(s.referralDrafts).where(
+        inArray(
+          s.referralDrafts.id,
+          drafts.map((d) => d.id),
+        ),
+      );
+    await audit(
+      {
+        actorId: user.id,
+        action: "subject_erasure",
+        subjectType: "referral",
+        ip,
+        details: { reason, referrals: erased.length, drafts: drafts.length, referralIds: erased },
+      },
+      tx,
+    );
     return { referrals: erased.length, drafts: drafts.length };
   });
 }

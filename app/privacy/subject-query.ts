@@ -3,10 +3,18 @@ import { z } from "zod";
 export type SubjectQuery = { reference: string } | { childName: string; dateOfBirth: string };
 
 const querySchema = z.union([
-  z.object({ reference: z.string().trim().regex(/^FR-[0-9A-Za-z]{4}-[0-9A-Za-z]{4}$/, "Enter a reference like FR-AB12-CD34") }),
+  z.object({
+    reference: z
+      .string()
+      .trim()
+      .regex(/^FR-[0-9A-Za-z]{4}-[0-9A-Za-z]{4}$/, "Enter a reference like FR-AB12-CD34"),
+  }),
   z.object({
     childName: z.string().trim().min(1, "Enter the child's full name").max(200),
-    dateOfBirth: z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, "Enter the date of birth as YYYY-MM-DD"),
+    dateOfBirth: z
+      .string()
+      .trim()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, "Enter the date of birth as YYYY-MM-DD"),
   }),
 ]);
 
@@ -23,4 +31,3 @@ export function parseSubjectQuery(params: URLSearchParams): { query: SubjectQuer
   }
   return { query: null, errors };
 }
-

@@ -18,7 +18,11 @@ export function MessageForm({ selfReferral, party, lastResult }: { selfReferral:
   return (
     <Form method="post" {...getFormProps(form)} key={navigation.state === "idle" ? "idle" : "busy"}>
       <input type="hidden" name="intent" value="message" />
-      <TextAreaField meta={fields.body} label="Write a message" hint="Whoever you choose below sees it on this page and is told by email (without any personal details)." />
+      <TextAreaField
+        meta={fields.body}
+        label="Write a message"
+        hint="Whoever you choose below sees it on this page and is told by email (without any personal details)."
+      />
       <RadioField meta={fields.audience} legend="Who will see this message?" options={audienceChoices(party, selfReferral)} />
       <button type="submit" className="ds_button ds_button--secondary">
         Send message

@@ -40,7 +40,10 @@ export function logChange(actor: Actor, referralId: string, tx: Database) {
 export async function canSeeReferral(user: CurrentUser, referralId: string): Promise<boolean> {
   if (!isUuid(referralId)) return false;
   const db = await getDb();
-  const [row] = await db.select({ id: s.referrals.id }).from(s.referrals).where(and(eq(s.referrals.id, referralId), referralScope(user)));
+  const [row] = await db
+    .select({ id: s.referrals.id })
+    .from(s.referrals)
+    .where(and(eq(s.referrals.id, referralId), referralScope(user)));
   return Boolean(row);
 }
 
@@ -53,7 +56,14 @@ export async function coordinatorHasGrant(userId: string, referralId: string) {
   const [grant] = await db
     .select({ id: s.referralAccessLog.id })
     .from(s.referralAccessLog)
-    .where(and(eq(s.referralAccessLog.referralId, referralId), eq(s.referralAccessLog.userId, userId), eq(s.referralAccessLog.kind, "opened_with_reason"), gt(s.referralAccessLog.at, since)))
+    .where(
+      and(
+        eq(s.referralAccessLog.referralId, referralId),
+        eq(s.referralAccessLog.userId, userId),
+        eq(s.referralAccessLog.kind, "opened_with_reason"),
+        gt(s.referralAccessLog.at, since),
+      ),
+    )
     .limit(1);
   return Boolean(grant);
 }
@@ -63,7 +73,10 @@ export async function openDetailsWithReason(user: CurrentUser, referralId: strin
   // Not a coordinator: the same answer as a referral that does not exist.
   if (!isUuid(referralId) || !may(user, "referrals.openWithReason")) throw new ReferralNotFound();
   const db = await getDb();
-  const [row] = await db.select({ id: s.referrals.id }).from(s.referrals).where(and(eq(s.referrals.id, referralId), ne(s.referrals.state, "draft")));
+  const [row] = await db
+    .select({ id: s.referrals.id })
+    .from(s.referrals)
+    .where(and(eq(s.referrals.id, referralId), ne(s.referrals.state, "draft")));
   if (!row) throw new ReferralNotFound();
   await logAccess({ referralId, userId: user.id, kind: "opened_with_reason", reason, ip });
 }

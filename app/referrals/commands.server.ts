@@ -131,7 +131,8 @@ export async function changeState(
       change.needOutcomes = details.needOutcomes ?? {};
     }
     if (action === "forward") {
-      if (!details.toServiceId || !isUuid(details.toServiceId) || details.toServiceId === row.serviceId) throw new ReferralRefused("Choose another service to forward it to.");
+      if (!details.toServiceId || !isUuid(details.toServiceId) || details.toServiceId === row.serviceId)
+        throw new ReferralRefused("Choose another service to forward it to.");
       const [service] = await t
         .select({ id: s.services.id, organisationId: s.services.organisationId, name: s.services.name })
         .from(s.services)
@@ -151,7 +152,15 @@ export async function changeState(
     if (!updated) throw new ReferralConflict("someone else", row.state);
 
     const reasonText =
-      action === "decline" ? (details.reason === "other" ? details.reasonOther : DECLINE_REASONS[details.reason!]) : action === "close" ? (details.outcome === "other" ? details.outcomeOther : CLOSE_OUTCOMES[details.outcome!]) : null;
+      action === "decline"
+        ? details.reason === "other"
+          ? details.reasonOther
+          : DECLINE_REASONS[details.reason!]
+        : action === "close"
+          ? details.outcome === "other"
+            ? details.outcomeOther
+            : CLOSE_OUTCOMES[details.outcome!]
+          : null;
     const noteAudience = details.note ? noteAudienceFor(action, party, row.isSelfReferral, details.noteAudience) : null;
     await t.insert(s.referralHistory).values({
       referralId: row.id,
@@ -170,9 +179,11 @@ export async function changeState(
     });
     await logChange(actor, row.id, t);
     // "declined — no capacity": a listed reason or outcome only, never free text (it may hold personal details).
-    const listedReason = action === "decline" && details.reason !== "other" ? reasonText : action === "close" && details.outcome !== "other" ? reasonText : null;
+    const listedReason =
+      action === "decline" && details.reason !== "other" ? reasonText : action === "close" && details.outcome !== "other" ? reasonText : null;
     await notifyOtherSide(t, { ...row, organisationId: updated.organisationId }, party, newsWords(action, listedReason), action);
-    if (action === "forward") await announce({ referralId: row.id, organisationId: row.organisationId, referrerId: row.referrerId, teamId: row.teamId, kind: "state" }, t);
+    if (action === "forward")
+      await announce({ referralId: row.id, organisationId: row.organisationId, referrerId: row.referrerId, teamId: row.teamId, kind: "state" }, t);
     await announce({ referralId: row.id, organisationId: updated.organisationId, referrerId: row.referrerId, teamId: row.teamId, kind: "state" }, t);
     return { state: updated.state, version: updated.version };
   };
@@ -297,12 +308,24 @@ export async function sendReferral(user: CurrentUser, input: ReferralInput, ip?:
     const mail = rows.filter((r) => r.intakeEmail);
     await Promise.all([
       tx.insert(s.referralHistory).values(
-        rows.map((r) => ({ referralId: r.id, at: now, actorId: user.id, actorLabel: label, party: "referrer" as const, action: "submit" as const, fromState: "draft" as const, toState: decision.to })),
+        rows.map((r) => ({
+          referralId: r.id,
+          at: now,
+          actorId: user.id,
+          actorLabel: label,
+          party: "referrer" as const,
+          action: "submit" as const,
+          fromState: "draft" as const,
+          toState: decision.to,
+        })),
       ),
       tx.insert(s.referralAccessLog).values(rows.map((r) => ({ referralId: r.id, userId: user.id, kind: "changed" as const, ip, at: now }))),
       mail.length
         ? queueMails(
-            mail.map((r) => ({ to: r.intakeEmail!, ...notificationTexts.newReferral({ ...r, referrerId: user.id, isSelfReferral: false, parentEmail: null }, false) })),
+            mail.map((r) => ({
+              to: r.intakeEmail!,
+              ...notificationTexts.newReferral({ ...r, referrerId: user.id, isSelfReferral: false, parentEmail: null }, false),
+            })),
             tx,
           )
         : null,
@@ -367,7 +390,12 @@ export async function draftReferralElsewhere(user: CurrentUser, referralId: stri
     consentMethod: row.consentMethod,
     consentLimits: row.consentLimits ?? "",
     childViews: row.childViews ?? "",
-    ...Object.fromEntries(row.needs.flatMap((n) => [[`need_${n.code}`, "on"], [`need_${n.code}_detail`, n.description]])),
+    ...Object.fromEntries(
+      row.needs.flatMap((n) => [
+        [`need_${n.code}`, "on"],
+        [`need_${n.code}_detail`, n.description],
+      ]),
+    ),
   };
   return (await saveDraft(user, values))!;
 }
@@ -477,7 +505,17 @@ export async function resendFamilyLink(reference: string, ip?: string): Promise<
   const db = await getDb();
   await db.transaction(async (t) => {
     const [sealed] = await t
-      .select({ id: s.referrals.id, reference: s.referrals.reference, state: s.referrals.state, linkDelivery: s.referrals.linkDelivery, parentEmail: s.referrals.parentEmail, parentPhone: s.referrals.parentPhone, doNotText: s.referrals.doNotText, familyLocale: s.referrals.familyLocale, anonymisedAt: s.referrals.anonymisedAt })
+      .select({
+        id: s.referrals.id,
+        reference: s.referrals.reference,
+        state: s.referrals.state,
+        linkDelivery: s.referrals.linkDelivery,
+        parentEmail: s.referrals.parentEmail,
+        parentPhone: s.referrals.parentPhone,
+        doNotText: s.referrals.doNotText,
+        familyLocale: s.referrals.familyLocale,
+        anonymisedAt: s.referrals.anonymisedAt,
+      })
       .from(s.referrals)
       .where(and(eq(s.referrals.reference, wanted), eq(s.referrals.isSelfReferral, true)))
       .for("update");
@@ -489,7 +527,10 @@ export async function resendFamilyLink(reference: string, ip?: string): Promise<
     const sent = await sendFamilyLink(t, { ...row, linkDelivery }, secret, true);
     // No contact to send it to: keep the old link working rather than cut the family off.
     if (!sent) return;
-    await t.update(s.referrals).set({ secretHash: hashSecret(secret) }).where(eq(s.referrals.id, row.id));
+    await t
+      .update(s.referrals)
+      .set({ secretHash: hashSecret(secret) })
+      .where(eq(s.referrals.id, row.id));
     await logAccess({ referralId: row.id, userId: null, kind: "family_changed", reason: "link sent again", ip }, t);
   });
 }
@@ -509,8 +550,16 @@ export async function postMessage(actor: Actor, referralId: string, body: string
     if (row.state === "draft") throw new ReferralRefused("Send the referral before writing messages on it.");
     const wanted: Audience = audience === true ? "family" : audience === false ? "professionals" : audience;
     // The family always writes for the service (and sees its own messages); others choose from what fits.
-    const chosen: Audience = party === "family" ? "family" : !row.isSelfReferral && wanted === "family" ? "professionals" : row.isSelfReferral && wanted === "professionals" && party === "provider" ? "internal" : wanted;
-    if (!isAudience(chosen) || (party !== "family" && !audienceChoices(party, row.isSelfReferral).some((c) => c.value === chosen))) throw ReferralRefused.field("audience", "Choose who will see this message");
+    const chosen: Audience =
+      party === "family"
+        ? "family"
+        : !row.isSelfReferral && wanted === "family"
+          ? "professionals"
+          : row.isSelfReferral && wanted === "professionals" && party === "provider"
+            ? "internal"
+            : wanted;
+    if (!isAudience(chosen) || (party !== "family" && !audienceChoices(party, row.isSelfReferral).some((c) => c.value === chosen)))
+      throw ReferralRefused.field("audience", "Choose who will see this message");
     const now = clock.now();
     await t.insert(s.referralMessages).values({
       referralId,

@@ -52,7 +52,14 @@ export function describeNeedOutcome(value: string | undefined) {
   return value ? (NEED_OUTCOMES[value as keyof typeof NEED_OUTCOMES] ?? value) : "Not recorded";
 }
 
-const DATE_TIME = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "Europe/London" });
+const DATE_TIME = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  timeZone: "Europe/London",
+});
 export function formatDateTime(value: Date | string) {
   return DATE_TIME.format(new Date(value));
 }
@@ -151,7 +158,15 @@ export interface ListedReferral {
 }
 
 /** A table of referrals; columns depend on who is looking (a coordinator sees no names). */
-export function ReferralTable({ items, caption, show }: { items: ListedReferral[]; caption: string; show: { child?: boolean; service?: boolean; referrer?: boolean; organisation?: boolean } }) {
+export function ReferralTable({
+  items,
+  caption,
+  show,
+}: {
+  items: ListedReferral[];
+  caption: string;
+  show: { child?: boolean; service?: boolean; referrer?: boolean; organisation?: boolean };
+}) {
   if (items.length === 0) return <p>None.</p>;
   return (
     <div className="fort-table-wrap">

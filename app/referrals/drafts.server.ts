@@ -12,7 +12,12 @@ import { openDraftValues, sealDraftValues } from "../privacy/sealed-fields.serve
  * Saves the form as typed. An autosave naming a draft that no longer exists (it was just sent) creates nothing,
  * so a late autosave cannot resurrect a sent referral as a draft.
  */
-export async function saveDraft(user: CurrentUser, values: Record<string, string | string[]>, draftId?: string, options: { recreate?: boolean } = {}): Promise<string | null> {
+export async function saveDraft(
+  user: CurrentUser,
+  values: Record<string, string | string[]>,
+  draftId?: string,
+  options: { recreate?: boolean } = {},
+): Promise<string | null> {
   const db = await getDb();
   // Only form values are kept; intent and the draft id itself are not part of the draft.
   const { intent: _intent, draftId: _draftId, ...kept } = values;
@@ -25,7 +30,10 @@ export async function saveDraft(user: CurrentUser, values: Record<string, string
     if (updated) return updated.id;
     if (options.recreate === false) return null;
   }
-  const [created] = await db.insert(s.referralDrafts).values({ ownerId: user.id, values: sealDraftValues(kept), createdAt: clock.now(), updatedAt: clock.now() }).returning({ id: s.referralDrafts.id });
+  const [created] = await db
+    .insert(s.referralDrafts)
+    .values({ ownerId: user.id, values: sealDraftValues(kept), createdAt: clock.now(), updatedAt: clock.now() })
+    .returning({ id: s.referralDrafts.id });
   return created!.id;
 }
 
@@ -47,14 +55,16 @@ export async function listDrafts(user: CurrentUser) {
     .where(eq(s.referralDrafts.ownerId, user.id))
     .orderBy(desc(s.referralDrafts.updatedAt));
   const warnFrom = clock.now().getTime() + DRAFT_WARNING_DAYS * 24 * 3600 * 1000;
-  return rows.map(({ values, ...d }) => ({ ...d, values: openDraftValues(values) })).map((d) => ({
-    id: d.id,
-    updatedAt: d.updatedAt,
-    // Abandoned drafts are deleted (issue 18); the owner is warned for the last week.
-    expiresAt: draftExpiresAt(d.updatedAt),
-    expiresSoon: draftExpiresAt(d.updatedAt).getTime() <= warnFrom,
-    childName: typeof d.values.childName === "string" && d.values.childName ? d.values.childName : "(no name yet)",
-  }));
+  return rows
+    .map(({ values, ...d }) => ({ ...d, values: openDraftValues(values) }))
+    .map((d) => ({
+      id: d.id,
+      updatedAt: d.updatedAt,
+      // Abandoned drafts are deleted (issue 18); the owner is warned for the last week.
+      expiresAt: draftExpiresAt(d.updatedAt),
+      expiresSoon: draftExpiresAt(d.updatedAt).getTime() <= warnFrom,
+      childName: typeof d.values.childName === "string" && d.values.childName ? d.values.childName : "(no name yet)",
+    }));
 }
 
 export async function deleteDraft(user: CurrentUser, draftId: string, tx?: Database) {

@@ -85,7 +85,9 @@ function fit(service: Candidate, child: ChildFacts, on: Date, route: "profession
   if (route === "self" && !service.acceptsSelfReferrals) problems.push("This service does not take requests from families directly.");
   if (service.capacity === "not_accepting") problems.push("This service is not accepting referrals at the moment.");
   if (service.capacity === "waiting_list")
-    warnings.push(service.typicalWaitWeeks ? `This service has a waiting list of about ${service.typicalWaitWeeks} weeks.` : "This service has a waiting list.");
+    warnings.push(
+      service.typicalWaitWeeks ? `This service has a waiting list of about ${service.typicalWaitWeeks} weeks.` : "This service has a waiting list.",
+    );
 
   const age = child.dateOfBirth ? ageOn(child.dateOfBirth, on) : child.ageYears;
   if (age !== undefined && ((service.minAge !== null && age < service.minAge) || (service.maxAge !== null && age > service.maxAge))) {
@@ -95,7 +97,8 @@ function fit(service: Candidate, child: ChildFacts, on: Date, route: "profession
     const ward = wardOfPostcode(child.postcode);
     const wholeArea = service.areas.some((a) => a.code && WHOLE_AREA_CODES.has(a.code));
     if (ward === null) {
-      if (service.areas.length > 0) problems.push(`${child.postcode.toUpperCase()} is outside the areas this service covers (${service.areas.map((a) => a.name).join(", ")}).`);
+      if (service.areas.length > 0)
+        problems.push(`${child.postcode.toUpperCase()} is outside the areas this service covers (${service.areas.map((a) => a.name).join(", ")}).`);
     } else if (!wholeArea && service.areas.length > 0 && !service.areas.some((a) => a.name === ward)) {
       problems.push(`${child.postcode.toUpperCase()} is in ${ward}; this service covers ${service.areas.map((a) => a.name).join(", ")}.`);
     }

@@ -6,14 +6,8 @@ import { parseTypedDate, typedDateSchema } from "~/dates/typed-date";
 import { AUDIENCES } from "./audience";
 import { CLOSE_OUTCOMES, DECLINE_REASONS, NEED_OUTCOMES, type ReferralAction } from "./state-machine";
 
-const required = (message: string, max = 200) =>
-  z
-    .string({ required_error: message })
-    .trim()
-    .min(1, message)
-    .max(max, `Must be ${max} characters or fewer`);
+const required = (message: string, max = 200) => z.string({ required_error: message }).trim().min(1, message).max(max, `Must be ${max} characters or fewer`);
 const optional = (max = 2000) => z.string().trim().max(max, `Must be ${max} characters or fewer`).optional();
-
 
 // Dates as people type them (27/03/2020, 27 March 2020, or a picker's 2020-03-27), checked and made ISO.
 const isoDate = typedDateSchema;
@@ -37,41 +31,43 @@ const needFields = Object.fromEntries(
 ) as Record<`need_${ShanarriCode}`, z.ZodOptional<z.ZodBoolean>> & Record<`need_${ShanarriCode}_detail`, ReturnType<typeof optional>>;
 
 const referralFields = z.object({
-    draftId: z.string().uuid().optional(),
-    // The form's one-time key: sending the same form twice makes one referral (issue 11).
-    idempotencyKey: z.string().uuid().optional(),
-    // "Refer elsewhere" (issue 16): the declined or closed referral this one follows; they share a group (one timeline).
-    followsReferralId: z.string().uuid().optional(),
-    serviceIds: z
-      .array(z.string().uuid("Choose services from the list"), { required_error: "Choose at least one service to send the referral to" })
-      .min(1, "Choose at least one service to send the referral to")
-      .max(5, "Send to 5 services at most at once"),
-    childName: required("Enter the child's name"),
-    childDateOfBirth: isoDate("Enter the child's date of birth").refine((v) => v <= today(), "The date of birth must be today or in the past"),
-    childPostcode: required("Enter the postcode where the child lives", 10).refine(
-      (v) => UK_POSTCODE.test(v.toUpperCase().replace(/\s+/g, " ").trim()),
-      "Enter a real postcode, like DD3 6HQ",
-    ),
-    childSchool: optional(200),
-    parentName: required("Enter the parent or carer's name"),
-    parentRelationship: required("Say how they are related to the child, for example mother or kinship carer", 100),
-    parentPhone: optional(30).refine((v) => !v || /^[0-9 +()-]{7,30}$/.test(v), "Enter a phone number using only numbers, spaces and +"),
-    parentEmail: optional(254).refine((v) => !v || z.string().email().safeParse(v).success, "Enter an email address like name@example.org"),
-    contactPreference: z.enum(Object.keys(CONTACT_PREFERENCES) as [keyof typeof CONTACT_PREFERENCES], { errorMap: () => ({ message: "Choose how the family would like to be contacted" }) }),
-    contactTimes: optional(200),
-    ...needFields,
-    tried: optional(2000),
-    familyWants: required("Say what the family would like to happen", 2000),
-    urgency: z.enum(["routine", "soon", "urgent"], { errorMap: () => ({ message: "Choose how urgent this is" }) }),
-    language: optional(100),
-    interpreterNeeded: z.boolean().optional(),
-    accessibilityNeeds: optional(1000),
-    consentGivenBy: required("Enter who gave consent, for example the child's mother"),
-    consentDate: isoDate("Enter the date consent was given").refine((v) => v <= today(), "Consent cannot be dated in the future"),
-    consentMethod: z.enum(["verbal", "written"], { errorMap: () => ({ message: "Say how consent was given" }) }),
-    consentLimits: optional(1000),
-    childViews: optional(2000),
-    consentConfirmed: z.boolean({ required_error: "Confirm that the family agreed to this referral being shared" }),
+  draftId: z.string().uuid().optional(),
+  // The form's one-time key: sending the same form twice makes one referral (issue 11).
+  idempotencyKey: z.string().uuid().optional(),
+  // "Refer elsewhere" (issue 16): the declined or closed referral this one follows; they share a group (one timeline).
+  followsReferralId: z.string().uuid().optional(),
+  serviceIds: z
+    .array(z.string().uuid("Choose services from the list"), { required_error: "Choose at least one service to send the referral to" })
+    .min(1, "Choose at least one service to send the referral to")
+    .max(5, "Send to 5 services at most at once"),
+  childName: required("Enter the child's name"),
+  childDateOfBirth: isoDate("Enter the child's date of birth").refine((v) => v <= today(), "The date of birth must be today or in the past"),
+  childPostcode: required("Enter the postcode where the child lives", 10).refine(
+    (v) => UK_POSTCODE.test(v.toUpperCase().replace(/\s+/g, " ").trim()),
+    "Enter a real postcode, like DD3 6HQ",
+  ),
+  childSchool: optional(200),
+  parentName: required("Enter the parent or carer's name"),
+  parentRelationship: required("Say how they are related to the child, for example mother or kinship carer", 100),
+  parentPhone: optional(30).refine((v) => !v || /^[0-9 +()-]{7,30}$/.test(v), "Enter a phone number using only numbers, spaces and +"),
+  parentEmail: optional(254).refine((v) => !v || z.string().email().safeParse(v).success, "Enter an email address like name@example.org"),
+  contactPreference: z.enum(Object.keys(CONTACT_PREFERENCES) as [keyof typeof CONTACT_PREFERENCES], {
+    errorMap: () => ({ message: "Choose how the family would like to be contacted" }),
+  }),
+  contactTimes: optional(200),
+  ...needFields,
+  tried: optional(2000),
+  familyWants: required("Say what the family would like to happen", 2000),
+  urgency: z.enum(["routine", "soon", "urgent"], { errorMap: () => ({ message: "Choose how urgent this is" }) }),
+  language: optional(100),
+  interpreterNeeded: z.boolean().optional(),
+  accessibilityNeeds: optional(1000),
+  consentGivenBy: required("Enter who gave consent, for example the child's mother"),
+  consentDate: isoDate("Enter the date consent was given").refine((v) => v <= today(), "Consent cannot be dated in the future"),
+  consentMethod: z.enum(["verbal", "written"], { errorMap: () => ({ message: "Say how consent was given" }) }),
+  consentLimits: optional(1000),
+  childViews: optional(2000),
+  consentConfirmed: z.boolean({ required_error: "Confirm that the family agreed to this referral being shared" }),
 });
 
 // Checks across fields live in a second, lenient part of an intersection: zod skips an object's refinements
@@ -94,7 +90,8 @@ const referralCrossChecks = z
     }
     const preference = v.contactPreference;
     if (preference === "email" && !given(v.parentEmail)) ctx.addIssue({ code: "custom", path: ["parentEmail"], message: "Enter the email address to use" });
-    if ((preference === "phone" || preference === "text") && !given(v.parentPhone)) ctx.addIssue({ code: "custom", path: ["parentPhone"], message: "Enter the phone number to use" });
+    if ((preference === "phone" || preference === "text") && !given(v.parentPhone))
+      ctx.addIssue({ code: "custom", path: ["parentPhone"], message: "Enter the phone number to use" });
     const dateOfBirth = typeof v.childDateOfBirth === "string" ? parseTypedDate(v.childDateOfBirth) : null;
     if (dateOfBirth && "iso" in dateOfBirth && dateOfBirth.iso < `${new Date().getUTCFullYear() - 26}-01-01`) {
       ctx.addIssue({ code: "custom", path: ["childDateOfBirth"], message: "FORT is for children and young people up to 25; check the date of birth" });
@@ -112,26 +109,30 @@ export function needsOf(input: ReferralInput) {
 }
 
 const selfReferralFields = z.object({
-    idempotencyKey: z.string().uuid().optional(),
-    parentName: required("Enter your name"),
-    contactPreference: z.enum(Object.keys(CONTACT_PREFERENCES) as [keyof typeof CONTACT_PREFERENCES], { errorMap: () => ({ message: "Choose how you would like to be contacted" }) }),
-    parentPhone: optional(30).refine((v) => !v || /^[0-9 +()-]{7,30}$/.test(v), "Enter a phone number using only numbers, spaces and +"),
-    parentEmail: optional(254).refine((v) => !v || z.string().email().safeParse(v).success, "Enter an email address like name@example.org"),
-    contactTimes: optional(200),
-    doNotLeaveVoicemail: z.boolean().optional(),
-    doNotText: z.boolean().optional(),
-    linkDelivery: z.enum(Object.keys(LINK_DELIVERY) as [keyof typeof LINK_DELIVERY], { errorMap: () => ({ message: "Choose how you would like to get your private link" }) }),
-    childAge: z.coerce
-      .number({ required_error: "Enter your child's age in years", invalid_type_error: "Enter your child's age as a number, like 4" })
-      .int("Enter your child's age in whole years")
-      .min(0, "Enter your child's age in whole years (0 for a baby)")
-      .max(25, "This service is for children and young people up to 25"),
-    childPostcode: optional(10).refine((v) => !v || UK_POSTCODE.test(v.toUpperCase().replace(/\s+/g, " ").trim()), "Enter a real postcode, like DD3 6HQ"),
-    familyWants: required("Tell us what help you would like", 2000),
-    language: optional(100),
-    consent: z.boolean({ required_error: "Tick the box to agree to the service holding these details" }),
-    // Honeypot: hidden from people, filled in by bots.
-    website: z.string().optional(),
+  idempotencyKey: z.string().uuid().optional(),
+  parentName: required("Enter your name"),
+  contactPreference: z.enum(Object.keys(CONTACT_PREFERENCES) as [keyof typeof CONTACT_PREFERENCES], {
+    errorMap: () => ({ message: "Choose how you would like to be contacted" }),
+  }),
+  parentPhone: optional(30).refine((v) => !v || /^[0-9 +()-]{7,30}$/.test(v), "Enter a phone number using only numbers, spaces and +"),
+  parentEmail: optional(254).refine((v) => !v || z.string().email().safeParse(v).success, "Enter an email address like name@example.org"),
+  contactTimes: optional(200),
+  doNotLeaveVoicemail: z.boolean().optional(),
+  doNotText: z.boolean().optional(),
+  linkDelivery: z.enum(Object.keys(LINK_DELIVERY) as [keyof typeof LINK_DELIVERY], {
+    errorMap: () => ({ message: "Choose how you would like to get your private link" }),
+  }),
+  childAge: z.coerce
+    .number({ required_error: "Enter your child's age in years", invalid_type_error: "Enter your child's age as a number, like 4" })
+    .int("Enter your child's age in whole years")
+    .min(0, "Enter your child's age in whole years (0 for a baby)")
+    .max(25, "This service is for children and young people up to 25"),
+  childPostcode: optional(10).refine((v) => !v || UK_POSTCODE.test(v.toUpperCase().replace(/\s+/g, " ").trim()), "Enter a real postcode, like DD3 6HQ"),
+  familyWants: required("Tell us what help you would like", 2000),
+  language: optional(100),
+  consent: z.boolean({ required_error: "Tick the box to agree to the service holding these details" }),
+  // Honeypot: hidden from people, filled in by bots.
+  website: z.string().optional(),
 });
 
 export const selfReferralSchema = z.intersection(
@@ -139,12 +140,16 @@ export const selfReferralSchema = z.intersection(
   z
     .object({ contactPreference: z.unknown(), parentPhone: z.unknown(), parentEmail: z.unknown(), linkDelivery: z.unknown(), doNotText: z.unknown() })
     .superRefine((v, ctx) => {
-      if (v.contactPreference === "email" && !given(v.parentEmail)) ctx.addIssue({ code: "custom", path: ["parentEmail"], message: "Enter your email address" });
-      if ((v.contactPreference === "phone" || v.contactPreference === "text") && !given(v.parentPhone)) ctx.addIssue({ code: "custom", path: ["parentPhone"], message: "Enter your phone number" });
-      if (v.linkDelivery === "email" && !given(v.parentEmail)) ctx.addIssue({ code: "custom", path: ["parentEmail"], message: "Enter your email address to get your link by email" });
-      if (v.linkDelivery === "sms" && !given(v.parentPhone)) ctx.addIssue({ code: "custom", path: ["parentPhone"], message: "Enter your mobile number to get your link by text message" });
+      if (v.contactPreference === "email" && !given(v.parentEmail))
+        ctx.addIssue({ code: "custom", path: ["parentEmail"], message: "Enter your email address" });
+      if ((v.contactPreference === "phone" || v.contactPreference === "text") && !given(v.parentPhone))
+        ctx.addIssue({ code: "custom", path: ["parentPhone"], message: "Enter your phone number" });
+      if (v.linkDelivery === "email" && !given(v.parentEmail))
+        ctx.addIssue({ code: "custom", path: ["parentEmail"], message: "Enter your email address to get your link by email" });
+      if (v.linkDelivery === "sms" && !given(v.parentPhone))
+        ctx.addIssue({ code: "custom", path: ["parentPhone"], message: "Enter your mobile number to get your link by text message" });
       if (v.doNotText && (v.linkDelivery === "sms" || v.contactPreference === "text"))
-        ctx.addIssue({ code: "custom", path: ["doNotText"], message: "You asked not to get text messages: choose another way, or untick \"do not text me\"" });
+        ctx.addIssue({ code: "custom", path: ["doNotText"], message: 'You asked not to get text messages: choose another way, or untick "do not text me"' });
     })
     .transform(() => ({})),
 );
@@ -241,7 +246,9 @@ function transitionFields(action: Exclude<ReferralAction, "submit">, needCodes: 
           ...Object.fromEntries(
             needCodes.map((code) => [
               `outcome_${code}`,
-              z.enum(Object.keys(NEED_OUTCOMES) as [keyof typeof NEED_OUTCOMES], { errorMap: () => ({ message: `Choose the outcome for ${SHANARRI.find((s) => s.code === code)?.name ?? code}` }) }),
+              z.enum(Object.keys(NEED_OUTCOMES) as [keyof typeof NEED_OUTCOMES], {
+                errorMap: () => ({ message: `Choose the outcome for ${SHANARRI.find((s) => s.code === code)?.name ?? code}` }),
+              }),
             ]),
           ),
         })

@@ -21,8 +21,12 @@ export async function referralsSentWithKey(referrerId: string, key: string): Pro
 }
 
 /** The family's request already made with this form key, if any. */
-export async function selfReferralSentWithKey(serviceId: string, key: string): Promise<
-  { reference: string; secretHash: string | null; linkDelivery: string | null; parentEmail: string | null; parentPhone: string | null; doNotText: boolean } | undefined
+export async function selfReferralSentWithKey(
+  serviceId: string,
+  key: string,
+): Promise<
+  | { reference: string; secretHash: string | null; linkDelivery: string | null; parentEmail: string | null; parentPhone: string | null; doNotText: boolean }
+  | undefined
 > {
   const db = await getDb();
   const [row] = await db
@@ -36,7 +40,9 @@ export async function selfReferralSentWithKey(serviceId: string, key: string): P
       doNotText: s.referrals.doNotText,
     })
     .from(s.referrals)
-    .where(and(eq(s.referrals.idempotencyKey, key), eq(s.referrals.serviceId, serviceId), eq(s.referrals.isSelfReferral, true), isNull(s.referrals.referrerId)));
+    .where(
+      and(eq(s.referrals.idempotencyKey, key), eq(s.referrals.serviceId, serviceId), eq(s.referrals.isSelfReferral, true), isNull(s.referrals.referrerId)),
+    );
   return row;
 }
 
@@ -53,7 +59,8 @@ export function selfReferralSecret(key: string): string {
 export function isDuplicateSend(error: unknown): boolean {
   for (let e = error, depth = 0; e && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const { code, constraint_name, message } = e as { code?: unknown; constraint_name?: unknown; message?: unknown };
-    if (code === "23505" && (constraint_name === "referrals_idempotency_key" || (typeof message === "string" && message.includes("referrals_idempotency_key")))) return true;
+    if (code === "23505" && (constraint_name === "referrals_idempotency_key" || (typeof message === "string" && message.includes("referrals_idempotency_key"))))
+      return true;
   }
   return false;
 }

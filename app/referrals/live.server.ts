@@ -23,10 +23,12 @@ export async function announce(event: ReferralEvent, tx: Database) {
 /** Several announcements in one statement (a group sent at once). */
 export async function announceAll(events: ReferralEvent[], tx: Database) {
   if (events.length === 0) return;
-  await tx.execute(sql`select ${sql.join(
-    events.map((e) => sql`pg_notify(${REFERRAL_CHANNEL}, ${JSON.stringify(e)})`),
-    sql`, `,
-  )}`);
+  await tx.execute(
+    sql`select ${sql.join(
+      events.map((e) => sql`pg_notify(${REFERRAL_CHANNEL}, ${JSON.stringify(e)})`),
+      sql`, `,
+    )}`,
+  );
 }
 
 const globalForLive = globalThis as unknown as { __fortLive?: { emitter: EventEmitter; listening?: Promise<unknown> } };

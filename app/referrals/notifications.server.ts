@@ -46,7 +46,10 @@ export const notificationTexts = {
   },
   familyNews: (r: NotifiedReferral & { familyLocale?: string | null }) => {
     const t = i18nFor(isLanguage(r.familyLocale) ? r.familyLocale : "en").t;
-    return { subject: t("messages.newsSubject", { reference: r.reference }), text: `${t("messages.newsBody", { reference: r.reference, lostUrl: link("/track/lost") })}\n` };
+    return {
+      subject: t("messages.newsSubject", { reference: r.reference }),
+      text: `${t("messages.newsBody", { reference: r.reference, lostUrl: link("/track/lost") })}\n`,
+    };
   },
 };
 
@@ -58,7 +61,14 @@ async function intakeEmail(t: Database, organisationId: string) {
 /** Sends the family its private link the way it chose; nothing when it chose neither or gave no usable contact. */
 export async function sendFamilyLink(
   t: Database,
-  family: { reference: string; linkDelivery: string | null; parentEmail: string | null; parentPhone: string | null; doNotText: boolean; familyLocale?: string | null },
+  family: {
+    reference: string;
+    linkDelivery: string | null;
+    parentEmail: string | null;
+    parentPhone: string | null;
+    doNotText: boolean;
+    familyLocale?: string | null;
+  },
   secret: string,
   reissued: boolean,
 ) {
@@ -81,7 +91,8 @@ export function familyLinkChannel(family: { linkDelivery: string | null; parentE
 export async function notifyOtherSide(t: Database, r: NotifiedReferral, party: Party, what: string, action: ReferralAction | "message") {
   if (party === "referrer" || party === "family") {
     const to = await intakeEmail(t, r.organisationId);
-    if (to) await queueMail({ to, ...(action === "submit" || action === "forward" ? notificationTexts.newReferral(r, false) : notificationTexts.news(r, what)) }, t);
+    if (to)
+      await queueMail({ to, ...(action === "submit" || action === "forward" ? notificationTexts.newReferral(r, false) : notificationTexts.news(r, what)) }, t);
   }
   if (party === "provider") {
     if (action === "forward") {

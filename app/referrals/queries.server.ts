@@ -18,7 +18,6 @@ import { INBOX_TABS, type InboxTab } from "./inbox";
 import { type Audience, audienceIncludes } from "./audience";
 import { REFERRAL_STATES, type Party, allowedActions } from "./state-machine";
 
-
 const detailColumns = {
   id: s.referrals.id,
   groupId: s.referrals.groupId,
@@ -95,9 +94,17 @@ export async function getReferral(user: CurrentUser, referralId: string, ip?: st
   if (party === "none") return null;
   const showPersonal = party !== "coordinator" || (await coordinatorHasGrant(user.id, referralId));
   const { isSelf: _a, relTeam: _b, ...rest } = row;
-  const base = Object.fromEntries(Object.keys(detailColumns).map((k) => [k, rest[k as keyof typeof rest]])) as { [K in keyof typeof detailColumns]: (typeof rest)[K] };
+  const base = Object.fromEntries(Object.keys(detailColumns).map((k) => [k, rest[k as keyof typeof rest]])) as {
+    [K in keyof typeof detailColumns]: (typeof rest)[K];
+  };
   // Decrypted here, after the policy check, and nowhere else on the read path.
-  const personal = showPersonal ? openReferral(Object.fromEntries(Object.keys(personalColumns).map((k) => [k, rest[k as keyof typeof rest]])) as { [K in keyof typeof personalColumns]: (typeof rest)[K] }) : null;
+  const personal = showPersonal
+    ? openReferral(
+        Object.fromEntries(Object.keys(personalColumns).map((k) => [k, rest[k as keyof typeof rest]])) as {
+          [K in keyof typeof personalColumns]: (typeof rest)[K];
+        },
+      )
+    : null;
   if (personal) await logAccess({ referralId, userId: user.id, kind: "viewed", ip });
 
   const [history, messages, group] = await Promise.all([
@@ -121,7 +128,14 @@ export async function getReferral(user: CurrentUser, referralId: string, ip?: st
     // Coordinators see states and figures, not the conversation, unless they gave a reason.
     showPersonal
       ? db
-          .select({ id: s.referralMessages.id, at: s.referralMessages.createdAt, authorLabel: s.referralMessages.authorLabel, party: s.referralMessages.party, body: s.referralMessages.body, audience: s.referralMessages.audience })
+          .select({
+            id: s.referralMessages.id,
+            at: s.referralMessages.createdAt,
+            authorLabel: s.referralMessages.authorLabel,
+            party: s.referralMessages.party,
+            body: s.referralMessages.body,
+            audience: s.referralMessages.audience,
+          })
           .from(s.referralMessages)
           .where(eq(s.referralMessages.referralId, referralId))
           .orderBy(asc(s.referralMessages.createdAt))
@@ -144,7 +158,9 @@ export async function getReferral(user: CurrentUser, referralId: string, ip?: st
     party,
     actions: allowedActions(row.state, party),
     // Notes and messages meant for the writer's own side stay there (issue 16); both are sealed at rest (issue 18).
-    history: history.map((h) => (showPersonal && audienceIncludes(h.noteAudience as Audience | null, h.party, party) ? { ...h, note: open(h.note) } : { ...h, note: null })),
+    history: history.map((h) =>
+      showPersonal && audienceIncludes(h.noteAudience as Audience | null, h.party, party) ? { ...h, note: open(h.note) } : { ...h, note: null },
+    ),
     messages: messages.filter((m) => audienceIncludes(m.audience as Audience, m.party, party)).map((m) => ({ ...m, body: open(m.body) })),
     group,
   };
@@ -241,8 +257,6 @@ function shortName(name: string) {
   return parts.length > 1 ? `${parts[0]} ${parts[parts.length - 1]![0]}.` : parts[0]!;
 }
 
-
-
 export interface ListFilters {
   tab?: InboxTab;
   serviceId?: string;
@@ -336,13 +350,12 @@ export async function providerInbox(user: CurrentUser, filters: ListFilters) {
     .where(and(referralScope(user), ne(s.referrals.state, "draft")))
     .groupBy(s.referrals.state);
   const counts = Object.fromEntries(
-    (Object.keys(INBOX_TABS) as InboxTab[]).map((tab) => [tab, countRows.filter((c) => (INBOX_TABS[tab].states as readonly string[]).includes(c.state)).reduce((a, c) => a + c.n, 0)]),
+    (Object.keys(INBOX_TABS) as InboxTab[]).map((tab) => [
+      tab,
+      countRows.filter((c) => (INBOX_TABS[tab].states as readonly string[]).includes(c.state)).reduce((a, c) => a + c.n, 0),
+    ]),
   ) as Record<InboxTab, number>;
-  const services = await db
-    .select({ id: s.services.id, name: s.services.name })
-    .from(s.services)
-    .where(serviceEditScope(user))
-    .orderBy(s.services.name);
+  const services = await db.select({ id: s.services.id, name: s.services.name }).from(s.services).where(serviceEditScope(user)).orderBy(s.services.name);
   return { items, counts, services };
 }
 
@@ -387,4 +400,3 @@ export async function unreadCount(user: CurrentUser): Promise<number> {
     );
   return row?.n ?? 0;
 }
-

@@ -45,11 +45,17 @@ export function GapSummary({ rows, threshold, needName }: { rows: GapRow[]; thre
     <section aria-labelledby="gap-summary-heading" className="fort-gap-summary">
       <h2 id="gap-summary-heading">What the map shows</h2>
       {shown.length === 0 ? (
-        <p>No ward sent {threshold} or more {needName ? `‘${needName}’ ` : ""}referrals in the period, so no ward is shaded.</p>
+        <p>
+          No ward sent {threshold} or more {needName ? `‘${needName}’ ` : ""}referrals in the period, so no ward is shaded.
+        </p>
       ) : (
         <>
           <p>
-            Most {needName ? `‘${needName}’ ` : ""}referrals came from {shown.slice(0, 3).map((r) => `${r.wardName} (${r.demand})`).join(", ")}
+            Most {needName ? `‘${needName}’ ` : ""}referrals came from{" "}
+            {shown
+              .slice(0, 3)
+              .map((r) => `${r.wardName} (${r.demand})`)
+              .join(", ")}
             {hidden > 0 ? `; ${hidden} ward${hidden === 1 ? "" : "s"} sent fewer than ${threshold}` : ""}.
           </p>
           <p>

@@ -26,7 +26,12 @@ export default function GapMap({
   const count = (n: number | null) => (n === null ? `fewer than ${threshold}` : String(n));
   const style = (feature?: Feature): PathOptions => {
     const row = byCode.get(String(feature?.properties?.ward_code));
-    return { color: row && row.unmet !== null ? "#d32205" : "#333", weight: row && row.unmet !== null ? 4 : 1.5, fillColor: gapShade(row?.demand ?? null, bands), fillOpacity: 0.7 };
+    return {
+      color: row && row.unmet !== null ? "#d32205" : "#333",
+      weight: row && row.unmet !== null ? 4 : 1.5,
+      fillColor: gapShade(row?.demand ?? null, bands),
+      fillOpacity: 0.7,
+    };
   };
   const onEachFeature = (feature: Feature, layer: Layer) => {
     const row = byCode.get(String(feature.properties?.ward_code));

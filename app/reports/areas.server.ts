@@ -27,7 +27,11 @@ export function wardBoundaries() {
     const raw = JSON.parse(readFileSync(path.resolve(process.cwd(), "geodata/dundee_wards.geojson"), "utf8")) as { features: WardFeature[] };
     wardGeoJson = {
       type: "FeatureCollection",
-      features: raw.features.map((f) => ({ type: "Feature", properties: { ward_code: f.properties.ward_code, ward_name: f.properties.ward_name }, geometry: f.geometry })),
+      features: raw.features.map((f) => ({
+        type: "Feature",
+        properties: { ward_code: f.properties.ward_code, ward_name: f.properties.ward_name },
+        geometry: f.geometry,
+      })),
     };
   }
   return wardGeoJson;
@@ -38,7 +42,6 @@ export function wards(): Ward[] {
     .features.map((f) => ({ code: f.properties.ward_code, name: f.properties.ward_name }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }
-
 
 /** Fills the area of referrals sent before areas were recorded. Idempotent; returns how many it filled. */
 export async function backfillReferralAreas(batch = 1000): Promise<number> {
@@ -59,4 +62,3 @@ export async function backfillReferralAreas(batch = 1000): Promise<number> {
     if (rows.length < batch || fillable.length === 0) return filled;
   }
 }
-

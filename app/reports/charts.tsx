@@ -13,11 +13,25 @@ const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
 
 /** Whole-number ticks for counts: never 0.5 of a referral. */
 export function countTicks(max: number, wanted = 5): number[] {
-  const scale = scaleLinear().domain([0, Math.max(1, max)]).nice(wanted);
+  const scale = scaleLinear()
+    .domain([0, Math.max(1, max)])
+    .nice(wanted);
   return scale.ticks(wanted).filter((t) => Number.isInteger(t));
 }
 
-function ChartFrame({ title, description, width, height, children }: { title: string; description: string; width: number; height: number; children: ReactNode }) {
+function ChartFrame({
+  title,
+  description,
+  width,
+  height,
+  children,
+}: {
+  title: string;
+  description: string;
+  width: number;
+  height: number;
+  children: ReactNode;
+}) {
   const id = useId();
   return (
     <figure className="fort-chart-figure">
@@ -234,7 +248,19 @@ export function DataTable({ table, id }: { table: ReportTable; id: string }) {
 }
 
 /** A heading, the chart, the table beside it and a link to the table as CSV. */
-export function ReportSection({ name, table, csvHref, chart, intro }: { name: string; table: ReportTable; csvHref: string; chart?: ReactNode; intro?: ReactNode }) {
+export function ReportSection({
+  name,
+  table,
+  csvHref,
+  chart,
+  intro,
+}: {
+  name: string;
+  table: ReportTable;
+  csvHref: string;
+  chart?: ReactNode;
+  intro?: ReactNode;
+}) {
   return (
     <section className="fort-report" aria-labelledby={`${name}-heading`}>
       <h2 id={`${name}-heading`}>{table.title}</h2>

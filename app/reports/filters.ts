@@ -42,7 +42,8 @@ export function defaultRange(today: Date): { from: string; to: string } {
   return { from: isoDay(from), to: isoDay(today) };
 }
 
-export type ParsedFilters = { ok: true; filters: ReportFilters } | { ok: false; errors: Partial<Record<(typeof FIELDS)[number], string>>; values: Record<string, string> };
+export type ParsedFilters =
+  { ok: true; filters: ReportFilters } | { ok: false; errors: Partial<Record<(typeof FIELDS)[number], string>>; values: Record<string, string> };
 
 export function parseReportFilters(params: URLSearchParams, today: Date): ParsedFilters {
   const raw = Object.fromEntries(FIELDS.map((k) => [k, params.get(k) ?? ""]));

@@ -14,8 +14,13 @@ export interface GapBand {
 
 /** Four bands from the suppression threshold up to the highest ward's demand, on round numbers. */
 export function gapBands(max: number, threshold: number): GapBand[] {
-  const top = scaleLinear().domain([0, Math.max(threshold + GAP_SHADES.length * 2, max)]).nice(4).domain()[1]!;
-  const quantize = scaleQuantize<string>().domain([threshold, top]).range([...GAP_SHADES]);
+  const top = scaleLinear()
+    .domain([0, Math.max(threshold + GAP_SHADES.length * 2, max)])
+    .nice(4)
+    .domain()[1]!;
+  const quantize = scaleQuantize<string>()
+    .domain([threshold, top])
+    .range([...GAP_SHADES]);
   // Whole numbers, each band at least one referral wide.
   const cuts: number[] = [];
   for (const t of quantize.thresholds()) cuts.push(Math.max(Math.round(t), (cuts[cuts.length - 1] ?? threshold) + 1));

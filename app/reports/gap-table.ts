@@ -9,7 +9,16 @@ export function shown(n: SuppressedCount, threshold: number): string | number {
 export function gapTable(g: GapAnalysis): ReportTable {
   return {
     title: "Demand and provision by ward",
-    columns: ["Ward", "Referrals sent", "Unmet demand", "Declined for capacity", "No eligible service", "Services covering", "Accepting now", "Longest wait (weeks)"],
+    columns: [
+      "Ward",
+      "Referrals sent",
+      "Unmet demand",
+      "Declined for capacity",
+      "No eligible service",
+      "Services covering",
+      "Accepting now",
+      "Longest wait (weeks)",
+    ],
     rows: g.rows.map((r) => [
       r.wardName,
       shown(r.demand, g.threshold),

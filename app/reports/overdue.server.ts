@@ -24,7 +24,12 @@ export async function flagOverdueReferrals(): Promise<number> {
       from due, services s, organisations o
       where r.id = due.id and s.id = r.service_id and o.id = r.organisation_id
       returning r.id, r.reference, s.name as service_name, o.intake_email`);
-    const due = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as { id: string; reference: string; service_name: string; intake_email: string | null }[];
+    const due = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as {
+      id: string;
+      reference: string;
+      service_name: string;
+      intake_email: string | null;
+    }[];
     if (due.length === 0) return 0;
     const found = await tx.execute(sql`select email from users where role = 'coordinator' and active`);
     const coordinators = (Array.isArray(found) ? found : (found as unknown as { rows: unknown[] }).rows) as { email: string }[];
@@ -38,7 +43,11 @@ export async function flagOverdueReferrals(): Promise<number> {
       const lines = due.map((r) => `- ${r.reference} to ${r.service_name}: ${base}/referrals/${r.id}`).join("\n");
       for (const c of coordinators) {
         await queueMail(
-          { to: c.email, subject: `${due.length} referral${due.length === 1 ? " is" : "s are"} overdue on FORT`, text: `No response for more than ${days} working days:\n\n${lines}\n\nAll overdue referrals: ${base}/coordinator/referrals?overdue=on\n` },
+          {
+            to: c.email,
+            subject: `${due.length} referral${due.length === 1 ? " is" : "s are"} overdue on FORT`,
+            text: `No response for more than ${days} working days:\n\n${lines}\n\nAll overdue referrals: ${base}/coordinator/referrals?overdue=on\n`,
+          },
           tx,
         );
       }

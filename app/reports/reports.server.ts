@@ -8,7 +8,15 @@ import type { CurrentUser } from "../auth/session.server";
 import { Forbidden } from "../domain/errors";
 import { getDb } from "../db.server";
 import { SHANARRI } from "../directory/taxonomy";
-import { CLOSE_OUTCOMES, DECLINE_REASONS, NEED_OUTCOMES, REFERRAL_STATES, STATE_LABELS, SYSTEM_CLOSE_OUTCOMES, type ReferralState } from "../referrals/state-machine";
+import {
+  CLOSE_OUTCOMES,
+  DECLINE_REASONS,
+  NEED_OUTCOMES,
+  REFERRAL_STATES,
+  STATE_LABELS,
+  SYSTEM_CLOSE_OUTCOMES,
+  type ReferralState,
+} from "../referrals/state-machine";
 import { wards } from "./areas.server";
 import { breakdownRows, type BreakdownRow } from "./rollups.server";
 import { monthsBetween, type ReportFilters } from "./filters";
@@ -96,7 +104,9 @@ type Breakdown = "month_state" | "ward_month" | "service_state" | "organisation_
  */
 async function breakdowns(f: ReportFilters, options: { live?: boolean } = {}) {
   const filtered = Boolean(f.organisation || f.service || f.ward || f.need);
-  const rows = (await breakdownRows(f, filtered ? filtersWhere(f) : sql`r.state <> 'draft'`, filtered, options)) as (BreakdownRow & { state: ReferralState | null })[];
+  const rows = (await breakdownRows(f, filtered ? filtersWhere(f) : sql`r.state <> 'draft'`, filtered, options)) as (BreakdownRow & {
+    state: ReferralState | null;
+  })[];
   // grouping() sets a bit (most significant first) for each listed column NOT in the row's grouping set.
   const COLUMNS = ["month", "state", "ward", "service", "organisation", "reason", "needs", "need_outcomes", "response", "close"] as const;
   const bit = (c: (typeof COLUMNS)[number]) => 1 << (COLUMNS.length - 1 - COLUMNS.indexOf(c));
@@ -263,7 +273,11 @@ export async function dashboard(user: CurrentUser, f: ReportFilters, options: { 
     wards: wardRows,
     services,
     organisations,
-    needs: SHANARRI.map((n) => ({ code: n.code, name: n.name, n: needRows.filter((r) => ((r.need_mask ?? 0) & NEED_BITS[n.code]!) !== 0).reduce((a, r) => a + r.n, 0) })),
+    needs: SHANARRI.map((n) => ({
+      code: n.code,
+      name: n.name,
+      n: needRows.filter((r) => ((r.need_mask ?? 0) & NEED_BITS[n.code]!) !== 0).reduce((a, r) => a + r.n, 0),
+    })),
     declineReasons: reasons
       .filter((r) => r.reason!.startsWith("decline:"))
       .map((r) => ({ reason: r.reason!.slice(8), label: label(DECLINE_REASONS, r.reason!.slice(8)), n: r.n }))
@@ -363,6 +377,3 @@ export function reportTables(d: Dashboard): Record<ReportTableName, ReportTable>
     },
   };
 }
-
-
-

@@ -34,8 +34,19 @@ export async function anonymiseExpiredReferrals(months = config().REFERRAL_RETEN
       returning r.id`);
     const ids = (Array.isArray(result) ? result : (result as unknown as { rows: { id: string }[] }).rows) as { id: string }[];
     if (ids.length === 0) return 0;
-    await removeReferralConversation(tx, ids.map((r) => r.id));
-    await audit({ actorId: null, action: "referrals_anonymised", subjectType: "referral", details: { count: ids.length, retentionMonths: months, referralIds: ids.map((r) => r.id) } }, tx);
+    await removeReferralConversation(
+      tx,
+      ids.map((r) => r.id),
+    );
+    await audit(
+      {
+        actorId: null,
+        action: "referrals_anonymised",
+        subjectType: "referral",
+        details: { count: ids.length, retentionMonths: months, referralIds: ids.map((r) => r.id) },
+      },
+      tx,
+    );
     return ids.length;
   });
 }

@@ -60,7 +60,9 @@ export function breakdownSelect(w: SQL): SQL {
 const COLUMNS = "month, state, ward_code, service_id, organisation_id, reason, need_mask, outcome_bits, response_days, close_days, g";
 
 async function liveRows(w: SQL) {
-  return rowsOf<BreakdownRow>(sql`select ${sql.raw(COLUMNS.replace("outcome_bits", "outcome_bits::text as outcome_bits"))}, n from (${breakdownSelect(w)}) as live`);
+  return rowsOf<BreakdownRow>(
+    sql`select ${sql.raw(COLUMNS.replace("outcome_bits", "outcome_bits::text as outcome_bits"))}, n from (${breakdownSelect(w)}) as live`,
+  );
 }
 
 // ------------------------------------------------------------------------------------------------ months
@@ -99,7 +101,19 @@ function mergeRows(parts: BreakdownRow[][]): BreakdownRow[] {
   const merged = new Map<string, BreakdownRow>();
   for (const rows of parts) {
     for (const row of rows) {
-      const key = [row.g, row.month, row.state, row.ward_code, row.service_id, row.organisation_id, row.reason, row.need_mask, row.outcome_bits, row.response_days, row.close_days].join("|");
+      const key = [
+        row.g,
+        row.month,
+        row.state,
+        row.ward_code,
+        row.service_id,
+        row.organisation_id,
+        row.reason,
+        row.need_mask,
+        row.outcome_bits,
+        row.response_days,
+        row.close_days,
+      ].join("|");
       const seen = merged.get(key);
       if (seen) seen.n += row.n;
       else merged.set(key, { ...row });
@@ -119,7 +133,8 @@ export async function breakdownRows(f: ReportFilters, baseWhere: SQL, filtered: 
   const whole = filtered || options.live ? [] : wholePastMonths(start, end, clock.now());
   const usable = await usableMonths(whole);
   const rolled = whole.filter((m) => usable.has(isoDay(m)));
-  if (rolled.length === 0) return liveRows(sql`${baseWhere} and r.sent_at >= ${start.toISOString()}::timestamptz and r.sent_at < ${end.toISOString()}::timestamptz`);
+  if (rolled.length === 0)
+    return liveRows(sql`${baseWhere} and r.sent_at >= ${start.toISOString()}::timestamptz and r.sent_at < ${end.toISOString()}::timestamptz`);
 
   // What is left of [start, end) once the rolled-up months are taken out, as a few contiguous intervals.
   const intervals: [Date, Date][] = [];

@@ -156,13 +156,7 @@ export default function ServiceDirectory() {
           <ul>
             {(["list", "map"] as const).map((v) => (
               <li key={v}>
-                <Link
-                  to={viewHref(v)}
-                  replace
-                  preventScrollReset
-                  aria-current={view === v ? "page" : undefined}
-                  className="fort-directory__view-link"
-                >
+                <Link to={viewHref(v)} replace preventScrollReset aria-current={view === v ? "page" : undefined} className="fort-directory__view-link">
                   {v === "list" ? "List" : "Map"}
                 </Link>
               </li>
@@ -170,7 +164,14 @@ export default function ServiceDirectory() {
           </ul>
         </nav>
 
-        <section className="ds_search-results fort-directory__list" id="results" aria-labelledby="results-heading" aria-busy={busy} tabIndex={-1} ref={resultsRef}>
+        <section
+          className="ds_search-results fort-directory__list"
+          id="results"
+          aria-labelledby="results-heading"
+          aria-busy={busy}
+          tabIndex={-1}
+          ref={resultsRef}
+        >
           <div className="fort-directory__list-header">
             <h2 id="results-heading" className="ds_h3">
               Services
@@ -185,7 +186,8 @@ export default function ServiceDirectory() {
                 {results.total === 1 && !results.totalIsLowerBound ? "" : "s"}
                 {search.q ? (
                   <>
-                    {" "}for <span className="ds_search-results__title-query">{search.q}</span>
+                    {" "}
+                    for <span className="ds_search-results__title-query">{search.q}</span>
                   </>
                 ) : null}
                 {place ? ` near ${place.label}` : ""}
@@ -212,8 +214,7 @@ export default function ServiceDirectory() {
                 <div className="fort-no-results">
                   {results.didYouMean && (
                     <p className="ds_search-results__suggestions">
-                      Did you mean{" "}
-                      <Link to={`/?${toSearchParams({ ...search, q: results.didYouMean, page: undefined })}`}>{results.didYouMean}</Link>?
+                      Did you mean <Link to={`/?${toSearchParams({ ...search, q: results.didYouMean, page: undefined })}`}>{results.didYouMean}</Link>?
                     </p>
                   )}
                   <p>No services match your search.</p>
@@ -313,13 +314,24 @@ function wideningLinks(search: DirectorySearch): { href: string; label: string }
   if (search.area) add("Any area served", { area: undefined });
   if (search.referral) add("Any way of getting support", { referral: undefined });
   if (search.accepting) add("Include services not accepting referrals", { accepting: false });
-  if (search.q && links.length > 0) add(`Only the words “${search.q}”, no filters`, { need: [], category: undefined, age: undefined, area: undefined, referral: undefined, accepting: false, bbox: undefined });
+  if (search.q && links.length > 0)
+    add(`Only the words “${search.q}”, no filters`, {
+      need: [],
+      category: undefined,
+      age: undefined,
+      area: undefined,
+      referral: undefined,
+      accepting: false,
+      bbox: undefined,
+    });
   if (search.q) add(`Every service matching the filters, whatever the words`, { q: undefined });
   return links;
 }
 
 function sortDescription(sort: string) {
-  return { distance: "distance, nearest first", relevance: "best match", name: "name", "recently-checked": "when last checked, most recent first" }[sort] ?? sort;
+  return (
+    { distance: "distance, nearest first", relevance: "best match", name: "name", "recently-checked": "when last checked, most recent first" }[sort] ?? sort
+  );
 }
 
 function MapPlaceholder() {

@@ -28,7 +28,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const me = await requireRole(request, "coordinator");
   const parsed = decisionSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success || !isUuid(params.id)) return data({ ok: false, message: "Choose approve or send back." }, { status: 400 });
-  if (parsed.data.decision === "reject" && !parsed.data.note) return data({ ok: false, message: "Say what needs to change, so the provider can fix it." }, { status: 400 });
+  if (parsed.data.decision === "reject" && !parsed.data.note)
+    return data({ ok: false, message: "Say what needs to change, so the provider can fix it." }, { status: 400 });
   try {
     await decideRevision(me, params.id, parsed.data.decision, parsed.data.note || null, clientIp(request));
   } catch (error) {

@@ -97,7 +97,13 @@ export default function Approvals() {
                     <button type="submit" name="decision" value="approve" className="ds_button ds_button--small" aria-label={`Publish ${s.name}`}>
                       Publish
                     </button>
-                    <button type="submit" name="decision" value="reject" className="ds_button ds_button--small ds_button--secondary" aria-label={`Keep ${s.name} as a draft`}>
+                    <button
+                      type="submit"
+                      name="decision"
+                      value="reject"
+                      className="ds_button ds_button--small ds_button--secondary"
+                      aria-label={`Keep ${s.name} as a draft`}
+                    >
                       Keep as draft
                     </button>
                   </Form>

@@ -42,13 +42,20 @@ export default function AuditLog() {
     <>
       <h1>Audit log</h1>
       <p>
-        Every time someone read a referral's personal details or changed anything, with who they are, their organisation, when, and the reason a coordinator gave.
-        To answer "who has seen this child's referral?", enter its reference. Entries cannot be changed or deleted; they are kept for the retention period, then
-        removed automatically.
+        Every time someone read a referral's personal details or changed anything, with who they are, their organisation, when, and the reason a coordinator
+        gave. To answer "who has seen this child's referral?", enter its reference. Entries cannot be changed or deleted; they are kept for the retention
+        period, then removed automatically.
       </p>
       <Form method="get" className="fort-filters" aria-label="Filter the audit log">
         <Field id="reference" label="Referral reference" error={errors.reference}>
-          <input className="ds_input ds_input--fixed-20" id="reference" name="reference" defaultValue={values.reference} placeholder="FR-AB12-CD34" {...invalid("reference")} />
+          <input
+            className="ds_input ds_input--fixed-20"
+            id="reference"
+            name="reference"
+            defaultValue={values.reference}
+            placeholder="FR-AB12-CD34"
+            {...invalid("reference")}
+          />
         </Field>
         <Field id="person" label="Person" error={errors.person}>
           <div className="ds_select-wrapper">
@@ -94,7 +101,11 @@ export default function AuditLog() {
       {Object.keys(errors).length === 0 && (
         <>
           <p>
-            {entries.length === 0 ? "No entries match." : entries.length >= PAGE ? `The newest ${PAGE} entries that match; narrow the filters or download them all.` : `${entries.length} entries, newest first.`}{" "}
+            {entries.length === 0
+              ? "No entries match."
+              : entries.length >= PAGE
+                ? `The newest ${PAGE} entries that match; narrow the filters or download them all.`
+                : `${entries.length} entries, newest first.`}{" "}
             <a href={`/coordinator/audit/csv${query ? `?${query}` : ""}`} download>
               Download these entries as CSV
             </a>

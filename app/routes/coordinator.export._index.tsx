@@ -17,9 +17,8 @@ export default function ExportDirectory() {
         </header>
         <p className="ds_lead">Download every service as an Open Referral UK (HSDS-UK 3.0) feed, to share with another directory or keep a copy.</p>
         <p>
-          Exports include FORT's own details (such as capacity and how to be referred) in an <code>x_fort</code> field that other systems ignore,
-          so importing an export into FORT loses nothing. Anyone can read the published services through the{" "}
-          <a href="/api/oruk">Open Referral API</a> without signing in.
+          Exports include FORT's own details (such as capacity and how to be referred) in an <code>x_fort</code> field that other systems ignore, so importing
+          an export into FORT loses nothing. Anyone can read the published services through the <a href="/api/oruk">Open Referral API</a> without signing in.
         </p>
         <form method="get" action="/coordinator/export/download">
           <fieldset>

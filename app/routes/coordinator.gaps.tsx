@@ -45,9 +45,9 @@ export default function Gaps() {
     <>
       <h1>Gaps in provision</h1>
       <p>
-        Where referrals come from, by ward, against the services that cover each ward{needName ? ` and support ‘${needName}’` : ""}. Unmet demand counts referrals declined
-        for lack of capacity and attempts for which no listed service fitted the child. To protect families, any count below {gaps.threshold} is shown as “fewer than{" "}
-        {gaps.threshold}”.
+        Where referrals come from, by ward, against the services that cover each ward{needName ? ` and support ‘${needName}’` : ""}. Unmet demand counts
+        referrals declined for lack of capacity and attempts for which no listed service fitted the child. To protect families, any count below {gaps.threshold}{" "}
+        is shown as “fewer than {gaps.threshold}”.
       </p>
       <Form method="get" className="fort-inline-form" aria-label="Filter the gap analysis">
         <input type="hidden" name="from" value={filters.from} />

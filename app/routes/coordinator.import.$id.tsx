@@ -60,8 +60,7 @@ function CountsRow({ label, counts, applied }: { label: string; counts: Record<I
     <div className="ds_summary-list__item">
       <dt className="ds_summary-list__key">{label}</dt>
       <dd className="ds_summary-list__value">
-        {counts.create} {applied ? "created" : "new"}, {counts.update} {applied ? "updated" : "to update"}, {counts.unchanged} unchanged, {counts.skip}{" "}
-        skipped
+        {counts.create} {applied ? "created" : "new"}, {counts.update} {applied ? "updated" : "to update"}, {counts.unchanged} unchanged, {counts.skip} skipped
       </dd>
     </div>
   );

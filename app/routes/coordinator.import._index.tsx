@@ -70,9 +70,9 @@ export default function ImportStart() {
         </header>
         <p className="ds_lead">Bring in another directory's services instead of typing them again.</p>
         <p>
-          FORT reads Open Referral UK (HSDS-UK 3.0) data: a JSON file of services or organisations, newline-delimited JSON, or the
-          standard's tabular form (its CSV files, chosen together or zipped). You will see what would be created, updated or skipped, and
-          why, before anything changes. Imported services wait in the approval queue until a coordinator approves them.
+          FORT reads Open Referral UK (HSDS-UK 3.0) data: a JSON file of services or organisations, newline-delimited JSON, or the standard's tabular form (its
+          CSV files, chosen together or zipped). You will see what would be created, updated or skipped, and why, before anything changes. Imported services
+          wait in the approval queue until a coordinator approves them.
         </p>
         <ErrorSummary errors={summariseErrors(form, { feed: fields.feed, source: fields.source })} />
         <Form method="post" encType="multipart/form-data" {...getFormProps(form)}>

@@ -50,7 +50,11 @@ const STATUS = { pending: "Waiting for approval", approved: "Approved", suspende
 export default function Organisations() {
   const { organisations } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const [form, fields] = useForm({ lastResult: actionData?.result, onValidate: ({ formData }) => parseWithZod(formData, { schema: organisationSchema }), shouldRevalidate: "onInput" });
+  const [form, fields] = useForm({
+    lastResult: actionData?.result,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: organisationSchema }),
+    shouldRevalidate: "onInput",
+  });
   return (
     <>
       <h1>Organisations</h1>
@@ -99,7 +103,12 @@ export default function Organisations() {
         <TextField meta={fields.name} label="Name" />
         <TextAreaField meta={fields.description} label="What the organisation does" />
         <TextField meta={fields.email} label="Contact email" type="email" />
-        <TextField meta={fields.intakeEmail} label="Email for new referrals (optional)" hint="FORT tells this address when a referral arrives. No child's details are sent by email." type="email" />
+        <TextField
+          meta={fields.intakeEmail}
+          label="Email for new referrals (optional)"
+          hint="FORT tells this address when a referral arrives. No child's details are sent by email."
+          type="email"
+        />
         <TextField meta={fields.website} label="Website (optional)" type="url" />
         <TextField meta={fields.phone} label="Phone (optional)" type="tel" />
         <button type="submit" className="ds_button">

@@ -10,7 +10,10 @@ import { coordinatorOverview } from "~/referrals/queries.server";
 import { readQuery } from "~/http/query.server";
 
 const querySchema = z.object({
-  tab: z.enum(Object.keys(INBOX_TABS) as [InboxTab]).optional().catch(undefined),
+  tab: z
+    .enum(Object.keys(INBOX_TABS) as [InboxTab])
+    .optional()
+    .catch(undefined),
   overdue: z.literal("on").optional().catch(undefined),
 });
 
@@ -30,9 +33,7 @@ export default function CoordinatorReferrals() {
       <header className="ds_page-header">
         <h1 className="ds_page-header__title">All referrals</h1>
       </header>
-      <p>
-        Every referral's state, without personal details. A referral is overdue when a service has not responded within {overdueDays} working days.
-      </p>
+      <p>Every referral's state, without personal details. A referral is overdue when a service has not responded within {overdueDays} working days.</p>
       <Form method="get" aria-label="Filter" className="fort-inbox-filters">
         <div className="ds_question">
           <label className="ds_label" htmlFor="filter-tab">

@@ -14,12 +14,31 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const options = await filterOptions();
   if (!parsed.ok) return data({ options, errors: parsed.errors, values: parsed.values, report: null, tables: null, query: "" }, { status: 400 });
   const report = await dashboard(user, parsed.filters);
-  return { options, errors: {}, values: parsed.filters as unknown as Record<string, string>, report, tables: reportTables(report), query: filtersQuery(parsed.filters) };
+  return {
+    options,
+    errors: {},
+    values: parsed.filters as unknown as Record<string, string>,
+    report,
+    tables: reportTables(report),
+    query: filtersQuery(parsed.filters),
+  };
 }
 
 type Errors = Partial<Record<keyof ReportFilters, string>>;
 
-function Select({ name, label, value, error, options }: { name: string; label: string; value?: string; error?: string; options: { value: string; label: string }[] }) {
+function Select({
+  name,
+  label,
+  value,
+  error,
+  options,
+}: {
+  name: string;
+  label: string;
+  value?: string;
+  error?: string;
+  options: { value: string; label: string }[];
+}) {
   return (
     <div className={`ds_question${error ? " ds_question--error" : ""}`}>
       <label className="ds_label" htmlFor={`filter-${name}`}>
@@ -31,7 +50,13 @@ function Select({ name, label, value, error, options }: { name: string; label: s
         </p>
       )}
       <div className="ds_select-wrapper">
-        <select className="ds_select" id={`filter-${name}`} name={name} defaultValue={value ?? ""} aria-describedby={error ? `filter-${name}-error` : undefined}>
+        <select
+          className="ds_select"
+          id={`filter-${name}`}
+          name={name}
+          defaultValue={value ?? ""}
+          aria-describedby={error ? `filter-${name}-error` : undefined}
+        >
           <option value="">All</option>
           {options.map((o) => (
             <option key={o.value} value={o.value}>
@@ -78,8 +103,8 @@ export default function Reports() {
     <>
       <h1>Reports</h1>
       <p>
-        Referrals sent through FORT, by the month they were sent. Times are in <strong>working days</strong> (Monday to Friday) from the day a referral was sent. No
-        names or addresses are used: areas come from the child&apos;s postcode district when the referral was sent.
+        Referrals sent through FORT, by the month they were sent. Times are in <strong>working days</strong> (Monday to Friday) from the day a referral was
+        sent. No names or addresses are used: areas come from the child&apos;s postcode district when the referral was sent.
       </p>
       <Form method="get" aria-labelledby="filters-heading">
         <h2 id="filters-heading" className="ds_h3">
@@ -102,10 +127,28 @@ export default function Reports() {
         <div className="fort-report-filters">
           <DateInput name="from" label="Sent from" value={values.from} error={e.from} />
           <DateInput name="to" label="Sent up to" value={values.to} error={e.to} />
-          <Select name="organisation" label="Organisation" value={values.organisation} error={e.organisation} options={options.organisations.map((o) => ({ value: o.id, label: o.name }))} />
-          <Select name="service" label="Service" value={values.service} error={e.service} options={options.services.map((s) => ({ value: s.id, label: `${s.name} (${s.organisation_name})` }))} />
+          <Select
+            name="organisation"
+            label="Organisation"
+            value={values.organisation}
+            error={e.organisation}
+            options={options.organisations.map((o) => ({ value: o.id, label: o.name }))}
+          />
+          <Select
+            name="service"
+            label="Service"
+            value={values.service}
+            error={e.service}
+            options={options.services.map((s) => ({ value: s.id, label: `${s.name} (${s.organisation_name})` }))}
+          />
           <Select name="ward" label="Ward" value={values.ward} error={e.ward} options={options.wards.map((w) => ({ value: w.code, label: w.name }))} />
-          <Select name="need" label="Wellbeing need" value={values.need} error={e.need} options={options.needs.map((n) => ({ value: n.code, label: n.name }))} />
+          <Select
+            name="need"
+            label="Wellbeing need"
+            value={values.need}
+            error={e.need}
+            options={options.needs.map((n) => ({ value: n.code, label: n.name }))}
+          />
         </div>
         <button type="submit" className="ds_button">
           Apply filters
@@ -115,7 +158,8 @@ export default function Reports() {
         </Link>
       </Form>
       <p>
-        See also: <Link to={`/coordinator/gaps${query ? `?${query}` : ""}`}>gaps in provision by ward</Link> and <Link to="/coordinator/stale">stale records</Link>.
+        See also: <Link to={`/coordinator/gaps${query ? `?${query}` : ""}`}>gaps in provision by ward</Link> and{" "}
+        <Link to="/coordinator/stale">stale records</Link>.
       </p>
 
       {report && tables && (
@@ -149,8 +193,8 @@ export default function Reports() {
             csvHref={csv("summary")}
             intro={
               <p className="ds_hint-text">
-                Acceptance rate: accepted (including support under way and closed) out of those accepted or declined. Time to close counts referrals closed with an outcome.
-                The 90th percentile is the time within which nine in ten were answered.
+                Acceptance rate: accepted (including support under way and closed) out of those accepted or declined. Time to close counts referrals closed with
+                an outcome. The 90th percentile is the time within which nine in ten were answered.
               </p>
             }
           />
@@ -158,13 +202,43 @@ export default function Reports() {
             name="by-month"
             table={tables["by-month"]}
             csvHref={csv("by-month")}
-            chart={<MonthColumns title="Referrals sent each month" description="How many referrals were sent in each month of the period, for the filters chosen." data={report.monthly.map((m) => ({ month: m.month, value: m.total }))} />}
+            chart={
+              <MonthColumns
+                title="Referrals sent each month"
+                description="How many referrals were sent in each month of the period, for the filters chosen."
+                data={report.monthly.map((m) => ({ month: m.month, value: m.total }))}
+              />
+            }
           />
-          <ReportSection name="by-state" table={tables["by-state"]} csvHref={csv("by-state")} chart={<BarChart title="Where referrals are now" description="Referrals sent in the period, by the state they are in today." data={report.stateTotals.map((s) => ({ label: s.label, value: s.n }))} />} />
-          <ReportSection name="by-need" table={tables["by-need"]} csvHref={csv("by-need")} chart={<BarChart title="Referrals by wellbeing need" description="How many referrals named each SHANARRI need; one referral can name several." data={report.needs.map((n) => ({ label: n.name, value: n.n }))} />} />
+          <ReportSection
+            name="by-state"
+            table={tables["by-state"]}
+            csvHref={csv("by-state")}
+            chart={
+              <BarChart
+                title="Where referrals are now"
+                description="Referrals sent in the period, by the state they are in today."
+                data={report.stateTotals.map((s) => ({ label: s.label, value: s.n }))}
+              />
+            }
+          />
+          <ReportSection
+            name="by-need"
+            table={tables["by-need"]}
+            csvHref={csv("by-need")}
+            chart={
+              <BarChart
+                title="Referrals by wellbeing need"
+                description="How many referrals named each SHANARRI need; one referral can name several."
+                data={report.needs.map((n) => ({ label: n.name, value: n.n }))}
+              />
+            }
+          />
           <section className="fort-report" aria-labelledby="ward-multiples-heading">
             <h2 id="ward-multiples-heading">Referrals by ward, month by month</h2>
-            <p className="ds_hint-text">One small chart per ward, all on the same scale, so wards can be compared at a glance. The figures are in the next table.</p>
+            <p className="ds_hint-text">
+              One small chart per ward, all on the same scale, so wards can be compared at a glance. The figures are in the next table.
+            </p>
             <ul className="fort-multiples">
               {report.wards.map((w) => {
                 const max = Math.max(1, ...report.wards.flatMap((x) => x.monthly.map((m) => m.n)));
@@ -184,25 +258,55 @@ export default function Reports() {
             name="by-service"
             table={tables["by-service"]}
             csvHref={csv("by-service")}
-            chart={<BarChart title="Busiest services" description="The 20 services that received the most referrals in the period." data={report.services.slice(0, 20).map((s) => ({ label: s.name, value: s.n }))} />}
+            chart={
+              <BarChart
+                title="Busiest services"
+                description="The 20 services that received the most referrals in the period."
+                data={report.services.slice(0, 20).map((s) => ({ label: s.name, value: s.n }))}
+              />
+            }
           />
           <ReportSection
             name="by-organisation"
             table={tables["by-organisation"]}
             csvHref={csv("by-organisation")}
-            chart={<BarChart title="Busiest organisations" description="The 20 organisations that received the most referrals in the period." data={report.organisations.slice(0, 20).map((o) => ({ label: o.name, value: o.n }))} />}
+            chart={
+              <BarChart
+                title="Busiest organisations"
+                description="The 20 organisations that received the most referrals in the period."
+                data={report.organisations.slice(0, 20).map((o) => ({ label: o.name, value: o.n }))}
+              />
+            }
           />
           <ReportSection
             name="decline-reasons"
             table={tables["decline-reasons"]}
             csvHref={csv("decline-reasons")}
-            chart={report.declineReasons.length > 0 ? <BarChart title="Why referrals were declined" description="Declined referrals in the period, by the reason the service gave." axisLabel="Declined referrals" data={report.declineReasons.map((r) => ({ label: r.label, value: r.n }))} /> : undefined}
+            chart={
+              report.declineReasons.length > 0 ? (
+                <BarChart
+                  title="Why referrals were declined"
+                  description="Declined referrals in the period, by the reason the service gave."
+                  axisLabel="Declined referrals"
+                  data={report.declineReasons.map((r) => ({ label: r.label, value: r.n }))}
+                />
+              ) : undefined
+            }
           />
           <ReportSection
             name="close-outcomes"
             table={tables["close-outcomes"]}
             csvHref={csv("close-outcomes")}
-            chart={report.closeOutcomes.length > 0 ? <BarChart title="How support ended" description="Closed referrals in the period, by the outcome the service recorded." axisLabel="Closed referrals" data={report.closeOutcomes.map((r) => ({ label: r.label, value: r.n }))} /> : undefined}
+            chart={
+              report.closeOutcomes.length > 0 ? (
+                <BarChart
+                  title="How support ended"
+                  description="Closed referrals in the period, by the outcome the service recorded."
+                  axisLabel="Closed referrals"
+                  data={report.closeOutcomes.map((r) => ({ label: r.label, value: r.n }))}
+                />
+              ) : undefined
+            }
           />
           <ReportSection name="need-outcomes" table={tables["need-outcomes"]} csvHref={csv("need-outcomes")} />
           <ReportSection

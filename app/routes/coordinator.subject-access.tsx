@@ -16,7 +16,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
     values: Object.fromEntries(["reference", "childName", "dateOfBirth"].map((k) => [k, url.searchParams.get(k) ?? ""])),
     errors,
     search: query ? url.searchParams.toString() : null,
-    referrals: records?.referrals.map((r) => ({ id: r.id, reference: r.reference, serviceName: r.serviceName, state: r.state, sentAt: r.sentAt, childName: r.childName, anonymised: Boolean(r.anonymisedAt), messages: r.messages.length })) ?? null,
+    referrals:
+      records?.referrals.map((r) => ({
+        id: r.id,
+        reference: r.reference,
+        serviceName: r.serviceName,
+        state: r.state,
+        sentAt: r.sentAt,
+        childName: r.childName,
+        anonymised: Boolean(r.anonymisedAt),
+        messages: r.messages.length,
+      })) ?? null,
     drafts: records?.drafts.length ?? 0,
   };
 }
@@ -29,7 +39,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const reason = String(form.get("reason") ?? "").trim();
   const referralIds = form.getAll("referralId").map(String);
   if (!query) return data({ field: "search", error: "Search again before erasing." }, { status: 400 });
-  if (reason.length < 5 || reason.length > 1000) return data({ field: "reason", error: "Give the reason for erasing (for example, the family's request and its date)" }, { status: 400 });
+  if (reason.length < 5 || reason.length > 1000)
+    return data({ field: "reason", error: "Give the reason for erasing (for example, the family's request and its date)" }, { status: 400 });
   if (referralIds.length === 0) return data({ field: "referralId", error: "Choose the referrals to erase" }, { status: 400 });
   const result = await eraseSubjectRecords(user, query, referralIds, reason, clientIp(request, context));
   return { erased: result.referrals, draftsErased: result.drafts };
@@ -41,31 +52,78 @@ export default function SubjectAccess() {
   return (
     <>
       <h1>Subject access and erasure</h1>
-      <p>Find every record FORT holds about one child, to give the family a copy or to erase it at their request. Each download and each erasure is recorded in the audit log.</p>
+      <p>
+        Find every record FORT holds about one child, to give the family a copy or to erase it at their request. Each download and each erasure is recorded in
+        the audit log.
+      </p>
       <Form method="get" className="ds_!_margin-bottom--4">
         <div className={`ds_question${errors.reference ? " ds_question--error" : ""}`}>
-          <label className="ds_label" htmlFor="reference">Reference</label>
-          {errors.reference && <p className="ds_question__error-message" id="reference-error">{errors.reference}</p>}
-          <input className="ds_input ds_input--fixed-20" id="reference" name="reference" defaultValue={values.reference} aria-describedby={errors.reference ? "reference-error" : undefined} />
+          <label className="ds_label" htmlFor="reference">
+            Reference
+          </label>
+          {errors.reference && (
+            <p className="ds_question__error-message" id="reference-error">
+              {errors.reference}
+            </p>
+          )}
+          <input
+            className="ds_input ds_input--fixed-20"
+            id="reference"
+            name="reference"
+            defaultValue={values.reference}
+            aria-describedby={errors.reference ? "reference-error" : undefined}
+          />
         </div>
         <p>or</p>
         <div className={`ds_question${errors.childName ? " ds_question--error" : ""}`}>
-          <label className="ds_label" htmlFor="childName">Child's full name</label>
-          {errors.childName && <p className="ds_question__error-message" id="childName-error">{errors.childName}</p>}
-          <input className="ds_input" id="childName" name="childName" defaultValue={values.childName} autoComplete="off" aria-describedby={errors.childName ? "childName-error" : undefined} />
+          <label className="ds_label" htmlFor="childName">
+            Child's full name
+          </label>
+          {errors.childName && (
+            <p className="ds_question__error-message" id="childName-error">
+              {errors.childName}
+            </p>
+          )}
+          <input
+            className="ds_input"
+            id="childName"
+            name="childName"
+            defaultValue={values.childName}
+            autoComplete="off"
+            aria-describedby={errors.childName ? "childName-error" : undefined}
+          />
         </div>
         <div className={`ds_question${errors.dateOfBirth ? " ds_question--error" : ""}`}>
-          <label className="ds_label" htmlFor="dateOfBirth">Date of birth</label>
-          <p className="ds_hint-text" id="dateOfBirth-hint">For example, 2019-04-17</p>
-          {errors.dateOfBirth && <p className="ds_question__error-message" id="dateOfBirth-error">{errors.dateOfBirth}</p>}
-          <input className="ds_input ds_input--fixed-10" id="dateOfBirth" name="dateOfBirth" defaultValue={values.dateOfBirth} aria-describedby={`dateOfBirth-hint${errors.dateOfBirth ? " dateOfBirth-error" : ""}`} />
+          <label className="ds_label" htmlFor="dateOfBirth">
+            Date of birth
+          </label>
+          <p className="ds_hint-text" id="dateOfBirth-hint">
+            For example, 2019-04-17
+          </p>
+          {errors.dateOfBirth && (
+            <p className="ds_question__error-message" id="dateOfBirth-error">
+              {errors.dateOfBirth}
+            </p>
+          )}
+          <input
+            className="ds_input ds_input--fixed-10"
+            id="dateOfBirth"
+            name="dateOfBirth"
+            defaultValue={values.dateOfBirth}
+            aria-describedby={`dateOfBirth-hint${errors.dateOfBirth ? " dateOfBirth-error" : ""}`}
+          />
         </div>
-        <button className="ds_button" type="submit">Find records</button>
+        <button className="ds_button" type="submit">
+          Find records
+        </button>
       </Form>
 
       {result && "erased" in result && (
         <div className="ds_notification" role="status">
-          <p>Erased {result.erased} referral{result.erased === 1 ? "" : "s"} and {result.draftsErased} draft{result.draftsErased === 1 ? "" : "s"}. The erasure is in the audit log.</p>
+          <p>
+            Erased {result.erased} referral{result.erased === 1 ? "" : "s"} and {result.draftsErased} draft{result.draftsErased === 1 ? "" : "s"}. The erasure
+            is in the audit log.
+          </p>
         </div>
       )}
 
@@ -77,10 +135,14 @@ export default function SubjectAccess() {
           {(referrals.length > 0 || drafts > 0) && search && (
             <ul className="ds_link-list">
               <li>
-                <Link reloadDocument to={`/coordinator/subject-access/download?${search}&format=json`}>Download everything (JSON, machine-readable)</Link>
+                <Link reloadDocument to={`/coordinator/subject-access/download?${search}&format=json`}>
+                  Download everything (JSON, machine-readable)
+                </Link>
               </li>
               <li>
-                <Link reloadDocument to={`/coordinator/subject-access/download?${search}&format=csv`}>Download the referrals (CSV, for a spreadsheet)</Link>
+                <Link reloadDocument to={`/coordinator/subject-access/download?${search}&format=csv`}>
+                  Download the referrals (CSV, for a spreadsheet)
+                </Link>
               </li>
             </ul>
           )}
@@ -102,11 +164,19 @@ export default function SubjectAccess() {
                 ))}
               </fieldset>
               <div className={`ds_question${result && "field" in result && result.field === "reason" ? " ds_question--error" : ""}`}>
-                <label className="ds_label" htmlFor="reason">Reason for erasing</label>
-                {result && "field" in result && result.field === "reason" && <p className="ds_question__error-message" id="reason-error">{result.error}</p>}
+                <label className="ds_label" htmlFor="reason">
+                  Reason for erasing
+                </label>
+                {result && "field" in result && result.field === "reason" && (
+                  <p className="ds_question__error-message" id="reason-error">
+                    {result.error}
+                  </p>
+                )}
                 <textarea className="ds_input" id="reason" name="reason" rows={3} />
               </div>
-              <button className="ds_button ds_button--secondary" type="submit">Erase the chosen referrals</button>
+              <button className="ds_button ds_button--secondary" type="submit">
+                Erase the chosen referrals
+              </button>
             </Form>
           )}
         </section>

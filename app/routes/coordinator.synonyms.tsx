@@ -60,8 +60,8 @@ export default function Synonyms() {
     <>
       <h1>Search synonyms</h1>
       <p>
-        Someone searching the directory for one word or phrase of a group also finds services that use the others. Add the everyday
-        words families and professionals type, for example “food bank” for a larder or “grief” for bereavement support.
+        Someone searching the directory for one word or phrase of a group also finds services that use the others. Add the everyday words families and
+        professionals type, for example “food bank” for a larder or “grief” for bereavement support.
       </p>
       <p className="ds_hint-text" id="terms-hint">
         Separate words and phrases with commas. Singular and plural forms and small spelling slips are already understood.

@@ -28,9 +28,7 @@ export default function CoordinatorLayout() {
         <ul>
           {LINKS.map(([to, label]) => (
             <li key={to}>
-              <NavLink to={to}>
-                {label}
-              </NavLink>
+              <NavLink to={to}>{label}</NavLink>
             </li>
           ))}
         </ul>

@@ -100,7 +100,11 @@ export default function People() {
                   <Form method="post">
                     <input type="hidden" name="userId" value={u.id} />
                     <input type="hidden" name="intent" value={u.active ? "deactivate" : "reactivate"} />
-                    <button type="submit" className="ds_button ds_button--small ds_button--secondary" aria-label={`${u.active ? "Deactivate" : "Reactivate"} ${u.name}`}>
+                    <button
+                      type="submit"
+                      className="ds_button ds_button--small ds_button--secondary"
+                      aria-label={`${u.active ? "Deactivate" : "Reactivate"} ${u.name}`}
+                    >
                       {u.active ? "Deactivate" : "Reactivate"}
                     </button>
                   </Form>

@@ -31,10 +31,16 @@ export async function action({ request }: ActionFunctionArgs) {
     // A team or organisation that does not exist (removed meanwhile, or a tampered form).
     const unknown = unknownReference(error);
     if (!unknown) throw error;
-    return data(unknown.field ? submission.reply({ fieldErrors: { [unknown.field]: [unknown.message] } }) : submission.reply({ formErrors: [unknown.message] }), { status: 400 });
+    return data(
+      unknown.field ? submission.reply({ fieldErrors: { [unknown.field]: [unknown.message] } }) : submission.reply({ formErrors: [unknown.message] }),
+      { status: 400 },
+    );
   }
   if (!result.ok) {
-    return data(result.field === "form" ? submission.reply({ formErrors: [result.message] }) : submission.reply({ fieldErrors: { [result.field]: [result.message] } }), { status: 400 });
+    return data(
+      result.field === "form" ? submission.reply({ formErrors: [result.message] }) : submission.reply({ fieldErrors: { [result.field]: [result.message] } }),
+      { status: 400 },
+    );
   }
   throw redirect(`/coordinator/users?invited=${encodeURIComponent(submission.value.email)}`);
 }
@@ -62,7 +68,12 @@ export default function InvitePerson() {
               { value: "coordinator", label: "Coordinator – runs FORT for the area" },
             ]}
           />
-          <SelectField meta={fields.teamId} label="Team (referrers)" placeholder="Not a referrer" options={teams.map((t) => ({ value: t.id, label: t.name }))} />
+          <SelectField
+            meta={fields.teamId}
+            label="Team (referrers)"
+            placeholder="Not a referrer"
+            options={teams.map((t) => ({ value: t.id, label: t.name }))}
+          />
           <SelectField
             meta={fields.organisationId}
             label="Organisation (providers)"

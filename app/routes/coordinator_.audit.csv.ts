@@ -10,7 +10,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "coordinator");
   const parsed = parseAuditFilters(new URL(request.url).searchParams);
   if (!parsed.ok) {
-    throw new Response(`The filters are not valid: ${Object.values(parsed.errors).join("; ")}.`, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    throw new Response(`The filters are not valid: ${Object.values(parsed.errors).join("; ")}.`, {
+      status: 400,
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+    });
   }
   const entries = await auditTrail(parsed.filters, AUDIT_CSV_LIMIT);
   return csvResponse(`fort-audit-${clock.now().toISOString().slice(0, 10)}.csv`, auditTrailCsv(entries));

@@ -17,7 +17,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
   const parsed = parseReportFilters(readQuery(request), clock.now());
   if (!parsed.ok) {
-    throw new Response(`The filters are not valid: ${Object.values(parsed.errors).join("; ")}.`, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    throw new Response(`The filters are not valid: ${Object.values(parsed.errors).join("; ")}.`, {
+      status: 400,
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+    });
   }
   const f = parsed.filters;
   const table = name === "gaps" ? gapTable(await gapAnalysis(user, f)) : reportTables(await dashboard(user, f))[name as ReportTableName];

@@ -29,7 +29,15 @@ export default function DevMail() {
 }
 
 function linkify(text: string) {
-  return text.split(/(https?:\/\/\S+)/).map((part, i) => (/^https?:\/\//.test(part) ? <a key={i} href={part}>{part}</a> : part));
+  return text.split(/(https?:\/\/\S+)/).map((part, i) =>
+    /^https?:\/\//.test(part) ? (
+      <a key={i} href={part}>
+        {part}
+      </a>
+    ) : (
+      part
+    ),
+  );
 }
 
 export const meta: MetaFunction = () => [{ title: "Local mail – FORT" }];

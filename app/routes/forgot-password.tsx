@@ -15,7 +15,10 @@ export async function action({ request }: ActionFunctionArgs) {
   if (submission.status !== "success") return data({ result: submission.reply(), sent: false }, { status: 400 });
   const outcome = await requestPasswordReset(submission.value.email, clientIp(request));
   if (!outcome.ok) {
-    return data({ result: submission.reply({ formErrors: [outcome.message] }), sent: false }, { status: 429, headers: { "Retry-After": String(outcome.retryAfterSeconds) } });
+    return data(
+      { result: submission.reply({ formErrors: [outcome.message] }), sent: false },
+      { status: 429, headers: { "Retry-After": String(outcome.retryAfterSeconds) } },
+    );
   }
   return { result: submission.reply(), sent: true, email: submission.value.email };
 }
@@ -28,8 +31,8 @@ export default function ForgotPassword() {
       <>
         <h1>Check your email</h1>
         <p>
-          If {"email" in actionData ? actionData.email : "that address"} has a FORT account, we have sent it a link to choose a new password. The link works
-          for one hour.
+          If {"email" in actionData ? actionData.email : "that address"} has a FORT account, we have sent it a link to choose a new password. The link works for
+          one hour.
         </p>
       </>
     );

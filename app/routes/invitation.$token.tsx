@@ -39,7 +39,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function AcceptInvitation() {
   const { invitation } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
-  const [form, fields] = useForm({ lastResult, onValidate: ({ formData }) => parseWithZod(formData, { schema: newPasswordSchema }), shouldRevalidate: "onInput" });
+  const [form, fields] = useForm({
+    lastResult,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: newPasswordSchema }),
+    shouldRevalidate: "onInput",
+  });
   return (
     <div className="ds_layout ds_layout--question-page">
       <div className="ds_layout__content">
@@ -50,7 +54,13 @@ export default function AcceptInvitation() {
         </p>
         <ErrorSummary errors={summariseErrors(form, { password: fields.password, confirm: fields.confirm })} />
         <Form method="post" {...getFormProps(form)}>
-          <TextField meta={fields.password} label="Choose a password" hint="At least 12 characters. A few unrelated words make a strong one." type="password" autoComplete="new-password" />
+          <TextField
+            meta={fields.password}
+            label="Choose a password"
+            hint="At least 12 characters. A few unrelated words make a strong one."
+            type="password"
+            autoComplete="new-password"
+          />
           <TextField meta={fields.confirm} label="Type the password again" type="password" autoComplete="new-password" />
           <button type="submit" className="ds_button">
             Create my account
@@ -64,5 +74,7 @@ export default function AcceptInvitation() {
 export const meta: MetaFunction = () => [{ title: "Set up your account – FORT" }];
 
 export function ErrorBoundary() {
-  return <RouteErrorBoundary titles={{ 404: "This link no longer works", 410: "This link no longer works" }} back={{ to: "/sign-in", label: "Go to sign in" }} />;
+  return (
+    <RouteErrorBoundary titles={{ 404: "This link no longer works", 410: "This link no longer works" }} back={{ to: "/sign-in", label: "Go to sign in" }} />
+  );
 }

@@ -33,7 +33,11 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function RegisterOrganisation() {
   const actionData = useActionData<typeof action>();
-  const [form, fields] = useForm({ lastResult: actionData?.result, onValidate: ({ formData }) => parseWithZod(formData, { schema: registrationSchema }), shouldRevalidate: "onInput" });
+  const [form, fields] = useForm({
+    lastResult: actionData?.result,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: registrationSchema }),
+    shouldRevalidate: "onInput",
+  });
   if (actionData?.done) {
     return (
       <>

@@ -54,7 +54,8 @@ export async function action({ request }: ActionFunctionArgs) {
   if (submission.status !== "success") return data({ notice: null, result: submission.reply() }, { status: 400 });
   const invited = await inviteUser(user, { ...submission.value, role: "provider", organisationId: organisation.id }, clientIp(request));
   if (!invited.ok) {
-    const reply = invited.field === "email" ? submission.reply({ fieldErrors: { email: [invited.message] } }) : submission.reply({ formErrors: [invited.message] });
+    const reply =
+      invited.field === "email" ? submission.reply({ fieldErrors: { email: [invited.message] } }) : submission.reply({ formErrors: [invited.message] });
     return data({ notice: null, result: reply }, { status: 400 });
   }
   return { notice: { ok: true, message: `Invitation sent to ${submission.value.email}.` }, result: submission.reply({ resetForm: true }) };
@@ -63,7 +64,11 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function Staff() {
   const { choose, organisation, members, me } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const [form, fields] = useForm({ lastResult: actionData?.result, onValidate: ({ formData }) => parseWithZod(formData, { schema: staffInviteSchema }), shouldRevalidate: "onInput" });
+  const [form, fields] = useForm({
+    lastResult: actionData?.result,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: staffInviteSchema }),
+    shouldRevalidate: "onInput",
+  });
   const chooser = choose && (
     <nav aria-label="Organisations you administer">
       <ul className="ds_no-bullets">

@@ -19,7 +19,13 @@ const querySchema = z.object({
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "provider");
   const query = querySchema.parse(Object.fromEntries(readQuery(request)));
-  const inbox = await providerInbox(user, { tab: query.tab, serviceId: query.service, urgency: query.urgency, overdueOnly: query.overdue === "on", sort: query.sort });
+  const inbox = await providerInbox(user, {
+    tab: query.tab,
+    serviceId: query.service,
+    urgency: query.urgency,
+    overdueOnly: query.overdue === "on",
+    sort: query.sort,
+  });
   return { ...inbox, query, organisations: user.organisations.map((o) => o.name) };
 }
 

@@ -43,13 +43,18 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   const submission = parseWithZod(formData, { schema: serviceFormSchema });
   // "Add another place" and "Remove" (without JavaScript) come here too: the form comes back with the list changed.
-  if (submission.status !== "success") return data({ details: submission.reply(), capacity: undefined, notice: null }, { status: submission.status === "error" ? 400 : 200 });
+  if (submission.status !== "success")
+    return data({ details: submission.reply(), capacity: undefined, notice: null }, { status: submission.status === "error" ? 400 : 200 });
   const result = await proposeServiceChange(user, params.id, submission.value, clientIp(request));
   if (!result.ok) {
     if (result.field === "form") throw new Response(NOT_YOURS, { status: 404 });
     return data({ details: submission.reply({ fieldErrors: { [result.field]: [result.message] } }), capacity: undefined, notice: null }, { status: 400 });
   }
-  return { details: submission.reply(), capacity: undefined, notice: { ok: true, message: "Thank you. A FORT coordinator will check your changes before the public sees them." } };
+  return {
+    details: submission.reply(),
+    capacity: undefined,
+    notice: { ok: true, message: "Thank you. A FORT coordinator will check your changes before the public sees them." },
+  };
 }
 
 export default function EditService() {
@@ -91,7 +96,11 @@ export default function EditService() {
         <ErrorSummary errors={summariseErrors(capacityForm, capacityFields)} />
         <Form method="post" {...getFormProps(capacityForm)}>
           <input type="hidden" name="intent" value="capacity" />
-          <SelectField meta={capacityFields.capacity} label="Are you taking new referrals?" options={Object.entries(CAPACITY_LABELS).map(([value, label]) => ({ value, label }))} />
+          <SelectField
+            meta={capacityFields.capacity}
+            label="Are you taking new referrals?"
+            options={Object.entries(CAPACITY_LABELS).map(([value, label]) => ({ value, label }))}
+          />
           <TextField meta={capacityFields.typicalWaitWeeks} label="Typical wait in weeks (for a waiting list)" type="number" width="fixed-10" />
           <button type="submit" className="ds_button">
             Update capacity
@@ -104,8 +113,8 @@ export default function EditService() {
         {pending && (
           <div className="ds_inset-text">
             <p className="ds_inset-text__text">
-              Changes you sent on {formatDate(new Date(pending.submittedAt).toISOString())} are waiting for a coordinator. The form shows them; sending again replaces
-              them.
+              Changes you sent on {formatDate(new Date(pending.submittedAt).toISOString())} are waiting for a coordinator. The form shows them; sending again
+              replaces them.
             </p>
           </div>
         )}

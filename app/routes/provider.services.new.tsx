@@ -41,7 +41,10 @@ export async function action({ request }: ActionFunctionArgs) {
   // "Add another place" and "Remove" (without JavaScript) come here too: the form comes back with the list changed.
   if (submission.status !== "success") return data(submission.reply(), { status: submission.status === "error" ? 400 : 200 });
   const result = await createService(user, organisation.id, submission.value, clientIp(request));
-  if (!result.ok) return data(submission.reply(result.field === "form" ? { formErrors: [result.message] } : { fieldErrors: { [result.field]: [result.message] } }), { status: 400 });
+  if (!result.ok)
+    return data(submission.reply(result.field === "form" ? { formErrors: [result.message] } : { fieldErrors: { [result.field]: [result.message] } }), {
+      status: 400,
+    });
   throw redirect(`/provider/services/${result.serviceId}`);
 }
 

@@ -33,7 +33,16 @@ import { changeState, draftReferralElsewhere, postMessage } from "~/referrals/co
 import { refusalOf } from "~/domain/refusal.server";
 import { CoordinatorOpen, MessageForm } from "~/referrals/ReferralPageForms";
 import { getReferral, type ReferralView } from "~/referrals/queries.server";
-import { ACTIONS, ACTION_LABELS, ACTION_PAST, CLOSE_OUTCOMES, DECLINE_REASONS, NEED_OUTCOMES, STATE_LABELS, type ReferralAction } from "~/referrals/state-machine";
+import {
+  ACTIONS,
+  ACTION_LABELS,
+  ACTION_PAST,
+  CLOSE_OUTCOMES,
+  DECLINE_REASONS,
+  NEED_OUTCOMES,
+  STATE_LABELS,
+  type ReferralAction,
+} from "~/referrals/state-machine";
 import { isOverdue } from "~/calendar/working-days";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
 import { RouteErrorBoundary } from "~/components/ErrorPage";
@@ -48,7 +57,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!referral) throw new Response(NOT_FOUND, { status: 404 });
   const services = referral.actions.includes("forward") || referral.actions.includes("decline") || canReferElsewhere(referral) ? await referableServices() : [];
   const overdue = isOverdue(referral.sentAt, referral.firstResponseAt, clock.now(), config().REFERRAL_OVERDUE_WORKING_DAYS);
-  return { referral, services: services.filter((s) => s.id !== referral.serviceId), overdue, accessHistory: user.role === "coordinator" ? await referralAccessHistory(referral.id) : null };
+  return {
+    referral,
+    services: services.filter((s) => s.id !== referral.serviceId),
+    overdue,
+    accessHistory: user.role === "coordinator" ? await referralAccessHistory(referral.id) : null,
+  };
 }
 
 /** The referrer of a finished referral may send its details to another service (issue 16). */
@@ -106,7 +120,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
       // A suggested or forwarded-to service that does not exist: the field's error, not a server error.
       const unknown = unknownReference(error);
       if (!unknown) throw error;
-      return data({ intent, result: submission.reply(unknown.field ? { fieldErrors: { [unknown.field]: [unknown.message] } } : { formErrors: [unknown.message] }), conflict: null }, { status: 400 });
+      return data(
+        {
+          intent,
+          result: submission.reply(unknown.field ? { fieldErrors: { [unknown.field]: [unknown.message] } } : { formErrors: [unknown.message] }),
+          conflict: null,
+        },
+        { status: 400 },
+      );
     }
     // A forwarded referral leaves the provider's organisation; its page is no longer theirs to see.
     throw redirect(action === "forward" ? "/provider/referrals?forwarded=1" : `/referrals/${id}?done=${action}`);
@@ -127,26 +148,24 @@ export default function ReferralPage() {
   const [searchParams] = useSearchParams();
   const done = searchParams.get("done");
   const p = r.personal;
-  const history = r.history.map(
-    (h): TimelineEntry => ({
-      key: `h${h.id}`,
-      at: h.at,
-      who: h.actorLabel,
-      kind: "change",
-      title: `${ACTION_PAST[h.action as ReferralAction] ?? h.action}${h.action === "forward" && h.toServiceName ? ` to ${h.toServiceName}` : ""}`,
-      body: [h.reason && `Reason: ${h.reason}`, h.note && `${h.note}\n(Note: ${audienceLabel(h.noteAudience as Audience | null, h.party, r.isSelfReferral)})`].filter(Boolean).join("\n"),
-    }),
-  );
-  const messages = r.messages.map(
-    (m): TimelineEntry => ({
-      key: `m${m.id}`,
-      at: m.at,
-      who: m.authorLabel,
-      kind: "message",
-      title: `Message (${audienceLabel(m.audience as Audience, m.party, r.isSelfReferral)})`,
-      body: m.body,
-    }),
-  );
+  const history = r.history.map((h): TimelineEntry => ({
+    key: `h${h.id}`,
+    at: h.at,
+    who: h.actorLabel,
+    kind: "change",
+    title: `${ACTION_PAST[h.action as ReferralAction] ?? h.action}${h.action === "forward" && h.toServiceName ? ` to ${h.toServiceName}` : ""}`,
+    body: [h.reason && `Reason: ${h.reason}`, h.note && `${h.note}\n(Note: ${audienceLabel(h.noteAudience as Audience | null, h.party, r.isSelfReferral)})`]
+      .filter(Boolean)
+      .join("\n"),
+  }));
+  const messages = r.messages.map((m): TimelineEntry => ({
+    key: `m${m.id}`,
+    at: m.at,
+    who: m.authorLabel,
+    kind: "message",
+    title: `Message (${audienceLabel(m.audience as Audience, m.party, r.isSelfReferral)})`,
+    body: m.body,
+  }));
   const timeline = [...history, ...messages].sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime());
 
   return (
@@ -154,7 +173,10 @@ export default function ReferralPage() {
       <nav aria-label="Breadcrumb" className="ds_breadcrumbs">
         <ol className="ds_breadcrumbs__list">
           <li className="ds_breadcrumbs__item">
-            <Link className="ds_breadcrumbs__link" to={r.party === "provider" ? "/provider/referrals" : r.party === "coordinator" ? "/coordinator/referrals" : "/referrals"}>
+            <Link
+              className="ds_breadcrumbs__link"
+              to={r.party === "provider" ? "/provider/referrals" : r.party === "coordinator" ? "/coordinator/referrals" : "/referrals"}
+            >
               {r.party === "provider" ? "Referral inbox" : "Referrals"}
             </Link>
           </li>
@@ -190,7 +212,15 @@ export default function ReferralPage() {
           {r.serviceName} ({r.organisationName})
         </SummaryRow>
         <SummaryRow label="Referred by">{r.isSelfReferral ? "The family (self-referral)" : r.referrerName}</SummaryRow>
-        <SummaryRow label="Sent">{r.sentAt ? <>{formatDateTime(r.sentAt)} (<Age sentAt={r.sentAt} />)</> : "Not yet"}</SummaryRow>
+        <SummaryRow label="Sent">
+          {r.sentAt ? (
+            <>
+              {formatDateTime(r.sentAt)} (<Age sentAt={r.sentAt} />)
+            </>
+          ) : (
+            "Not yet"
+          )}
+        </SummaryRow>
         <SummaryRow label="Urgency">
           <UrgencyText urgency={r.urgency} />
         </SummaryRow>
@@ -224,7 +254,9 @@ export default function ReferralPage() {
       {canReferElsewhere(r) && (
         <section aria-labelledby="elsewhere-heading">
           <h2 id="elsewhere-heading">Refer elsewhere</h2>
-          <p>Start a new referral to another service with these details copied. You will check them and confirm the family's consent again before it is sent.</p>
+          <p>
+            Start a new referral to another service with these details copied. You will check them and confirm the family's consent again before it is sent.
+          </p>
           <Form method="post">
             <input type="hidden" name="intent" value="refer_elsewhere" />
             <div className="ds_question">
@@ -269,7 +301,9 @@ export default function ReferralPage() {
           <h2>Child</h2>
           <dl className="ds_summary-list">
             <SummaryRow label="Name">{r.isSelfReferral ? "Not given" : p.childName}</SummaryRow>
-            <SummaryRow label={p.childDateOfBirth ? "Date of birth" : "Age"}>{p.childDateOfBirth ?? (p.childAgeYears !== null ? `${p.childAgeYears} years` : null)}</SummaryRow>
+            <SummaryRow label={p.childDateOfBirth ? "Date of birth" : "Age"}>
+              {p.childDateOfBirth ?? (p.childAgeYears !== null ? `${p.childAgeYears} years` : null)}
+            </SummaryRow>
             <SummaryRow label="Postcode">{p.childPostcode}</SummaryRow>
             <SummaryRow label="School or nursery">{p.childSchool}</SummaryRow>
           </dl>
@@ -283,7 +317,9 @@ export default function ReferralPage() {
             <SummaryRow label="Contact by">{CONTACT_PREFERENCES[p.contactPreference as keyof typeof CONTACT_PREFERENCES] ?? p.contactPreference}</SummaryRow>
             <SummaryRow label="Good times">{p.contactTimes}</SummaryRow>
             {(p.doNotLeaveVoicemail || p.doNotText) && (
-              <SummaryRow label="Please do not">{[p.doNotLeaveVoicemail && "leave a voicemail", p.doNotText && "send text messages"].filter(Boolean).join(", or ")}</SummaryRow>
+              <SummaryRow label="Please do not">
+                {[p.doNotLeaveVoicemail && "leave a voicemail", p.doNotText && "send text messages"].filter(Boolean).join(", or ")}
+              </SummaryRow>
             )}
             <SummaryRow label="Language">
               {p.language || "English"}
@@ -337,7 +373,15 @@ function Actions({ referral: r, services }: { referral: ReferralView; services: 
 
 const OPEN_BY_DEFAULT: TransitionAction[] = ["accept", "answer_info", "start_support"];
 
-function TransitionForm({ action, referral: r, services }: { action: TransitionAction; referral: ReferralView; services: { id: string; name: string; organisationName: string }[] }) {
+function TransitionForm({
+  action,
+  referral: r,
+  services,
+}: {
+  action: TransitionAction;
+  referral: ReferralView;
+  services: { id: string; name: string; organisationName: string }[];
+}) {
   const needCodes = r.needs.map((n) => n.code);
   const schema = transitionSchema(action, needCodes);
   const navigation = useNavigation();
@@ -358,7 +402,12 @@ function TransitionForm({ action, referral: r, services }: { action: TransitionA
       <input type="hidden" name="version" value={r.version} />
       {action === "decline" && (
         <>
-          <SelectField meta={f.reason!} label="Reason for declining" placeholder="Choose a reason" options={Object.entries(DECLINE_REASONS).map(([value, label]) => ({ value, label }))} />
+          <SelectField
+            meta={f.reason!}
+            label="Reason for declining"
+            placeholder="Choose a reason"
+            options={Object.entries(DECLINE_REASONS).map(([value, label]) => ({ value, label }))}
+          />
           <TextField meta={f.reasonOther!} label="If other, the reason" />
           <SelectField meta={f.suggestedServiceId!} label="Suggest another service (optional)" placeholder="No suggestion" options={serviceOptions} />
         </>
@@ -366,7 +415,12 @@ function TransitionForm({ action, referral: r, services }: { action: TransitionA
       {action === "forward" && <SelectField meta={f.toServiceId!} label="Service to forward it to" placeholder="Choose a service" options={serviceOptions} />}
       {action === "close" && (
         <>
-          <SelectField meta={f.outcome!} label="Outcome" placeholder="Choose the outcome" options={Object.entries(CLOSE_OUTCOMES).map(([value, label]) => ({ value, label }))} />
+          <SelectField
+            meta={f.outcome!}
+            label="Outcome"
+            placeholder="Choose the outcome"
+            options={Object.entries(CLOSE_OUTCOMES).map(([value, label]) => ({ value, label }))}
+          />
           <TextField meta={f.outcomeOther!} label="If other, the outcome" />
           {needCodes.map((code) => (
             <SelectField
@@ -385,9 +439,18 @@ function TransitionForm({ action, referral: r, services }: { action: TransitionA
         rows={3}
       />
       {action !== "request_info" && action !== "answer_info" && (
-        <RadioField meta={f.noteAudience!} legend="Who will see this note?" hint="Needed only if you write a note." options={audienceChoices(r.party, r.isSelfReferral)} />
+        <RadioField
+          meta={f.noteAudience!}
+          legend="Who will see this note?"
+          hint="Needed only if you write a note."
+          options={audienceChoices(r.party, r.isSelfReferral)}
+        />
       )}
-      <button type="submit" className={`ds_button${action === "withdraw" || action === "decline" ? " ds_button--secondary" : ""}`} disabled={navigation.state === "submitting"}>
+      <button
+        type="submit"
+        className={`ds_button${action === "withdraw" || action === "decline" ? " ds_button--secondary" : ""}`}
+        disabled={navigation.state === "submitting"}
+      >
         {ACTION_LABELS[action]}
       </button>
     </Form>

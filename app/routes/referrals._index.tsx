@@ -55,7 +55,10 @@ export default function ReferrerDashboard() {
                 <Link to={`/referrals/new?draft=${d.id}`}>Continue the draft for {d.childName}</Link>
                 {d.expiresSoon && (
                   <strong className="ds_tag">
-                    {" "}Deleted on {new Date(d.expiresAt).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "Europe/London" })} unless you save or send it
+                    {" "}
+                    Deleted on{" "}
+                    {new Date(d.expiresAt).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "Europe/London" })} unless
+                    you save or send it
                   </strong>
                 )}
               </li>

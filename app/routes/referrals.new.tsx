@@ -38,9 +38,23 @@ export async function loader({ request }: LoaderFunctionArgs) {
   defaultValue.idempotencyKey = newIdempotencyKey();
   // The picker starts from the directory's need and age when the referrer came from a filtered directory.
   const chosenIds = ([] as string[]).concat(defaultValue.serviceIds ?? []);
-  const picker = await findPickerServices(pickerFiltersFrom((n) => url.searchParams.get(n), (n) => url.searchParams.getAll(n)), chosenIds);
+  const picker = await findPickerServices(
+    pickerFiltersFrom(
+      (n) => url.searchParams.get(n),
+      (n) => url.searchParams.getAll(n),
+    ),
+    chosenIds,
+  );
   const areas = listAreas().map(({ code, name }) => ({ code, name }));
-  return { childProtectionUrl: config().CHILD_PROTECTION_URL, services, defaultValue, draftSavedAt: draft?.updatedAt ?? null, saved: url.searchParams.get("saved") === "1", picker, areas };
+  return {
+    childProtectionUrl: config().CHILD_PROTECTION_URL,
+    services,
+    defaultValue,
+    draftSavedAt: draft?.updatedAt ?? null,
+    saved: url.searchParams.get("saved") === "1",
+    picker,
+    areas,
+  };
 }
 
 function formValues(formData: FormData): Record<string, string | string[]> {
@@ -70,11 +84,20 @@ export async function action({ request }: ActionFunctionArgs) {
 
   const submission = parseWithZod(formData, { schema: referralSchema });
   const postedServiceIds = formData.getAll("serviceIds").filter((v): v is string => typeof v === "string" && /^[0-9a-f-]{36}$/i.test(v));
-  const picker = await findPickerServices(pickerFiltersFrom((n) => formData.get(n) as string | null, (n) => formData.getAll(n).map(String)), postedServiceIds);
+  const picker = await findPickerServices(
+    pickerFiltersFrom(
+      (n) => formData.get(n) as string | null,
+      (n) => formData.getAll(n).map(String),
+    ),
+    postedServiceIds,
+  );
   if (intent === "find-services") {
     // Without JavaScript the picker's list is filtered here; the form comes back as it was.
     const result = { initialValue: submission.payload as Record<string, unknown>, error: {} };
-    return data({ result: result as never as ReturnType<typeof submission.reply>, fits: [] as ServiceFit[], suggestions: [] as ServiceFit[], picker }, { status: 200 });
+    return data(
+      { result: result as never as ReturnType<typeof submission.reply>, fits: [] as ServiceFit[], suggestions: [] as ServiceFit[], picker },
+      { status: 200 },
+    );
   }
   if (intent === "check") {
     // Checks the chosen services against what is typed so far, without sending or complaining about other fields.
@@ -89,10 +112,14 @@ export async function action({ request }: ActionFunctionArgs) {
     };
     const fits = await checkServices(serviceIds, child, clock.now());
     const suggestions = fits.some((f) => f.problems.length) ? await suggestServices(child, clock.now(), serviceIds) : [];
-    const result = { initialValue: submission.payload as Record<string, unknown>, error: serviceIds.length ? {} : { serviceIds: ["Choose at least one service to check"] } };
+    const result = {
+      initialValue: submission.payload as Record<string, unknown>,
+      error: serviceIds.length ? {} : { serviceIds: ["Choose at least one service to check"] },
+    };
     return data({ result: result as never as ReturnType<typeof submission.reply>, fits, suggestions, checked: true, picker }, { status: 200 });
   }
-  if (submission.status !== "success") return data({ result: submission.reply(), fits: [] as ServiceFit[], suggestions: [] as ServiceFit[], picker }, { status: 400 });
+  if (submission.status !== "success")
+    return data({ result: submission.reply(), fits: [] as ServiceFit[], suggestions: [] as ServiceFit[], picker }, { status: 400 });
   const input = submission.value;
   const child = { dateOfBirth: input.childDateOfBirth, postcode: input.childPostcode, needCodes: needsOf(input).map((n) => n.code) };
   const fits = await checkServices(input.serviceIds, child, clock.now());
@@ -180,7 +207,10 @@ export default function NewReferral() {
     ...(form.errors ?? []).map((message) => ({ id: form.id, message })),
     ...Object.entries(form.allErrors)
       .filter(([name]) => name !== "" && !name.includes("["))
-      .map(([name, errors]) => ({ id: name === "needs" ? "needs-fieldset" : name === "serviceIds" ? "services-fieldset" : `${form.id}-${name}`, message: errors[0]! })),
+      .map(([name, errors]) => ({
+        id: name === "needs" ? "needs-fieldset" : name === "serviceIds" ? "services-fieldset" : `${form.id}-${name}`,
+        message: errors[0]!,
+      })),
   ];
 
   return (
@@ -221,7 +251,8 @@ export default function NewReferral() {
             {checked && fits.length > 0 && fits.every((f) => f.problems.length === 0) && (
               <div className="ds_inset-text fort-fit" role="status">
                 <p className="ds_inset-text__text">
-                  {fits.length === 1 ? "This service fits" : `All ${fits.length} services fit`} what you have entered so far. {fits.flatMap((f) => f.warnings.map((w) => `${f.name}: ${w}`)).join(" ")}
+                  {fits.length === 1 ? "This service fits" : `All ${fits.length} services fit`} what you have entered so far.{" "}
+                  {fits.flatMap((f) => f.warnings.map((w) => `${f.name}: ${w}`)).join(" ")}
                 </p>
               </div>
             )}
@@ -265,7 +296,12 @@ export default function NewReferral() {
           {checked && (
             <p role="status">
               {fits.some((f) => f.problems.length)
-                ? `${fits.filter((f) => f.problems.length).map((f) => f.name).join(" and ")} ${fits.filter((f) => f.problems.length).length === 1 ? "does" : "do"} not fit: see the reasons and other services under "Services to send it to".`
+                ? `${fits
+                    .filter((f) => f.problems.length)
+                    .map((f) => f.name)
+                    .join(
+                      " and ",
+                    )} ${fits.filter((f) => f.problems.length).length === 1 ? "does" : "do"} not fit: see the reasons and other services under "Services to send it to".`
                 : fits.length
                   ? "The chosen services fit what you have entered so far."
                   : ""}
@@ -277,7 +313,12 @@ export default function NewReferral() {
           <TextField meta={fields.parentRelationship} label="Relationship to the child" hint="For example mother, father, grandparent, kinship carer" />
           <TextField meta={fields.parentPhone} label="Phone number" type="tel" autoComplete="off" />
           <TextField meta={fields.parentEmail} label="Email address" type="email" autoComplete="off" />
-          <SelectField meta={fields.contactPreference} label="How they would like to be contacted" placeholder="Choose one" options={Object.entries(CONTACT_PREFERENCES).map(([value, label]) => ({ value, label }))} />
+          <SelectField
+            meta={fields.contactPreference}
+            label="How they would like to be contacted"
+            placeholder="Choose one"
+            options={Object.entries(CONTACT_PREFERENCES).map(([value, label]) => ({ value, label }))}
+          />
           <TextField meta={fields.contactTimes} label="Good times to contact them (optional)" hint="For example weekday mornings, not after 3pm" />
 
           <h2>What the family needs</h2>
@@ -297,15 +338,30 @@ export default function NewReferral() {
           <SelectField meta={fields.urgency} label="How urgent is it" options={Object.entries(URGENCY_LABELS).map(([value, label]) => ({ value, label }))} />
           <TextField meta={fields.language} label="Family's preferred language (optional)" hint="Leave blank for English" />
           <CheckboxField meta={fields.interpreterNeeded as FieldMetadata<boolean | undefined>} label="They will need an interpreter" />
-          <TextAreaField meta={fields.accessibilityNeeds} label="Accessibility needs (optional)" hint="For example wheelchair access, hearing loop, easy read" rows={2} />
+          <TextAreaField
+            meta={fields.accessibilityNeeds}
+            label="Accessibility needs (optional)"
+            hint="For example wheelchair access, hearing loop, easy read"
+            rows={2}
+          />
 
           <h2>Consent</h2>
           <p>Nothing is sent without the family's agreement to share these details with the services chosen.</p>
           <TextField meta={fields.consentGivenBy} label="Who gave consent" hint="Name and relationship, for example Jo Brown (mother)" />
           <TextField meta={fields.consentDate} label="Date consent was given" hint={DATE_HINT} width="fixed-10" />
-          <SelectField meta={fields.consentMethod} label="How consent was given" placeholder="Choose one" options={Object.entries(CONSENT_METHODS).map(([value, label]) => ({ value, label }))} />
+          <SelectField
+            meta={fields.consentMethod}
+            label="How consent was given"
+            placeholder="Choose one"
+            options={Object.entries(CONSENT_METHODS).map(([value, label]) => ({ value, label }))}
+          />
           <TextAreaField meta={fields.consentLimits} label="Any limits on the consent (optional)" hint="For example not to contact the school" rows={2} />
-          <TextAreaField meta={fields.childViews} label="The child's views (optional)" hint="Where the child is of an age and understanding to give them" rows={2} />
+          <TextAreaField
+            meta={fields.childViews}
+            label="The child's views (optional)"
+            hint="Where the child is of an age and understanding to give them"
+            rows={2}
+          />
           <div className={`ds_question${fields.consentConfirmed.errors ? " ds_question--error" : ""}`}>
             {fields.consentConfirmed.errors && (
               <p className="ds_question__error-message" id={fields.consentConfirmed.errorId}>
@@ -327,7 +383,11 @@ export default function NewReferral() {
             </button>
           </div>
           <p role="status" aria-live="polite" className="ds_hint-text" data-saved-at={savedAt ?? ""}>
-            {autosave.state !== "idle" ? "Saving draft…" : savedAt ? `Draft saved at ${new Date(savedAt).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" })}` : ""}
+            {autosave.state !== "idle"
+              ? "Saving draft…"
+              : savedAt
+                ? `Draft saved at ${new Date(savedAt).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" })}`
+                : ""}
           </p>
         </Form>
       </div>

@@ -29,7 +29,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function ResetPassword() {
   const lastResult = useActionData<typeof action>();
-  const [form, fields] = useForm({ lastResult, onValidate: ({ formData }) => parseWithZod(formData, { schema: newPasswordSchema }), shouldRevalidate: "onInput" });
+  const [form, fields] = useForm({
+    lastResult,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: newPasswordSchema }),
+    shouldRevalidate: "onInput",
+  });
   return (
     <div className="ds_layout ds_layout--question-page">
       <div className="ds_layout__content">
@@ -51,5 +55,10 @@ export default function ResetPassword() {
 export const meta: MetaFunction = () => [{ title: "Choose a new password – FORT" }];
 
 export function ErrorBoundary() {
-  return <RouteErrorBoundary titles={{ 404: "This link no longer works", 410: "This link no longer works" }} back={{ to: "/forgot-password", label: "Ask for a new reset link" }} />;
+  return (
+    <RouteErrorBoundary
+      titles={{ 404: "This link no longer works", 410: "This link no longer works" }}
+      back={{ to: "/forgot-password", label: "Ask for a new reset link" }}
+    />
+  );
 }

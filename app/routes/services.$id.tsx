@@ -41,10 +41,7 @@ export default function ServicePage() {
   const { service, openNow, map, responsiveness } = useLoaderData<typeof loader>();
   const user = useRouteLoaderData<typeof rootLoader>("root")?.user;
   const canRefer = user?.role === "referrer" && service.acceptsProfessionalReferrals;
-  const routes = [
-    service.acceptsProfessionalReferrals && t("service.byProfessional"),
-    service.acceptsSelfReferrals && t("service.selfRefer"),
-  ].filter(Boolean);
+  const routes = [service.acceptsProfessionalReferrals && t("service.byProfessional"), service.acceptsSelfReferrals && t("service.selfRefer")].filter(Boolean);
   return (
     <article>
       <nav aria-label="Breadcrumb" className="ds_breadcrumbs">
@@ -94,7 +91,9 @@ export default function ServicePage() {
         {service.eligibilityCriteria && <SummaryRow label={t("service.whoCanUse")}>{service.eligibilityCriteria}</SummaryRow>}
         <SummaryRow label={t("service.areas")}>{service.areas.join(", ") || "Not stated"}</SummaryRow>
         <SummaryRow label={t("service.kind")}>
-          {CATEGORIES.filter((c) => service.categories.includes(c.code)).map((c) => c.name).join(", ") || "Not stated"}
+          {CATEGORIES.filter((c) => service.categories.includes(c.code))
+            .map((c) => c.name)
+            .join(", ") || "Not stated"}
         </SummaryRow>
       </dl>
 
@@ -116,7 +115,7 @@ export default function ServicePage() {
         </SummaryRow>
       </dl>
       <dl className="ds_summary-list">
-        <SummaryRow label={t("service.cost")}>{service.isFree ? "Free" : service.costDescription ?? "There is a charge"}</SummaryRow>
+        <SummaryRow label={t("service.cost")}>{service.isFree ? "Free" : (service.costDescription ?? "There is a charge")}</SummaryRow>
         <SummaryRow label={t("service.languages")}>{service.languages.map((l) => l.name).join(", ") || "English"}</SummaryRow>
       </dl>
 

@@ -20,14 +20,19 @@ import { isDuplicateSend, newIdempotencyKey, selfReferralSecret, selfReferralSen
 import { LANGUAGE_COOKIE, chooseLanguage, cookieValue } from "~/i18n/languages";
 
 const languageOf = (request: Request) =>
-  chooseLanguage(new URL(request.url).searchParams.get("lang"), cookieValue(request.headers.get("Cookie"), LANGUAGE_COOKIE), request.headers.get("Accept-Language"));
+  chooseLanguage(
+    new URL(request.url).searchParams.get("lang"),
+    cookieValue(request.headers.get("Cookie"), LANGUAGE_COOKIE),
+    request.headers.get("Accept-Language"),
+  );
 
 // Families are not signed in, so the form is limited per address: a few requests an hour is plenty for a person.
 const SELF_REFERRALS_PER_IP: RateRule = { limit: 5, windowMs: 60 * 60_000, slowAfter: 5, baseDelayMs: 0 };
 
 async function loadService(id: string | undefined) {
   const service = await getPublishedService(id ?? "");
-  if (!service || !service.acceptsSelfReferrals) throw new Response("This service does not take requests from families through FORT. Contact it directly.", { status: 404 });
+  if (!service || !service.acceptsSelfReferrals)
+    throw new Response("This service does not take requests from families through FORT. Contact it directly.", { status: 404 });
   return service;
 }
 
@@ -51,12 +56,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (submission.status !== "success") return data(submission.reply(), { status: 400 });
   const rate = await checkRate(key, SELF_REFERRALS_PER_IP);
   if (!rate.allowed) {
-    return data(submission.reply({ formErrors: [retryMessage(rate.retryAfterSeconds)] }), { status: 429, headers: { "Retry-After": String(rate.retryAfterSeconds) } });
+    return data(submission.reply({ formErrors: [retryMessage(rate.retryAfterSeconds)] }), {
+      status: 429,
+      headers: { "Retry-After": String(rate.retryAfterSeconds) },
+    });
   }
   await recordFailure(key);
   // A filled honeypot is a bot: it is told all went well, and nothing is kept.
   if (submission.value.website) throw redirect(`/services/${service.id}/self-referral/sent`);
-  if (!submission.value.consent) return data(submission.reply({ fieldErrors: { consent: ["Tick the box to agree to the service holding these details"] } }), { status: 400 });
+  if (!submission.value.consent)
+    return data(submission.reply({ fieldErrors: { consent: ["Tick the box to agree to the service holding these details"] } }), { status: 400 });
   // Sent already (a double click, a retry, the back button): show the family the request that exists.
   const formKey = submission.value.idempotencyKey;
   const showEarlier = async () => {
@@ -65,7 +74,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const secret = selfReferralSecret(formKey!);
     // The link can be shown again only while the server's secret is unchanged (it is derived from it).
     const sentBy = familyLinkChannel(earlier);
-    if (earlier.secretHash === hashSecret(secret)) throw redirect(`/track/${earlier.reference}?key=${encodeURIComponent(secret)}&new=1${sentBy ? `&sent=${sentBy}` : ""}`);
+    if (earlier.secretHash === hashSecret(secret))
+      throw redirect(`/track/${earlier.reference}?key=${encodeURIComponent(secret)}&new=1${sentBy ? `&sent=${sentBy}` : ""}`);
     throw redirect(`/services/${service.id}/self-referral/sent`);
   };
   await showEarlier();
@@ -162,7 +172,10 @@ export default function SelfReferral() {
                 {fields.consent.errors[0]}
               </p>
             )}
-            <CheckboxField meta={fields.consent as FieldMetadata<boolean | undefined>} label={t("selfReferral.consent", { organisation: service.organisationName })} />
+            <CheckboxField
+              meta={fields.consent as FieldMetadata<boolean | undefined>}
+              label={t("selfReferral.consent", { organisation: service.organisationName })}
+            />
           </div>
           <button type="submit" className="ds_button" disabled={navigation.state === "submitting"}>
             {t("selfReferral.send")}

@@ -59,8 +59,8 @@ export default function Shortlist() {
         <>
           <p>There are no services on this shortlist yet.</p>
           <p>
-            Choose <strong>Add to shortlist</strong> on any service in the <Link to="/">list of services</Link>. Your shortlist is kept in
-            this browser only: no account is needed and nobody else can see it unless you share the link.
+            Choose <strong>Add to shortlist</strong> on any service in the <Link to="/">list of services</Link>. Your shortlist is kept in this browser only: no
+            account is needed and nobody else can see it unless you share the link.
           </p>
         </>
       ) : (
@@ -77,7 +77,10 @@ export default function Shortlist() {
                 type="button"
                 className="ds_button ds_button--secondary"
                 onClick={() => {
-                  navigator.clipboard?.writeText(shareUrl).then(() => setCopied(true), () => setCopied(false));
+                  navigator.clipboard?.writeText(shareUrl).then(
+                    () => setCopied(true),
+                    () => setCopied(false),
+                  );
                 }}
               >
                 Copy link to share
@@ -99,9 +102,7 @@ export default function Shortlist() {
             {services.map((service) => (
               <li key={service.id} className="fort-result">
                 <h2 className="ds_h3">
-                  <Link to={`/services/${service.id}`}>
-                    {service.name}
-                  </Link>
+                  <Link to={`/services/${service.id}`}>{service.name}</Link>
                 </h2>
                 <p className="fort-result__org">{service.organisationName}</p>
                 <p>{service.summary}</p>
@@ -138,7 +139,18 @@ export default function Shortlist() {
   );
 }
 
-function ServiceContact({ details, link }: { details?: { phone: string | null; email: string | null; addresses: string[]; hours: { weekday: number; opensAt: string; closesAt: string; note: string | null }[] }; link: string }) {
+function ServiceContact({
+  details,
+  link,
+}: {
+  details?: {
+    phone: string | null;
+    email: string | null;
+    addresses: string[];
+    hours: { weekday: number; opensAt: string; closesAt: string; note: string | null }[];
+  };
+  link: string;
+}) {
   return (
     <dl className="fort-shortlist-contact">
       {details?.phone && (

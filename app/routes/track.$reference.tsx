@@ -25,7 +25,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const referral = await getTrackedReferral(params.reference ?? "", key, clientIp(request));
   if (!referral) throw new Response(NOT_FOUND, { status: 404 });
   return data(
-    { referral, key, isNew: url.searchParams.get("new") === "1", sentBy: url.searchParams.get("sent"), link: `${url.origin}/track/${referral.reference}?key=${encodeURIComponent(key)}` },
+    {
+      referral,
+      key,
+      isNew: url.searchParams.get("new") === "1",
+      sentBy: url.searchParams.get("sent"),
+      link: `${url.origin}/track/${referral.reference}?key=${encodeURIComponent(key)}`,
+    },
     // The key is in the address: keep it out of caches and of Referer headers to other sites.
     { headers: { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" } },
   );
@@ -111,7 +117,14 @@ export default function TrackRequest() {
       title: FAMILY_WORDS[h.action as ReferralAction] ? t(`track.events.${h.action}`) : (ACTION_PAST[h.action as ReferralAction] ?? h.action),
       body: h.note ?? undefined,
     })),
-    ...r.messages.map((m) => ({ key: `m${m.id}`, at: m.at, who: m.party === "family" ? t("track.you") : r.organisationName, kind: "message" as const, title: t("track.message"), body: m.body })),
+    ...r.messages.map((m) => ({
+      key: `m${m.id}`,
+      at: m.at,
+      who: m.party === "family" ? t("track.you") : r.organisationName,
+      kind: "message" as const,
+      title: t("track.message"),
+      body: m.body,
+    })),
   ].sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime());
   const open = !["declined", "closed", "withdrawn"].includes(r.state);
   // The service's note to the family when it accepted: what happens next, shown at the top while it applies.
@@ -141,9 +154,7 @@ export default function TrackRequest() {
       <p>
         <StateTag state={r.state} label={t(`track.states.${r.state}`, { defaultValue: "" }) || undefined} />
       </p>
-      <p>
-        {t("track.sentOn", { organisation: r.organisationName, date: r.sentAt ? formatDateTime(r.sentAt) : "" })}
-      </p>
+      <p>{t("track.sentOn", { organisation: r.organisationName, date: r.sentAt ? formatDateTime(r.sentAt) : "" })}</p>
       {nextStep && (
         <div className="ds_inset-text">
           <h2>{t("track.nextStep")}</h2>
@@ -188,8 +199,18 @@ export default function TrackRequest() {
   );
 }
 
-export const meta: MetaFunction = () => [{ title: "Your request – FORT" }, { name: "robots", content: "noindex" }, { name: "referrer", content: "no-referrer" }];
+export const meta: MetaFunction = () => [
+  { title: "Your request – FORT" },
+  { name: "robots", content: "noindex" },
+  { name: "referrer", content: "no-referrer" },
+];
 
 export function ErrorBoundary() {
-  return <RouteErrorBoundary titles={{ 404: "Request not found" }} more={[{ to: "/track/lost", label: "Lost your link? Get a new one" }]} back={{ to: "/", label: "Back to all services" }} />;
+  return (
+    <RouteErrorBoundary
+      titles={{ 404: "Request not found" }}
+      more={[{ to: "/track/lost", label: "Lost your link? Get a new one" }]}
+      back={{ to: "/", label: "Back to all services" }}
+    />
+  );
 }

@@ -32,7 +32,10 @@ export async function action({ request }: ActionFunctionArgs) {
   ];
   const rate = await checkRates(keys);
   if (!rate.allowed) {
-    return data({ result: submission.reply({ formErrors: [retryMessage(rate.retryAfterSeconds)] }), done: false }, { status: 429, headers: { "Retry-After": String(rate.retryAfterSeconds) } });
+    return data(
+      { result: submission.reply({ formErrors: [retryMessage(rate.retryAfterSeconds)] }), done: false },
+      { status: 429, headers: { "Retry-After": String(rate.retryAfterSeconds) } },
+    );
   }
   await recordFailure(...keys.map(([key]) => key));
   await resendFamilyLink(reference, ip);

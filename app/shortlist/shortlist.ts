@@ -10,7 +10,10 @@ let cache: { raw: string | null; ids: string[] } = { raw: null, ids: EMPTY };
 
 export function parseShortlistIds(raw: string | null | undefined): string[] {
   if (!raw) return [];
-  const ids = raw.split(",").map((s) => s.trim().toLowerCase()).filter((s) => UUID.test(s));
+  const ids = raw
+    .split(",")
+    .map((s) => s.trim().toLowerCase())
+    .filter((s) => UUID.test(s));
   return [...new Set(ids)].slice(0, SHORTLIST_LIMIT);
 }
 

@@ -29,7 +29,11 @@ export const newPasswordSchema = z
 export const resetRequestSchema = z.object({ email });
 
 export const inviteSchema = z.object({
-  name: z.string({ required_error: "Enter the person's full name" }).trim().min(2, "Enter the person's full name").max(120, "The name must be 120 characters or fewer"),
+  name: z
+    .string({ required_error: "Enter the person's full name" })
+    .trim()
+    .min(2, "Enter the person's full name")
+    .max(120, "The name must be 120 characters or fewer"),
   email,
   role: z.enum(["coordinator", "referrer", "provider"], { errorMap: () => ({ message: "Choose what this person will do on FORT" }) }),
   organisationId: z.string().uuid("Choose the organisation this person works for").optional(),

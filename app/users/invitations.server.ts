@@ -33,12 +33,16 @@ export async function inviteUser(actor: CurrentUser, input: InvitationInput, ip:
       return { ok: false, field: "form", message: "You can only invite staff to an organisation you administer." };
     }
   }
-  if (input.role === "provider" && !input.organisationId) return { ok: false, field: "organisationId", message: "Choose the organisation this person works for" };
+  if (input.role === "provider" && !input.organisationId)
+    return { ok: false, field: "organisationId", message: "Choose the organisation this person works for" };
   if (input.role === "referrer" && !input.teamId) return { ok: false, field: "teamId", message: "Choose the team this person belongs to" };
 
   const db = await getDb();
   const email = input.email.trim().toLowerCase();
-  const [existing] = await db.select({ id: s.users.id }).from(s.users).where(eq(sql`lower(${s.users.email})`, email));
+  const [existing] = await db
+    .select({ id: s.users.id })
+    .from(s.users)
+    .where(eq(sql`lower(${s.users.email})`, email));
   if (existing && byCoordinator) return { ok: false, field: "email", message: "Someone with this email address already has an account" };
   if (existing) {
     // An organisation admin gets the same answer whether or not the address has an account, so the form cannot be
@@ -57,7 +61,10 @@ export async function inviteUser(actor: CurrentUser, input: InvitationInput, ip:
         },
         tx,
       );
-      await audit({ actorId: actor.id, action: "invitation_to_existing_account", subjectType: "user", subjectId: existing.id, ip, details: { role: input.role } }, tx);
+      await audit(
+        { actorId: actor.id, action: "invitation_to_existing_account", subjectType: "user", subjectId: existing.id, ip, details: { role: input.role } },
+        tx,
+      );
     });
     return { ok: true };
   }
@@ -95,7 +102,10 @@ export async function inviteUser(actor: CurrentUser, input: InvitationInput, ip:
       },
       tx,
     );
-    await audit({ actorId: actor.id, action: "invitation_sent", subjectType: "invitation", subjectId: invitation!.id, ip, details: { email, role: input.role } }, tx);
+    await audit(
+      { actorId: actor.id, action: "invitation_sent", subjectType: "invitation", subjectId: invitation!.id, ip, details: { email, role: input.role } },
+      tx,
+    );
   });
   return { ok: true };
 }
@@ -119,9 +129,16 @@ export async function acceptInvitation(token: string, password: string, ip: stri
   const db = await getDb();
   const passwordHash = await hashPassword(password);
   return db.transaction(async (tx) => {
-    const [invitation] = await tx.select().from(s.invitations).where(validInvitation(hashToken(token))).for("update");
+    const [invitation] = await tx
+      .select()
+      .from(s.invitations)
+      .where(validInvitation(hashToken(token)))
+      .for("update");
     if (!invitation) return null;
-    const [taken] = await tx.select({ id: s.users.id }).from(s.users).where(eq(sql`lower(${s.users.email})`, invitation.email));
+    const [taken] = await tx
+      .select({ id: s.users.id })
+      .from(s.users)
+      .where(eq(sql`lower(${s.users.email})`, invitation.email));
     if (taken) return null;
     const [user] = await tx
       .insert(s.users)

@@ -20,7 +20,9 @@ export async function listUsers(actor: CurrentUser) {
       role: s.users.role,
       active: s.users.active,
       teamName: s.teams.name,
-      organisations: sql<string[]>`array(select o.name from ${s.memberships} m join ${s.organisations} o on o.id = m.organisation_id where m.user_id = ${s.users.id} order by o.name)`,
+      organisations: sql<
+        string[]
+      >`array(select o.name from ${s.memberships} m join ${s.organisations} o on o.id = m.organisation_id where m.user_id = ${s.users.id} order by o.name)`,
     })
     .from(s.users)
     .leftJoin(s.teams, eq(s.teams.id, s.users.teamId))

@@ -71,7 +71,9 @@ export const services = pgTable(
     typicalWaitWeeks: smallint("typical_wait_weeks"),
     isFree: boolean("is_free").notNull().default(true),
     costDescription: text("cost_description"),
-    lastCheckedOn: date("last_checked_on", { mode: "string" }).notNull().default(sql`current_date`),
+    lastCheckedOn: date("last_checked_on", { mode: "string" })
+      .notNull()
+      .default(sql`current_date`),
     // Where an imported record came from (Open Referral feed URL or file), for provenance.
     source: text("source"),
     // Full-text search document, weighted name > summary > description; kept current by PostgreSQL itself.
@@ -111,7 +113,10 @@ export const locations = pgTable(
     longitude: doublePrecision("longitude").notNull(),
     wardCode: text("ward_code"),
     wardName: text("ward_name"),
-    accessibility: text("accessibility").array().notNull().default(sql`'{}'::text[]`),
+    accessibility: text("accessibility")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     ...timestamps,
   },
   (t) => [
@@ -134,10 +139,7 @@ export const serviceAtLocations = pgTable(
       .notNull()
       .references(() => locations.id, { onDelete: "cascade" }),
   },
-  (t) => [
-    uniqueIndex("service_at_locations_key").on(t.serviceId, t.locationId),
-    index("service_at_locations_location_idx").on(t.locationId),
-  ],
+  (t) => [uniqueIndex("service_at_locations_key").on(t.serviceId, t.locationId), index("service_at_locations_location_idx").on(t.locationId)],
 );
 
 export const taxonomyTerms = pgTable(
@@ -163,10 +165,7 @@ export const serviceTaxonomyTerms = pgTable(
       .notNull()
       .references(() => taxonomyTerms.id, { onDelete: "cascade" }),
   },
-  (t) => [
-    primaryKey({ columns: [t.serviceId, t.taxonomyTermId] }),
-    index("service_taxonomy_terms_term_idx").on(t.taxonomyTermId),
-  ],
+  (t) => [primaryKey({ columns: [t.serviceId, t.taxonomyTermId] }), index("service_taxonomy_terms_term_idx").on(t.taxonomyTermId)],
 );
 
 export const serviceAreas = pgTable(

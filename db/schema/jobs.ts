@@ -26,5 +26,9 @@ export const freshnessReminders = pgTable(
     sentAt: timestamp("sent_at", { withTimezone: true }).notNull().defaultNow(),
     usedAt: timestamp("used_at", { withTimezone: true }),
   },
-  (t) => [uniqueIndex("freshness_reminders_key").on(t.serviceId, t.stage, t.forCheckedOn), uniqueIndex("freshness_reminders_token_key").on(t.tokenHash), index("freshness_reminders_service_idx").on(t.serviceId)],
+  (t) => [
+    uniqueIndex("freshness_reminders_key").on(t.serviceId, t.stage, t.forCheckedOn),
+    uniqueIndex("freshness_reminders_token_key").on(t.tokenHash),
+    index("freshness_reminders_service_idx").on(t.serviceId),
+  ],
 );

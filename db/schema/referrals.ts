@@ -1,11 +1,37 @@
 // Referrals: one row per (child, service) with its state, its history, messages and who has read what.
 // A send to several services makes several rows sharing a group id.
-import { bigint, bigserial, boolean, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { sql } from "drizzle-orm";
 import { teams, users } from "./accounts";
 import { organisations, services } from "./directory";
 
-export const referralState = pgEnum("referral_state", ["draft", "sent", "info_requested", "info_received", "accepted", "declined", "in_progress", "closed", "withdrawn"]);
+export const referralState = pgEnum("referral_state", [
+  "draft",
+  "sent",
+  "info_requested",
+  "info_received",
+  "accepted",
+  "declined",
+  "in_progress",
+  "closed",
+  "withdrawn",
+]);
 export const referralUrgency = pgEnum("referral_urgency", ["routine", "soon", "urgent"]);
 export const referralParty = pgEnum("referral_party", ["referrer", "provider", "family", "coordinator"]);
 

@@ -110,8 +110,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
     services: [
       {
         name: "Growing Together Parenting Course",
-        summary:
-          "A free 10-week group for parents and carers of children aged 3 to 12 who want calmer routines and fewer battles at home.",
+        summary: "A free 10-week group for parents and carers of children aged 3 to 12 who want calmer routines and fewer battles at home.",
         description:
           "Growing Together is a friendly 10-week course for parents and carers who are finding their child's behaviour hard to manage. Each week covers one topic, such as praise, routines, clear boundaries and looking after yourself. A crèche runs alongside the daytime group so you can take part with younger children. You can join the daytime group in Lochee or the evening group in Whitfield.",
         locationKeys: ["tfl-lochee-hub", "tfl-whitfield-base"],
@@ -147,8 +146,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
       },
       {
         name: "Family Support at Home",
-        summary:
-          "A family worker who visits you at home for up to six months to help with routines, school attendance and getting the right support.",
+        summary: "A family worker who visits you at home for up to six months to help with routines, school attendance and getting the right support.",
         description:
           "A named family worker visits you at home, usually once a week, and works with the whole family on the things you choose. That might be morning and bedtime routines, getting children to school, managing money or feeling less alone. Your worker can come with you to meetings about your child and help you link in with other services. Support lasts up to six months.",
         locationKeys: ["tfl-lochee-hub", "tfl-whitfield-base"],
@@ -156,8 +154,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
         categories: ["parenting"],
         minAge: 0,
         maxAge: 12,
-        eligibilityCriteria:
-          "Families with a child aged 12 or under who live in the wards we cover. Not a child protection service.",
+        eligibilityCriteria: "Families with a child aged 12 or under who live in the wards we cover. Not a child protection service.",
         acceptsProfessionalReferrals: true,
         acceptsSelfReferrals: true,
         capacity: "waiting_list",
@@ -188,8 +185,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
       },
       {
         name: "Teen Talk for Parents",
-        summary:
-          "Evening sessions for parents of 11 to 18 year olds on arguments, online safety and staying close through the teenage years.",
+        summary: "Evening sessions for parents of 11 to 18 year olds on arguments, online safety and staying close through the teenage years.",
         description:
           "Teen Talk is a relaxed evening group for parents and carers of teenagers. Over six sessions we talk about what is going on in the teenage brain, handling arguments, screen time and online risks, and how to keep talking when your young person pulls away. Tea, coffee and a light supper are provided.",
         locationKeys: ["tfl-whitfield-base"],
@@ -284,8 +280,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
       },
       {
         name: "Parents' Cuppa and Chat",
-        summary:
-          "A weekly drop-in where parents can meet others, get help with forms and school letters, and talk things through.",
+        summary: "A weekly drop-in where parents can meet others, get help with forms and school letters, and talk things through.",
         description:
           "Parents' Cuppa and Chat is a warm, informal drop-in for any parent or carer. Volunteers can help with forms, letters from school or the council, and phone calls you are dreading. Our family worker can also meet you privately if something is worrying you.",
         locationKeys: ["hpn-hilltown-rooms"],
@@ -382,8 +377,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
     services: [
       {
         name: "Young Carers Groups",
-        summary:
-          "Weekly groups, trips and short breaks for young carers aged 8 to 18, with separate nights for primary and secondary ages.",
+        summary: "Weekly groups, trips and short breaks for young carers aged 8 to 18, with separate nights for primary and secondary ages.",
         description:
           "Our groups give young carers time to be young: games, cooking, day trips and residential breaks with others who understand. Primary-age young carers meet on Tuesdays and secondary-age on Thursdays. We can help with transport if getting to Broughty Ferry is hard.",
         locationKeys: ["fyc-brook-street"],
@@ -416,8 +410,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
       },
       {
         name: "Young Carer Statement Support",
-        summary:
-          "One-to-one help for young carers to complete their Young Carer Statement and tell their school what support they need.",
+        summary: "One-to-one help for young carers to complete their Young Carer Statement and tell their school what support they need.",
         description:
           "Every young carer in Scotland has a right to a Young Carer Statement setting out what they do and what would help. A worker meets the young person, and their family if they want, to complete it together. We then help share it with school so that teachers understand the pressures at home.",
         locationKeys: ["fyc-brook-street"],
@@ -567,8 +560,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
       },
       {
         name: "Holiday Playscheme",
-        summary:
-          "Full days of play, trips and a free lunch for 5 to 12 year olds in the Easter, summer and October holidays.",
+        summary: "Full days of play, trips and a free lunch for 5 to 12 year olds in the Easter, summer and October holidays.",
         description:
           "Our playscheme runs for most weekdays in the main school holidays, with outdoor play, trips to the Law and Templeton Woods, and a hot lunch. Places are booked a week at a time. There is a small charge, but free places are kept for families who need them: just ask.",
         locationKeys: ["lpa-play-barn"],
@@ -582,8 +574,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
         capacity: "accepting",
         typicalWaitWeeks: null,
         isFree: false,
-        costDescription:
-          "£2 per day including lunch. Free places for families on a low income; no one is turned away for money.",
+        costDescription: "£2 per day including lunch. Free places for families on a low income; no one is turned away for money.",
         areas: ["Lochee", "West End", "Strathmartine"],
         contacts: [
           {
@@ -647,8 +638,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
     services: [
       {
         name: "Perinatal Peer Support Groups",
-        summary:
-          "Small, friendly groups for parents feeling anxious, low or overwhelmed in pregnancy or after having a baby.",
+        summary: "Small, friendly groups for parents feeling anxious, low or overwhelmed in pregnancy or after having a baby.",
         description:
           "Our groups are led by peer supporters who have been there themselves. Babies are welcome, and there is no pressure to talk until you are ready. Sessions mix a chance to share with simple ways to cope with anxiety, sleeplessness and low mood. Pregnant parents and partners are welcome too.",
         locationKeys: ["b2b-city-centre", "b2b-fintry"],
@@ -685,8 +675,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
       },
       {
         name: "One-to-One Perinatal Befriending",
-        summary:
-          "A trained befriender who meets you weekly for a walk, a coffee or a chat at home during pregnancy or your baby's first year.",
+        summary: "A trained befriender who meets you weekly for a walk, a coffee or a chat at home during pregnancy or your baby's first year.",
         description:
           "If a group feels too much, a befriender can meet you on your own. You decide together where to meet and what would help, whether that is getting out of the house, going to a first baby group or just having someone to talk to. Befriending lasts up to six months and complements care from your midwife, health visitor or GP.",
         locationKeys: ["b2b-city-centre"],
@@ -725,8 +714,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
       },
       {
         name: "Partners' Evening",
-        summary:
-          "A monthly evening for dads, partners and co-parents supporting someone through perinatal mental ill health.",
+        summary: "A monthly evening for dads, partners and co-parents supporting someone through perinatal mental ill health.",
         description:
           "Partners often carry a lot without anyone asking how they are. This monthly evening is a chance to meet other partners, learn about perinatal mental health and find out where to get support for yourself.",
         locationKeys: ["b2b-city-centre"],
@@ -833,8 +821,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
       },
       {
         name: "Feeding Helpline and Home Visits",
-        summary:
-          "A daily phone and text line for feeding worries, with a home visit from a peer supporter within two days if needed.",
+        summary: "A daily phone and text line for feeding worries, with a home visit from a peer supporter within two days if needed.",
         description:
           "Call or text us any day between 9am and 9pm and a trained peer supporter will get back to you. If it would help, a supporter can visit you at home within two working days. We work closely with midwives and health visitors and will encourage you to contact them if there is a medical concern.",
         locationKeys: ["tff-douglas-hall"],
@@ -904,8 +891,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
     services: [
       {
         name: "Family Larder",
-        summary:
-          "A shop-style community larder where members choose their own fresh and store-cupboard food for a small weekly fee.",
+        summary: "A shop-style community larder where members choose their own fresh and store-cupboard food for a small weekly fee.",
         description:
           "Members pay a small amount each visit and choose their own food from our shelves, including fresh fruit, vegetables, milk and bread. Joining is simple and you do not need a referral. If you have no money at all, ask for an emergency bag: it is free and nobody will judge you.",
         locationKeys: ["sfl-albert-street"],
@@ -944,8 +930,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
       },
       {
         name: "Baby Bank",
-        summary:
-          "Free nappies, wipes, clothes, prams, cots and safety equipment for babies and young children, by professional referral.",
+        summary: "Free nappies, wipes, clothes, prams, cots and safety equipment for babies and young children, by professional referral.",
         description:
           "Midwives, health visitors, family workers and social workers can refer families for a bundle of essentials matched to the child's age. Everything is clean, checked and safe, and new cot mattresses are always provided new. We can deliver to families who cannot get to us.",
         locationKeys: ["sfl-albert-street"],
@@ -1045,8 +1030,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
     services: [
       {
         name: "Family Benefits and Income Check",
-        summary:
-          "A full benefits and grants check for families, including Scottish Child Payment, Best Start grants and school clothing grants.",
+        summary: "A full benefits and grants check for families, including Scottish Child Payment, Best Start grants and school clothing grants.",
         description:
           "An adviser goes through your household's income and checks every benefit and grant you could claim, including Scottish Child Payment, Best Start Grants and school clothing grants. We help you apply, and challenge decisions that look wrong. We also advise families whose immigration status affects what they can claim. Appointments by phone, at our centre or at Fintry.",
         locationKeys: ["fmm-city-centre", "fmm-fintry"],
@@ -1088,8 +1072,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
       },
       {
         name: "Debt and Energy Advice for Families",
-        summary:
-          "Help with rent and council tax arrears, energy debt and creditors, including support for survivors of economic abuse.",
+        summary: "Help with rent and council tax arrears, energy debt and creditors, including support for survivors of economic abuse.",
         description:
           "Our debt advisers help you work out a budget, deal with the people you owe and look at options such as payment plans or debt solutions. We can apply for energy grants and help you get fuel debt written off where possible. If a partner or ex-partner has controlled your money or left you in debt, we work alongside specialist domestic abuse services.",
         locationKeys: ["fmm-city-centre"],
@@ -1141,8 +1124,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
       {
         key: "shc-office",
         name: "Safe Harbour Office",
-        description:
-          "Office only. Groups and one-to-one sessions take place at confidential venues across Dundee; details are given when a place is offered.",
+        description: "Office only. Groups and one-to-one sessions take place at confidential venues across Dundee; details are given when a place is offered.",
         address1: "Unit 6, 30 Trades Lane",
         city: "Dundee",
         postcode: "DD1 2HJ",
@@ -1156,8 +1138,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
     services: [
       {
         name: "Children's Recovery Groupwork",
-        summary:
-          "A 12-week group for children aged 5 to 14 who have lived with domestic abuse, with a parallel group for their mothers.",
+        summary: "A 12-week group for children aged 5 to 14 who have lived with domestic abuse, with a parallel group for their mothers.",
         description:
           "Children meet in small groups of the same age to understand their feelings, learn that the abuse was not their fault and practise staying safe. At the same time, their mums meet in a parallel group so they can support their children at home. Each programme finishes with a family celebration.",
         locationKeys: ["shc-office"],
@@ -1165,8 +1146,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
         categories: ["domestic-abuse", "mental-health"],
         minAge: 5,
         maxAge: 14,
-        eligibilityCriteria:
-          "The child no longer lives with the person who caused harm, and the non-abusing parent can attend the parallel group.",
+        eligibilityCriteria: "The child no longer lives with the person who caused harm, and the non-abusing parent can attend the parallel group.",
         acceptsProfessionalReferrals: true,
         acceptsSelfReferrals: true,
         capacity: "waiting_list",
@@ -1195,8 +1175,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
       },
       {
         name: "One-to-One Support for Children and Young People",
-        summary:
-          "Individual recovery work for children and young people aged 5 to 18 affected by domestic abuse, by professional referral.",
+        summary: "Individual recovery work for children and young people aged 5 to 18 affected by domestic abuse, by professional referral.",
         description:
           "A children's worker meets the child or young person weekly, at school or another safe place. Using play, art and talking, they help the child understand and manage their feelings. The worker keeps in touch with the child's named person and joins Team Around the Child meetings when asked.",
         locationKeys: ["shc-office"],
@@ -1204,8 +1183,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
         categories: ["domestic-abuse"],
         minAge: 5,
         maxAge: 18,
-        eligibilityCriteria:
-          "Referral from a named person, lead professional or social worker. The child must be living in safety.",
+        eligibilityCriteria: "Referral from a named person, lead professional or social worker. The child must be living in safety.",
         acceptsProfessionalReferrals: true,
         acceptsSelfReferrals: false,
         capacity: "waiting_list",
@@ -1271,8 +1249,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
   {
     key: "kinship-circle-dundee",
     name: "Kinship Circle Dundee",
-    description:
-      "Support for grandparents, aunts, uncles, older siblings and family friends who are bringing up a child because the child's parents cannot.",
+    description: "Support for grandparents, aunts, uncles, older siblings and family friends who are bringing up a child because the child's parents cannot.",
     website: "https://kinshipcircle.example.org",
     email: "hello@kinshipcircle.example.org",
     phone: "01632 960194",
@@ -1307,8 +1284,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
     services: [
       {
         name: "Kinship Carers' Support Group",
-        summary:
-          "A fortnightly group where kinship carers meet others in the same situation, with guest speakers and a crèche.",
+        summary: "A fortnightly group where kinship carers meet others in the same situation, with guest speakers and a crèche.",
         description:
           "Taking on a grandchild or a relative's child can turn life upside down. Our group is a place to share experiences, have a laugh and hear from guest speakers on topics such as children's behaviour after trauma and family contact. A crèche is provided for younger children.",
         locationKeys: ["kcd-kirkton", "kcd-linlathen"],
@@ -1341,8 +1317,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
       },
       {
         name: "Kinship Advice and Advocacy",
-        summary:
-          "Advice on kinship care allowances, kinship care orders and benefits, with a monthly free legal clinic.",
+        summary: "Advice on kinship care allowances, kinship care orders and benefits, with a monthly free legal clinic.",
         description:
           "Our adviser explains your rights as a kinship carer and helps you claim allowances and benefits for the child. We can support you at meetings with social work and at Children's Hearings. A family solicitor runs a free clinic once a month for questions about kinship care orders.",
         locationKeys: ["kcd-kirkton"],
@@ -1415,8 +1390,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
     services: [
       {
         name: "Family Recovery Keywork",
-        summary:
-          "A keyworker who supports the whole family when a parent's drinking or drug use is affecting the children.",
+        summary: "A keyworker who supports the whole family when a parent's drinking or drug use is affecting the children.",
         description:
           "Your keyworker visits at home and helps you make a plan for the things that matter most, such as safe routines, school, money and keeping children safe when you are struggling. They work alongside your treatment service and can come with you to appointments. Support is flexible and can last as long as it is helping.",
         locationKeys: ["ssf-law", "ssf-whitfield"],
@@ -1486,8 +1460,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
       },
       {
         name: "Pregnancy and Early Parenting Recovery Support",
-        summary:
-          "Specialist support for pregnant women and parents of under-3s who use, or have used, alcohol or drugs.",
+        summary: "Specialist support for pregnant women and parents of under-3s who use, or have used, alcohol or drugs.",
         description:
           "Working closely with midwives, health visitors and the addiction services, a specialist worker helps parents prepare for the baby and build a secure bond in the early years. Support includes home visits, help with appointments and a small weekly baby group at Whitfield.",
         locationKeys: ["ssf-whitfield"],
@@ -1564,8 +1537,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
     services: [
       {
         name: "Family Settlement Support",
-        summary:
-          "A caseworker who helps newly arrived families register with a GP, enrol children in school and nursery, and sort out benefits and housing.",
+        summary: "A caseworker who helps newly arrived families register with a GP, enrol children in school and nursery, and sort out benefits and housing.",
         description:
           "A caseworker who speaks your language helps your family settle, from registering with a GP and dentist to school and nursery places, benefits, bank accounts and housing. They explain how things work in Scotland and go with you to important appointments. Interpreters are arranged for languages our staff do not speak.",
         locationKeys: ["nsf-seagate"],
@@ -1573,8 +1545,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
         categories: ["new-scots", "housing", "money-advice"],
         minAge: null,
         maxAge: null,
-        eligibilityCriteria:
-          "Refugee, asylum-seeking and resettled families, and families who have arrived in Scotland from abroad in the last three years.",
+        eligibilityCriteria: "Refugee, asylum-seeking and resettled families, and families who have arrived in Scotland from abroad in the last three years.",
         acceptsProfessionalReferrals: true,
         acceptsSelfReferrals: true,
         capacity: "accepting",
@@ -1646,8 +1617,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
       },
       {
         name: "Young New Scots Club",
-        summary:
-          "A Friday youth club for young people aged 11 to 18 who are new to Scotland, with homework help, football and trips.",
+        summary: "A Friday youth club for young people aged 11 to 18 who are new to Scotland, with homework help, football and trips.",
         description:
           "Young New Scots Club is a place to make friends, practise English and have fun. Youth workers help with homework and explain how Scottish schools work, and there is five-a-side football every week. Young people help to plan trips and run the club's committee.",
         locationKeys: ["nsf-seagate"],
@@ -1754,8 +1724,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
       },
       {
         name: "Dads' Wellbeing Group",
-        summary:
-          "An evening peer group for dads and male carers dealing with stress, low mood, separation or the pressures of parenting.",
+        summary: "An evening peer group for dads and male carers dealing with stress, low mood, separation or the pressures of parenting.",
         description:
           "Dads meet every Tuesday evening to talk, listen and support each other, with a worker who can help with next steps. Topics come from the group, such as separation and contact, anger, money worries and being a dad when you did not have one. One-to-one support is also available.",
         locationKeys: ["dtd-craigiebank"],
@@ -1788,8 +1757,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
   {
     key: "little-owls-sleep",
     name: "Little Owls Sleep Support",
-    description:
-      "A community interest company of trained sleep practitioners helping Dundee families whose children struggle to settle, sleep or stay asleep.",
+    description: "A community interest company of trained sleep practitioners helping Dundee families whose children struggle to settle, sleep or stay asleep.",
     website: "https://littleowlssleep.example.org",
     email: "hello@littleowlssleep.example.org",
     phone: "01632 960233",
@@ -1826,8 +1794,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
         capacity: "waiting_list",
         typicalWaitWeeks: 6,
         isFree: false,
-        costDescription:
-          "Free with a professional referral. £40 for four sessions if you refer yourself; reduced fee on request.",
+        costDescription: "Free with a professional referral. £40 for four sessions if you refer yourself; reduced fee on request.",
         areas: "city",
         contacts: [
           {
@@ -1849,8 +1816,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
       },
       {
         name: "Sleep Support for Children with Additional Needs",
-        summary:
-          "Specialist sleep support for children and young people with autism, ADHD, learning disabilities or complex health needs.",
+        summary: "Specialist sleep support for children and young people with autism, ADHD, learning disabilities or complex health needs.",
         description:
           "Children with additional support needs often have long-standing sleep problems that affect the whole family. Our specialist practitioner works with parents over several months, looking at sensory needs, routines and communication. We work alongside paediatric and CAMHS teams where they are involved.",
         locationKeys: ["lo-westend-studio"],
@@ -1858,8 +1824,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
         categories: ["disability", "parenting"],
         minAge: 2,
         maxAge: 18,
-        eligibilityCriteria:
-          "Referral from a health or education professional. The child has an additional support need or a diagnosed condition.",
+        eligibilityCriteria: "Referral from a health or education professional. The child has an additional support need or a diagnosed condition.",
         acceptsProfessionalReferrals: true,
         acceptsSelfReferrals: false,
         capacity: "not_accepting",
@@ -1908,14 +1873,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
         longitude: -3.01256,
         wardCode: "S13002547",
         wardName: "West End",
-        accessibility: [
-          "Step-free access",
-          "Accessible toilet",
-          "Changing Places toilet",
-          "Hearing loop",
-          "Quiet room",
-          "Parking nearby",
-        ],
+        accessibility: ["Step-free access", "Accessible toilet", "Changing Places toilet", "Hearing loop", "Quiet room", "Parking nearby"],
       },
       {
         key: "bp-fairmuir",
@@ -1933,8 +1891,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
     services: [
       {
         name: "ASN Family Support Worker",
-        summary:
-          "A family support worker for parents of children with additional support needs, including help with school meetings and Child's Plans.",
+        summary: "A family support worker for parents of children with additional support needs, including help with school meetings and Child's Plans.",
         description:
           "Your worker gets to know your family and helps with whatever is hardest right now, from waiting for an assessment to school meetings, Child's Plans and claiming Child Disability Payment. They can come with you to meetings and help you make sure your child's views are heard. We also link families with short breaks and local clubs.",
         locationKeys: ["bp-balgay"],
@@ -1942,8 +1899,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
         categories: ["disability", "parenting"],
         minAge: 0,
         maxAge: 18,
-        eligibilityCriteria:
-          "Families of a child with an additional support need, disability or suspected neurodivergence. No diagnosis needed.",
+        eligibilityCriteria: "Families of a child with an additional support need, disability or suspected neurodivergence. No diagnosis needed.",
         acceptsProfessionalReferrals: true,
         acceptsSelfReferrals: true,
         capacity: "waiting_list",
@@ -1975,8 +1931,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
       },
       {
         name: "Understanding Autism and ADHD Workshops",
-        summary:
-          "Six evening workshops for parents and carers who think their child may be autistic or have ADHD, before or after diagnosis.",
+        summary: "Six evening workshops for parents and carers who think their child may be autistic or have ADHD, before or after diagnosis.",
         description:
           "Each workshop covers one topic, such as sensory differences, anxiety and meltdowns, sleep and working with school. Sessions are run by a parent with lived experience and a specialist practitioner. You do not need a diagnosis to come.",
         locationKeys: ["bp-balgay"],
@@ -2075,8 +2030,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
     services: [
       {
         name: "Children's Bereavement Support",
-        summary:
-          "One-to-one support for children and young people aged 4 to 18 after the death of someone important to them.",
+        summary: "One-to-one support for children and young people aged 4 to 18 after the death of someone important to them.",
         description:
           "A bereavement worker meets the child or young person at school, at home or at one of our rooms, usually for eight to twelve sessions. Using play, art and conversation, they help the child understand what has happened and find ways to remember the person who died. We can also support children before an expected death.",
         locationKeys: ["wt-west-ferry", "wt-lochee"],
@@ -2113,8 +2067,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
       },
       {
         name: "Memory Makers Family Days",
-        summary:
-          "Monthly Saturday group days where bereaved children and their families make memories, play and meet others.",
+        summary: "Monthly Saturday group days where bereaved children and their families make memories, play and meet others.",
         description:
           "Families come together for a day of creative activities, outdoor play and a shared lunch. Children make memory boxes and other keepsakes, and parents and carers have their own space with a worker.",
         locationKeys: ["wt-lochee"],
@@ -2183,8 +2136,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
   {
     key: "kirkton-ardler-nurture",
     name: "Kirkton and Ardler Nurture Project",
-    description:
-      "A nurture-based early intervention project working with primary schools and families in the north-west of the city.",
+    description: "A nurture-based early intervention project working with primary schools and families in the north-west of the city.",
     website: "https://kanurture.example.org",
     email: "hello@kanurture.example.org",
     phone: "01632 960267",
@@ -2219,8 +2171,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
     services: [
       {
         name: "Nurture Groups in Primary Schools",
-        summary:
-          "Small nurture groups in partner primary schools for children aged 4 to 8 who need extra help to feel safe and ready to learn.",
+        summary: "Small nurture groups in partner primary schools for children aged 4 to 8 who need extra help to feel safe and ready to learn.",
         description:
           "Children spend part of each school day in a small, homely group of six to eight with two trained nurture practitioners. The group focuses on relationships, routines, feelings and play, so children can return confidently to their class. Places are agreed with the head teacher and the child's parents. All places for this school year are full.",
         locationKeys: ["kan-kirkton-base"],
@@ -2292,8 +2243,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
   {
     key: "eastside-youth-project",
     name: "Eastside Youth Project",
-    description:
-      "A youth work charity in Douglas and Craigie offering youth clubs, groups and one-to-one support, with young people shaping what we do.",
+    description: "A youth work charity in Douglas and Craigie offering youth clubs, groups and one-to-one support, with young people shaping what we do.",
     website: "https://eastsideyouth.example.org",
     email: "hello@eastsideyouth.example.org",
     phone: "01632 960273",
@@ -2349,8 +2299,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
       },
       {
         name: "Girls' Group",
-        summary:
-          "A weekly group for girls aged 12 to 16 on confidence, friendships, body image and healthy relationships.",
+        summary: "A weekly group for girls aged 12 to 16 on confidence, friendships, body image and healthy relationships.",
         description:
           "Girls' Group is a safe, supportive space where young women can talk openly and try new things, from photography to self-defence. Topics are chosen by the group and include online pressures, consent and healthy relationships. A youth worker can also offer one-to-one support.",
         locationKeys: ["eyp-douglas-hut"],
@@ -2383,8 +2332,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
   {
     key: "fintry-whitfield-young-people",
     name: "Fintry and Whitfield Young People's Project",
-    description:
-      "Youth work for young people in Fintry, Whitfield and the surrounding streets, in our youth spaces and out in the community.",
+    description: "Youth work for young people in Fintry, Whitfield and the surrounding streets, in our youth spaces and out in the community.",
     website: "https://fwypp.example.org",
     email: "hello@fwypp.example.org",
     phone: "01632 960281",
@@ -2453,8 +2401,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
       },
       {
         name: "Street-Based Youth Work",
-        summary:
-          "Youth workers out on the streets of Fintry and Whitfield on Friday and Saturday evenings, meeting young people where they are.",
+        summary: "Youth workers out on the streets of Fintry and Whitfield on Friday and Saturday evenings, meeting young people where they are.",
         description:
           "Our detached team gets to know young people in parks, shop fronts and other places where they gather. Workers give advice about alcohol, drugs, sexual health and staying safe, and help young people into clubs, activities and support. Professionals can ask the team to look out for a particular area or group.",
         locationKeys: ["fwy-bothy"],
@@ -2487,8 +2434,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
       },
       {
         name: "One-to-One Youth Support",
-        summary:
-          "Weekly one-to-one support for young people who are struggling at school, disengaging or at risk of exclusion.",
+        summary: "Weekly one-to-one support for young people who are struggling at school, disengaging or at risk of exclusion.",
         description:
           "A youth worker meets the young person each week for up to six months, in school or out in the community. Together they set goals, such as getting back into class, managing anger or finding a college course. The worker keeps in touch with school guidance staff and parents.",
         locationKeys: ["fwy-bothy"],
@@ -2527,8 +2473,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
   {
     key: "stepping-stones-mentoring",
     name: "Stepping Stones Mentoring Tayside",
-    description:
-      "Trained volunteer mentors who spend time each week with a young person who needs a trusted adult in their corner.",
+    description: "Trained volunteer mentors who spend time each week with a young person who needs a trusted adult in their corner.",
     website: "https://steppingstonesmentoring.example.org",
     email: "hello@steppingstonesmentoring.example.org",
     phone: "01632 960295",
@@ -2559,8 +2504,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
         categories: ["youth-work", "mental-health"],
         minAge: 10,
         maxAge: 16,
-        eligibilityCriteria:
-          "Referral from a named person, lead professional or social worker. The young person must agree to be referred.",
+        eligibilityCriteria: "Referral from a named person, lead professional or social worker. The young person must agree to be referred.",
         acceptsProfessionalReferrals: true,
         acceptsSelfReferrals: false,
         capacity: "waiting_list",
@@ -2588,8 +2532,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
       },
       {
         name: "Care-Experienced Young People's Mentoring",
-        summary:
-          "Long-term mentoring for care-experienced young people aged 12 to 18, including those looked after at home or in kinship care.",
+        summary: "Long-term mentoring for care-experienced young people aged 12 to 18, including those looked after at home or in kinship care.",
         description:
           "Mentors are matched with care-experienced young people for as long as the young person wants, often several years. They offer steady, reliable friendship and practical help through moves, exams and leaving school. We are not taking new referrals until our funding is renewed.",
         locationKeys: ["ssm-reform-street"],
@@ -2628,8 +2571,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
   {
     key: "charleston-menzieshill-family-base",
     name: "Charleston and Menzieshill Family Base",
-    description:
-      "A neighbourhood family centre in Charleston with groups for babies, toddlers and families, run with local parents for over thirty years.",
+    description: "A neighbourhood family centre in Charleston with groups for babies, toddlers and families, run with local parents for over thirty years.",
     website: "https://cmfamilybase.example.org",
     email: "hello@cmfamilybase.example.org",
     phone: "01632 960304",
@@ -2697,8 +2639,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
       },
       {
         name: "Family Cook and Learn",
-        summary:
-          "A six-week course where families learn to cook cheap, healthy meals together and take home a bag of ingredients each week.",
+        summary: "A six-week course where families learn to cook cheap, healthy meals together and take home a bag of ingredients each week.",
         description:
           "Parents and children cook together with our community chef, learning simple recipes that cost under £1 a portion. Each week families take home the ingredients to make the dish again. The course also covers reading labels, planning meals and using a slow cooker.",
         locationKeys: ["cmf-western-edge"],
@@ -2764,8 +2705,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
   {
     key: "calm-waters-counselling",
     name: "Calm Waters Youth Counselling",
-    description:
-      "Free counselling and therapeutic support for children and young people in Dundee, delivered by qualified counsellors and play therapists.",
+    description: "Free counselling and therapeutic support for children and young people in Dundee, delivered by qualified counsellors and play therapists.",
     website: "https://calmwaters.example.org",
     email: "hello@calmwaters.example.org",
     phone: "01632 960318",
@@ -2800,8 +2740,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
     services: [
       {
         name: "Counselling for Young People",
-        summary:
-          "Up to 12 confidential counselling sessions for young people aged 11 to 18 dealing with anxiety, low mood, loss or stress.",
+        summary: "Up to 12 confidential counselling sessions for young people aged 11 to 18 dealing with anxiety, low mood, loss or stress.",
         description:
           "A qualified counsellor meets the young person weekly for up to 12 sessions, in person or online. Young people can talk about whatever is troubling them, including anxiety, self-harm, relationships, loss and bereavement. Young people can refer themselves, and we will only share information without their agreement if someone is at risk.",
         locationKeys: ["cw-perth-road", "cw-glens"],
@@ -2951,8 +2890,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
       },
       {
         name: "Learning for Parents",
-        summary:
-          "Friendly classes for parents in reading, writing, maths and digital skills, so they can help their children and get on at work.",
+        summary: "Friendly classes for parents in reading, writing, maths and digital skills, so they can help their children and get on at work.",
         description:
           "Parents learn at their own pace in small groups, with tutors who make learning relaxed and practical. You can work on helping with homework, using online school apps, filling in forms or gaining a qualification. Daytime classes include a crèche, and there is an evening class for working parents.",
         locationKeys: ["rs-the-glens", "rs-baxter-park"],
@@ -2993,8 +2931,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
   {
     key: "tay-families-housing",
     name: "Tay Families Housing Support",
-    description:
-      "Housing support for families and young people: keeping a home, setting one up, and finding the right help when homelessness is a risk.",
+    description: "Housing support for families and young people: keeping a home, setting one up, and finding the right help when homelessness is a risk.",
     website: "https://tayfamilieshousing.example.org",
     email: "hello@tayfamilieshousing.example.org",
     phone: "01632 960335",
@@ -3017,8 +2954,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
     services: [
       {
         name: "Family Tenancy Sustainment",
-        summary:
-          "A support worker who helps families keep their home, deal with rent arrears and repairs, and settle into a new tenancy.",
+        summary: "A support worker who helps families keep their home, deal with rent arrears and repairs, and settle into a new tenancy.",
         description:
           "If your family is struggling to keep your tenancy, a support worker can help you talk to your landlord, make a plan for rent arrears and get repairs done. We also help families who have just moved, including after leaving temporary accommodation or a refuge. Support lasts as long as needed, usually three to six months.",
         locationKeys: ["tfh-ward-road"],
@@ -3057,8 +2993,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
       },
       {
         name: "Young People's Housing and Homelessness Advice",
-        summary:
-          "Advice and support for young people aged 15 to 18 who are at risk of leaving home or have nowhere safe to stay.",
+        summary: "Advice and support for young people aged 15 to 18 who are at risk of leaving home or have nowhere safe to stay.",
         description:
           "Young people can drop in or call for confidential advice about their options when things are difficult at home. Where it is safe, a worker can help the young person and their family talk things through, and they can help with homelessness applications and finding supported accommodation.",
         locationKeys: ["tfh-ward-road"],
@@ -3205,8 +3140,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
   {
     key: "active-bairns-dundee",
     name: "Active Bairns Dundee",
-    description:
-      "Free and low-cost sport and physical activity for children who might otherwise miss out, including children with disabilities.",
+    description: "Free and low-cost sport and physical activity for children who might otherwise miss out, including children with disabilities.",
     website: "https://activebairns.example.org",
     email: "hello@activebairns.example.org",
     phone: "01632 960359",
@@ -3241,8 +3175,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
     services: [
       {
         name: "Saturday Football and Multi-Sports",
-        summary:
-          "Free Saturday morning football and multi-sports for children aged 5 to 12 at Caird Park, with kit provided.",
+        summary: "Free Saturday morning football and multi-sports for children aged 5 to 12 at Caird Park, with kit provided.",
         description:
           "Children play football, athletics and other sports with qualified coaches, whatever their ability. Boots and kit can be borrowed, and there is a free healthy snack. Older children can train as young leaders.",
         locationKeys: ["ab-caird-park"],
@@ -3272,8 +3205,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
       },
       {
         name: "Inclusive Swim and Splash",
-        summary:
-          "Relaxed Sunday pool sessions for children with disabilities or additional support needs and their families.",
+        summary: "Relaxed Sunday pool sessions for children with disabilities or additional support needs and their families.",
         description:
           "The pool is kept quiet and warm, with extra lifeguards and instructors who understand additional needs. Families can swim together, and children can have one-to-one swimming lessons when they are ready. A changing room with a hoist is available.",
         locationKeys: ["ab-douglas"],

@@ -38,8 +38,54 @@ function generator(seed: number) {
   return { next, pick, weighted };
 }
 
-const FIRST_NAMES = ["Aila", "Ben", "Cara", "Dylan", "Eilidh", "Finlay", "Grace", "Harris", "Isla", "Jack", "Katie", "Lewis", "Mia", "Noah", "Orla", "Patryk", "Rosie", "Sami", "Tegan", "Zofia", "Amir", "Lena", "Kacper", "Ruby"];
-const SURNAMES = ["Adair", "Brodie", "Cairns", "Dunlop", "Erskine", "Fyfe", "Gowans", "Hood", "Imrie", "Jarvie", "Kinnear", "Lamont", "Moffat", "Nairn", "Ogilvie", "Petrie", "Rennie", "Soutar", "Tosh", "Urquhart"];
+const FIRST_NAMES = [
+  "Aila",
+  "Ben",
+  "Cara",
+  "Dylan",
+  "Eilidh",
+  "Finlay",
+  "Grace",
+  "Harris",
+  "Isla",
+  "Jack",
+  "Katie",
+  "Lewis",
+  "Mia",
+  "Noah",
+  "Orla",
+  "Patryk",
+  "Rosie",
+  "Sami",
+  "Tegan",
+  "Zofia",
+  "Amir",
+  "Lena",
+  "Kacper",
+  "Ruby",
+];
+const SURNAMES = [
+  "Adair",
+  "Brodie",
+  "Cairns",
+  "Dunlop",
+  "Erskine",
+  "Fyfe",
+  "Gowans",
+  "Hood",
+  "Imrie",
+  "Jarvie",
+  "Kinnear",
+  "Lamont",
+  "Moffat",
+  "Nairn",
+  "Ogilvie",
+  "Petrie",
+  "Rennie",
+  "Soutar",
+  "Tosh",
+  "Urquhart",
+];
 const PARENTS = ["Mum", "Dad", "Gran", "Aunt", "Foster carer"];
 const WANTS = [
   "Some help with bedtime and morning routines.",
@@ -116,7 +162,12 @@ export async function seedDemoReferralHistory(db: Database, now = new Date()): P
     if (existing) return 0;
 
     const services = await tx
-      .select({ id: s.services.id, organisationId: s.services.organisationId, self: s.services.acceptsSelfReferrals, professional: s.services.acceptsProfessionalReferrals })
+      .select({
+        id: s.services.id,
+        organisationId: s.services.organisationId,
+        self: s.services.acceptsSelfReferrals,
+        professional: s.services.acceptsProfessionalReferrals,
+      })
       .from(s.services)
       .where(sql`${s.services.publication} = 'published' and ${s.services.status} = 'active'`)
       .orderBy(s.services.name);
@@ -172,13 +223,21 @@ export async function seedDemoReferralHistory(db: Database, now = new Date()): P
           ] as const);
       const responded = state !== "sent" && state !== "withdrawn";
       const firstResponseAt = responded ? addWorkingDays(sentAt, Math.floor(Math.pow(rnd.next(), 2) * 9) + 1) : null;
-      const closedAt = state === "closed" ? new Date(Math.min(now.getTime() - DAY, (firstResponseAt ?? sentAt).getTime() + (20 + Math.floor(rnd.next() * 90)) * DAY)) : null;
+      const closedAt =
+        state === "closed" ? new Date(Math.min(now.getTime() - DAY, (firstResponseAt ?? sentAt).getTime() + (20 + Math.floor(rnd.next() * 90)) * DAY)) : null;
       const declineReason = state === "declined" ? rnd.weighted(DECLINE_WEIGHTS) : null;
       const closeOutcome = state === "closed" ? rnd.weighted(CLOSE_WEIGHTS) : null;
       const needOutcomes =
         state === "closed"
           ? Object.fromEntries(
-              needCodes.map((c) => [c, closeOutcome === "needs_met" ? "met" : closeOutcome === "needs_partly_met" ? rnd.pick(["met", "partly_met"]) : rnd.pick(["partly_met", "not_met", "not_addressed"])]),
+              needCodes.map((c) => [
+                c,
+                closeOutcome === "needs_met"
+                  ? "met"
+                  : closeOutcome === "needs_partly_met"
+                    ? rnd.pick(["met", "partly_met"])
+                    : rnd.pick(["partly_met", "not_met", "not_addressed"]),
+              ]),
             )
           : null;
       const lastAt = closedAt ?? firstResponseAt ?? sentAt;
@@ -233,18 +292,44 @@ export async function seedDemoReferralHistory(db: Database, now = new Date()): P
 
       const provider = providerOf(service.organisationId);
       const referrerLabel = referrerUser?.name ?? "The family";
-      const step = (at: Date, actorId: string | null, party: "referrer" | "provider" | "family", action: string, fromState: string, toState: string, reason: string | null = null) =>
-        historyRows.push({ referralId: id, at, actorId, actorLabel: actorId ? nameOf(actorId) : party === "family" ? "The family" : "The service", party, action, fromState: fromState as never, toState: toState as never, reason });
+      const step = (
+        at: Date,
+        actorId: string | null,
+        party: "referrer" | "provider" | "family",
+        action: string,
+        fromState: string,
+        toState: string,
+        reason: string | null = null,
+      ) =>
+        historyRows.push({
+          referralId: id,
+          at,
+          actorId,
+          actorLabel: actorId ? nameOf(actorId) : party === "family" ? "The family" : "The service",
+          party,
+          action,
+          fromState: fromState as never,
+          toState: toState as never,
+          reason,
+        });
       step(sentAt, referrerUser?.id ?? null, isSelf ? "family" : "referrer", "submit", "draft", "sent");
       if (firstResponseAt && provider) accessRows.push({ referralId: id, userId: provider, kind: "viewed", at: firstResponseAt });
       if (state === "declined") step(firstResponseAt!, provider, "provider", "decline", "sent", "declined", declineReason);
       if (state === "info_requested") step(firstResponseAt!, provider, "provider", "request_info", "sent", "info_requested");
       if (state === "accepted" || state === "in_progress" || state === "closed") step(firstResponseAt!, provider, "provider", "accept", "sent", "accepted");
-      if (state === "in_progress" || state === "closed") step(new Date(firstResponseAt!.getTime() + 2 * DAY), provider, "provider", "start_support", "accepted", "in_progress");
+      if (state === "in_progress" || state === "closed")
+        step(new Date(firstResponseAt!.getTime() + 2 * DAY), provider, "provider", "start_support", "accepted", "in_progress");
       if (state === "closed") step(closedAt!, provider, "provider", "close", "in_progress", "closed", closeOutcome);
-      if (state === "withdrawn") step(new Date(sentAt.getTime() + 3 * DAY), referrerUser?.id ?? null, isSelf ? "family" : "referrer", "withdraw", "sent", "withdrawn");
+      if (state === "withdrawn")
+        step(new Date(sentAt.getTime() + 3 * DAY), referrerUser?.id ?? null, isSelf ? "family" : "referrer", "withdraw", "sent", "withdrawn");
       if (coordinator && i % 45 === 7) {
-        accessRows.push({ referralId: id, userId: coordinator.id, kind: "opened_with_reason", reason: "Demo: checking why this referral has had no reply", at: new Date(sentAt.getTime() + 8 * DAY) });
+        accessRows.push({
+          referralId: id,
+          userId: coordinator.id,
+          kind: "opened_with_reason",
+          reason: "Demo: checking why this referral has had no reply",
+          at: new Date(sentAt.getTime() + 8 * DAY),
+        });
       }
       void referrerLabel;
     }

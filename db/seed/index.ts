@@ -116,20 +116,20 @@ export async function seedDemoData(db: Database): Promise<boolean> {
             return { serviceId, locationId };
           }),
         );
-        await tx.insert(s.serviceTaxonomyTerms).values([
-          ...svc.shanarri.map((code) => ({ serviceId, taxonomyTermId: termId("shanarri", code) })),
-          ...svc.categories.map((code) => ({ serviceId, taxonomyTermId: termId("category", code) })),
-        ]);
-        await tx.insert(s.serviceAreas).values(
-          svc.areas === "city"
-            ? [{ serviceId, ...DUNDEE_CITY }]
-            : svc.areas.map((ward) => ({ serviceId, name: ward, code: wardCodes.get(ward) ?? null })),
-        );
+        await tx
+          .insert(s.serviceTaxonomyTerms)
+          .values([
+            ...svc.shanarri.map((code) => ({ serviceId, taxonomyTermId: termId("shanarri", code) })),
+            ...svc.categories.map((code) => ({ serviceId, taxonomyTermId: termId("category", code) })),
+          ]);
+        await tx
+          .insert(s.serviceAreas)
+          .values(
+            svc.areas === "city" ? [{ serviceId, ...DUNDEE_CITY }] : svc.areas.map((ward) => ({ serviceId, name: ward, code: wardCodes.get(ward) ?? null })),
+          );
         if (svc.contacts.length) await tx.insert(s.contacts).values(svc.contacts.map((c) => ({ serviceId, ...c })));
         if (svc.hours.length)
-          await tx.insert(s.openingHours).values(
-            svc.hours.map((h) => ({ serviceId, weekday: h.weekday, opensAt: h.opens, closesAt: h.closes, note: h.note })),
-          );
+          await tx.insert(s.openingHours).values(svc.hours.map((h) => ({ serviceId, weekday: h.weekday, opensAt: h.opens, closesAt: h.closes, note: h.note })));
         if (svc.languages.length)
           await tx.insert(s.serviceLanguages).values(svc.languages.map((l, ordinal) => ({ serviceId, code: l.code, name: l.name, ordinal })));
       }

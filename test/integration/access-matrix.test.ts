@@ -21,7 +21,7 @@ vi.mock("~/jobs/scheduler.server", async (importOriginal) => ({
 
 type Who = "public" | "coordinator" | "referrer" | "provider" | "providerAdmin";
 type Outcome = "allow" | "redirect" | "deny" | "missing";
-type Rule = Outcome | Partial<Record<Who, Outcome>> & { default?: Outcome };
+type Rule = Outcome | (Partial<Record<Who, Outcome>> & { default?: Outcome });
 
 interface Fixtures {
   referralId: string;
@@ -224,7 +224,8 @@ async function answerOf(who: Who, method: "GET" | "POST", run: () => Promise<unk
   const toSignIn = location?.startsWith("/sign-in") ?? false;
   let outcome: Answer["outcome"];
   if (status === 403 || (who === "public" && (status === 401 || toSignIn))) outcome = "deny";
-  else if (toSignIn) outcome = "sign-in redirect"; // a signed-in person sent to sign in again is not a refusal they can understand
+  else if (toSignIn)
+    outcome = "sign-in redirect"; // a signed-in person sent to sign in again is not a refusal they can understand
   else if (status === 404 || status === 410) outcome = "missing";
   else if (status === 200) outcome = "allow";
   else if (status >= 300 && status < 400 && method === "GET") outcome = "redirect";

@@ -21,7 +21,9 @@ describe("invitations", () => {
   it("lets a coordinator invite a provider, who sets a password from the emailed link, once", async () => {
     const { user: coordinator } = await signedIn(DEMO.coordinator);
     const orgId = await organisationId("Tay Family Links");
-    expect(await inviteUser(coordinator, { email: "New.Worker@Example.org", name: "Nell Worker", role: "provider", organisationId: orgId }, "1.1.1.1")).toEqual({ ok: true });
+    expect(await inviteUser(coordinator, { email: "New.Worker@Example.org", name: "Nell Worker", role: "provider", organisationId: orgId }, "1.1.1.1")).toEqual(
+      { ok: true },
+    );
 
     const [mail] = await outbox("new.worker@example.org");
     expect(mail!.subject).toBe("You have been invited to FORT");
@@ -50,19 +52,32 @@ describe("invitations", () => {
 
   it("refuses an email that already has an account, and a referrer without a team", async () => {
     const { user: coordinator } = await signedIn(DEMO.coordinator);
-    expect(await inviteUser(coordinator, { email: DEMO.teacher.toUpperCase(), name: "Dup", role: "coordinator" }, "1.1.1.1")).toMatchObject({ ok: false, field: "email" });
-    expect(await inviteUser(coordinator, { email: "t@example.org", name: "No Team", role: "referrer" }, "1.1.1.1")).toMatchObject({ ok: false, field: "teamId" });
+    expect(await inviteUser(coordinator, { email: DEMO.teacher.toUpperCase(), name: "Dup", role: "coordinator" }, "1.1.1.1")).toMatchObject({
+      ok: false,
+      field: "email",
+    });
+    expect(await inviteUser(coordinator, { email: "t@example.org", name: "No Team", role: "referrer" }, "1.1.1.1")).toMatchObject({
+      ok: false,
+      field: "teamId",
+    });
   });
 
   it("lets an organisation admin invite staff to their own organisation only", async () => {
     const { user: admin } = await signedIn(DEMO.providerOne);
     const own = admin.organisations[0]!.id;
     const other = await organisationId("Hilltown Parents' Network");
-    expect(await inviteUser(admin, { email: "colleague@example.org", name: "Col League", role: "provider", organisationId: own }, "1.1.1.1")).toEqual({ ok: true });
-    expect(await inviteUser(admin, { email: "spy@example.org", name: "S Py", role: "provider", organisationId: other }, "1.1.1.1")).toMatchObject({ ok: false, field: "form" });
+    expect(await inviteUser(admin, { email: "colleague@example.org", name: "Col League", role: "provider", organisationId: own }, "1.1.1.1")).toEqual({
+      ok: true,
+    });
+    expect(await inviteUser(admin, { email: "spy@example.org", name: "S Py", role: "provider", organisationId: other }, "1.1.1.1")).toMatchObject({
+      ok: false,
+      field: "form",
+    });
     expect(await inviteUser(admin, { email: "boss@example.org", name: "B Oss", role: "coordinator" }, "1.1.1.1")).toMatchObject({ ok: false, field: "form" });
     const { user: staff } = await signedIn(DEMO.providerTwo);
-    expect(await inviteUser(staff, { email: "x@example.org", name: "X Y", role: "provider", organisationId: staff.organisations[0]!.id }, "1.1.1.1")).toMatchObject({ ok: false });
+    expect(
+      await inviteUser(staff, { email: "x@example.org", name: "X Y", role: "provider", organisationId: staff.organisations[0]!.id }, "1.1.1.1"),
+    ).toMatchObject({ ok: false });
   });
 });
 
@@ -104,8 +119,14 @@ describe("managing people", () => {
 
   it("does not let a coordinator lock themselves out", async () => {
     const { user: coordinator } = await signedIn(DEMO.coordinator);
-    await expect(setUserActive(coordinator, coordinator.id, false, "3.3.3.3")).rejects.toMatchObject({ status: 400, message: "You cannot deactivate your own account." });
-    await expect(changeRole(coordinator, coordinator.id, "referrer", "3.3.3.3")).rejects.toMatchObject({ status: 400, message: "You cannot change your own role." });
+    await expect(setUserActive(coordinator, coordinator.id, false, "3.3.3.3")).rejects.toMatchObject({
+      status: 400,
+      message: "You cannot deactivate your own account.",
+    });
+    await expect(changeRole(coordinator, coordinator.id, "referrer", "3.3.3.3")).rejects.toMatchObject({
+      status: 400,
+      message: "You cannot change your own role.",
+    });
   });
 
   it("records role changes in the audit log", async () => {

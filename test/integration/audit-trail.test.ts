@@ -40,9 +40,20 @@ describe("the audit trail a data-protection officer reads", () => {
     const entries = await auditTrail({ reference: reference.toLowerCase() });
     expect(entries.every((e) => e.reference === reference)).toBe(true);
     expect(entries).toContainEqual(
-      expect.objectContaining({ person: u.coordinator.name, role: "coordinator", reason: "Checking a safeguarding concern raised by the school", what: expect.stringMatching(/with a reason/) }),
+      expect.objectContaining({
+        person: u.coordinator.name,
+        role: "coordinator",
+        reason: "Checking a safeguarding concern raised by the school",
+        what: expect.stringMatching(/with a reason/),
+      }),
     );
-    expect(entries).toContainEqual(expect.objectContaining({ person: u.providerOne.name, organisation: expect.stringContaining(u.providerOne.organisations[0]!.name), what: "Read the referral's personal details" }));
+    expect(entries).toContainEqual(
+      expect.objectContaining({
+        person: u.providerOne.name,
+        organisation: expect.stringContaining(u.providerOne.organisations[0]!.name),
+        what: "Read the referral's personal details",
+      }),
+    );
     expect(entries).toContainEqual(expect.objectContaining({ person: u.healthVisitor.name, what: "Changed the referral" }));
     expect((await referralAccessHistory(id)).map((e) => e.key)).toEqual(entries.map((e) => e.key));
 

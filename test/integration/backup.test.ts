@@ -27,7 +27,10 @@ let referralId: string;
 beforeAll(async () => {
   users = await demoUsers();
   original = await databaseHandle();
-  const { ids } = await sendReferral(users.healthVisitor, validInput([await serviceId(SERVICE_A)], { childName: CHILD, childDateOfBirth: DOB, parentName: PARENT, parentPhone: PHONE, parentEmail: EMAIL }));
+  const { ids } = await sendReferral(
+    users.healthVisitor,
+    validInput([await serviceId(SERVICE_A)], { childName: CHILD, childDateOfBirth: DOB, parentName: PARENT, parentPhone: PHONE, parentEmail: EMAIL }),
+  );
   referralId = ids[0]!;
 });
 afterAll(() => {

@@ -71,7 +71,11 @@ describe("a form that is not a form", () => {
   ])("with content type %s gets %i and a sentence", async (contentType, status) => {
     const blob = new Blob(["name=x&email=y"]);
     const headers: Record<string, string> = contentType ? { "Content-Type": contentType } : {};
-    const res = await call(organisationsRegister.action as Handler, "/organisations/register", { method: "POST", body: contentType ? "name=x" : blob, headers });
+    const res = await call(organisationsRegister.action as Handler, "/organisations/register", {
+      method: "POST",
+      body: contentType ? "name=x" : blob,
+      headers,
+    });
     expect(res.status).toBe(status);
     expect(res.text).toMatch(/form/i);
   });
@@ -95,7 +99,9 @@ describe("control characters", () => {
     const db = await getDb();
     const { user } = await signedIn(DEMO.healthVisitor);
     await sendReferral(user, validInput([await serviceId(SERVICE_A)]));
-    const res = await call(track.action as Handler, "/track/FORT-NOPE", form({ key: "wrong\u0000key", body: "Hello\u0000there\u0007" }), { reference: "FORT-\u0000NOPE" });
+    const res = await call(track.action as Handler, "/track/FORT-NOPE", form({ key: "wrong\u0000key", body: "Hello\u0000there\u0007" }), {
+      reference: "FORT-\u0000NOPE",
+    });
     expect(res.status).toBe(404);
     void db;
   });
@@ -142,7 +148,10 @@ describe("ids", () => {
 
   it("of a team that does not exist, in an invitation, get 400 with the field's error", async () => {
     const { cookie } = await signedIn(DEMO.coordinator);
-    const res = await call(invite.action as Handler, "/coordinator/users/invite", { ...form({ name: "New Person", email: "new.person@example.org", role: "referrer", teamId: UNKNOWN_ID }), cookie });
+    const res = await call(invite.action as Handler, "/coordinator/users/invite", {
+      ...form({ name: "New Person", email: "new.person@example.org", role: "referrer", teamId: UNKNOWN_ID }),
+      cookie,
+    });
     expect(res.status).toBe(400);
     expect(res.text).toContain("teamId");
   });
@@ -166,7 +175,11 @@ describe("ids", () => {
 
 describe("redirectTo", () => {
   it("with CR/LF in it does not break the answer", async () => {
-    const res = await call(signIn.action as Handler, "/sign-in", form({ email: "nobody@example.org", password: "wrong", redirectTo: "/dashboard\r\nSet-Cookie: x=1" }));
+    const res = await call(
+      signIn.action as Handler,
+      "/sign-in",
+      form({ email: "nobody@example.org", password: "wrong", redirectTo: "/dashboard\r\nSet-Cookie: x=1" }),
+    );
     expect(res.status).toBeLessThan(500);
     expect(res.location ?? "").not.toMatch(/[\r\n]/);
   });
@@ -176,7 +189,12 @@ describe("an upload that is not well formed", () => {
   it("as a form (broken multipart) gets 400", async () => {
     const { cookie } = await signedIn(DEMO.coordinator);
     const body = '--xyz\r\nContent-Disposition: form-data; name="feed"; filename="feed.json"\r\n\r\n{"services": [';
-    const res = await call(coordinatorImport.action as Handler, "/coordinator/import", { method: "POST", body, headers: { "Content-Type": "multipart/form-data; boundary=xyz" }, cookie });
+    const res = await call(coordinatorImport.action as Handler, "/coordinator/import", {
+      method: "POST",
+      body,
+      headers: { "Content-Type": "multipart/form-data; boundary=xyz" },
+      cookie,
+    });
     expect(res.status).toBe(400);
     expect(res.text).toMatch(/could not be read/);
   });
@@ -217,14 +235,19 @@ describe("a referral form sent twice", () => {
 
   it("as a family's request makes one request, and shows the family the same link", async () => {
     const db = await getDb();
-    const [service] = await db
-      .select({ id: s.services.id })
-      .from(s.services)
-      .where(eq(s.services.acceptsSelfReferrals, true))
-      .limit(1);
+    const [service] = await db.select({ id: s.services.id }).from(s.services).where(eq(s.services.acceptsSelfReferrals, true)).limit(1);
     const loaded = await call(selfReferral.loader as Handler, `/services/${service!.id}/self-referral`, {}, { id: service!.id });
     const key = (loaded.data as { idempotencyKey: string }).idempotencyKey;
-    const values = { idempotencyKey: key, parentName: "Twice Family", contactPreference: "phone", parentPhone: "01632 960009", linkDelivery: "sms", childAge: "4", familyWants: "Help with sleep.", consent: "on" };
+    const values = {
+      idempotencyKey: key,
+      parentName: "Twice Family",
+      contactPreference: "phone",
+      parentPhone: "01632 960009",
+      linkDelivery: "sms",
+      childAge: "4",
+      familyWants: "Help with sleep.",
+      consent: "on",
+    };
     const first = await call(selfReferral.action as Handler, "/x", form(values), { id: service!.id });
     const second = await call(selfReferral.action as Handler, "/x", form(values), { id: service!.id });
     expect(first.status, first.text).toBe(302);

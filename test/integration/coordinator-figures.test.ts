@@ -44,7 +44,10 @@ beforeAll(async () => {
       case when i % ${STATES.length} = ${STATES.indexOf("sent")} then null
         else ${new Date(BASE).toISOString()}::timestamptz + ((i % 40 + i % 9) || ' days')::interval end
     from generate_series(0, ${N - 1}) as i
-    join services sv on sv.id = (array[${sql.join(services.map((id) => sql`${id}::uuid`), sql`, `)}])[i % 2 + 1]`);
+    join services sv on sv.id = (array[${sql.join(
+      services.map((id) => sql`${id}::uuid`),
+      sql`, `,
+    )}])[i % 2 + 1]`);
 }, 120_000);
 
 describe("the coordinator's referral figures", () => {

@@ -115,7 +115,9 @@ describe.skipIf(!enabled)("a database crash under 16 in-flight referral sends", 
     const db = handle.db;
     // Names are sealed at rest (issue 18): open them to find this test's referrals.
     const rows = (
-      await eventually(() => db.select({ id: s.referrals.id, childName: s.referrals.childName, reference: s.referrals.reference, state: s.referrals.state }).from(s.referrals))
+      await eventually(() =>
+        db.select({ id: s.referrals.id, childName: s.referrals.childName, reference: s.referrals.reference, state: s.referrals.state }).from(s.referrals),
+      )
     )
       .map((r) => ({ ...r, childName: open(r.childName) }))
       .filter((r) => r.childName.startsWith("Outage Child "));
@@ -126,12 +128,26 @@ describe.skipIf(!enabled)("a database crash under 16 in-flight referral sends", 
     const acknowledged = sent.map((c) => byChild.get(c)![0]!);
     expect(acknowledged.every((r) => r.state === "sent")).toBe(true);
 
-    const history = await db.select({ referralId: s.referralHistory.referralId }).from(s.referralHistory).where(inArray(s.referralHistory.referralId, acknowledged.map((r) => r.id)));
+    const history = await db
+      .select({ referralId: s.referralHistory.referralId })
+      .from(s.referralHistory)
+      .where(
+        inArray(
+          s.referralHistory.referralId,
+          acknowledged.map((r) => r.id),
+        ),
+      );
     const withHistory = new Set(history.map((h) => h.referralId));
-    expect(acknowledged.filter((r) => !withHistory.has(r.id)), "referrals without history").toEqual([]);
+    expect(
+      acknowledged.filter((r) => !withHistory.has(r.id)),
+      "referrals without history",
+    ).toEqual([]);
     const mail = await db.select({ subject: s.mailOutbox.subject }).from(s.mailOutbox);
     const mailed = new Set(mail.flatMap((m) => m.subject.match(/FR-[A-Z0-9]{4}-[A-Z0-9]{4}/g) ?? []));
-    expect(acknowledged.filter((r) => !mailed.has(r.reference)), "referrals without outbox mail").toEqual([]);
+    expect(
+      acknowledged.filter((r) => !mailed.has(r.reference)),
+      "referrals without outbox mail",
+    ).toEqual([]);
 
     // And FORT still serves: one more send goes through.
     expect((await send(cookie, "After The Outage", service)).outcome).toBe("sent");

@@ -32,7 +32,9 @@ describe("the demo referral history", () => {
     expect(facts!.months).toBeGreaterThanOrEqual(12);
     expect(facts!.unanswered).toBe(0);
     // Each referral's timeline starts with its sending.
-    const [timeline] = await rowsOf<{ missing: number }>(sql`select count(*)::int as missing from referrals r where not exists (select 1 from referral_history h where h.referral_id = r.id and h.action = 'submit')`);
+    const [timeline] = await rowsOf<{ missing: number }>(
+      sql`select count(*)::int as missing from referrals r where not exists (select 1 from referral_history h where h.referral_id = r.id and h.action = 'submit')`,
+    );
     expect(timeline!.missing).toBe(0);
     // Stored as real referrals are (issue 18): no child's or parent's name in the clear; each professional referral
     // (with a date of birth, unlike a family's own request) findable by its blind index.

@@ -7,7 +7,15 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as s from "../../db/schema";
 import { getDb } from "~/db.server";
 import { notifySmsSender } from "~/mail/sms.server";
-import { changeState, createSelfReferral, draftReferralElsewhere, postMessage, replyAsFamily, resendFamilyLink, sendReferral } from "~/referrals/commands.server";
+import {
+  changeState,
+  createSelfReferral,
+  draftReferralElsewhere,
+  postMessage,
+  replyAsFamily,
+  resendFamilyLink,
+  sendReferral,
+} from "~/referrals/commands.server";
 import { getDraft } from "~/referrals/drafts.server";
 import { getReferral, getTrackedReferral } from "~/referrals/queries.server";
 import { SERVICE_A, SERVICE_B, demoUsers, serviceId, validInput } from "./referrals-helpers";
@@ -25,7 +33,13 @@ beforeAll(async () => {
 });
 
 async function familyRequest() {
-  return createSelfReferral(serviceA, { parentName: "Sam Family", contactPreference: "email", parentEmail: "sam@example.org", childAge: 4, familyWants: "Toddler group" });
+  return createSelfReferral(serviceA, {
+    parentName: "Sam Family",
+    contactPreference: "email",
+    parentEmail: "sam@example.org",
+    childAge: 4,
+    familyWants: "Toddler group",
+  });
 }
 
 describe("notes with an audience", () => {
@@ -56,7 +70,9 @@ describe("notes with an audience", () => {
   it("refuses a note for an audience not offered to the writer", async () => {
     const { id } = await familyRequest();
     // A self-referral has no referrer to write to.
-    await expect(changeState(asUser(u.providerOne), id, "accept", 2, { note: "x", noteAudience: "professionals" })).rejects.toThrow("Choose who will see this note");
+    await expect(changeState(asUser(u.providerOne), id, "accept", 2, { note: "x", noteAudience: "professionals" })).rejects.toThrow(
+      "Choose who will see this note",
+    );
   });
 
   it("hides a provider's internal message from the referrer, and the referrer's from the provider", async () => {
@@ -131,7 +147,14 @@ describe("a link they cannot lose", () => {
 
   it("sends a new link to the contact on file from the reference alone; the old link stops working", async () => {
     const email = `lost-${Date.now()}@example.org`;
-    const { reference, secret } = await createSelfReferral(serviceA, { parentName: "Lee", contactPreference: "email", parentEmail: email, childAge: 3, familyWants: "Help", linkDelivery: "email" });
+    const { reference, secret } = await createSelfReferral(serviceA, {
+      parentName: "Lee",
+      contactPreference: "email",
+      parentEmail: email,
+      childAge: 3,
+      familyWants: "Help",
+      linkDelivery: "email",
+    });
     expect(await outboxFor(email)).toHaveLength(1);
     await resendFamilyLink(reference.toLowerCase());
     const mails = await outboxFor(email);
@@ -144,7 +167,15 @@ describe("a link they cannot lose", () => {
 
   it("writes to the family in the language of the pages they used", async () => {
     const email = `pl-${Date.now()}@example.org`;
-    const { reference } = await createSelfReferral(serviceA, { parentName: "Ola", contactPreference: "email", parentEmail: email, childAge: 3, familyWants: "Pomoc", linkDelivery: "email", locale: "pl" });
+    const { reference } = await createSelfReferral(serviceA, {
+      parentName: "Ola",
+      contactPreference: "email",
+      parentEmail: email,
+      childAge: 3,
+      familyWants: "Pomoc",
+      linkDelivery: "email",
+      locale: "pl",
+    });
     const [mail] = await outboxFor(email);
     expect(mail!.subject).toBe(`Twoja prośba ${reference}: Twój prywatny link`);
     expect(mail!.text).toContain("Zachowaj ten link dla siebie");
@@ -184,18 +215,28 @@ describe("text messages through GOV.UK Notify", () => {
     }
     expect(received).toHaveLength(1);
     expect(received[0]!.path).toBe("/v2/notifications/sms");
-    expect(received[0]!.body).toEqual({ phone_number: "07700 900123", template_id: templateId, personalisation: { body: "Your link: https://fort.example/track/FR-AAAA-BBBB?key=k" } });
+    expect(received[0]!.body).toEqual({
+      phone_number: "07700 900123",
+      template_id: templateId,
+      personalisation: { body: "Your link: https://fort.example/track/FR-AAAA-BBBB?key=k" },
+    });
     const [header, payload, signature] = received[0]!.auth.replace(/^Bearer /, "").split(".");
     expect(JSON.parse(Buffer.from(payload!, "base64url").toString())).toMatchObject({ iss: serviceIdPart });
     expect(createHmac("sha256", secretPart).update(`${header}.${payload}`).digest("base64url")).toBe(signature);
   });
 
   it("reports Notify's refusal so the outbox retries", async () => {
-    const server = createServer((_req, res) => res.writeHead(400, { "Content-Type": "application/json" }).end(JSON.stringify({ errors: [{ error: "ValidationError" }] })));
+    const server = createServer((_req, res) =>
+      res.writeHead(400, { "Content-Type": "application/json" }).end(JSON.stringify({ errors: [{ error: "ValidationError" }] })),
+    );
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const port = (server.address() as AddressInfo).port;
     try {
-      const sender = notifySmsSender({ apiKey: `k-26785a09-ab16-4eb0-8407-a37497a57506-3d844edf-8d35-48ac-975b-e847b4f122b0`, templateId: "f33517ff-2a88-4f6e-b855-c550268ce08a", baseUrl: `http://127.0.0.1:${port}` });
+      const sender = notifySmsSender({
+        apiKey: `k-26785a09-ab16-4eb0-8407-a37497a57506-3d844edf-8d35-48ac-975b-e847b4f122b0`,
+        templateId: "f33517ff-2a88-4f6e-b855-c550268ce08a",
+        baseUrl: `http://127.0.0.1:${port}`,
+      });
       await expect(sender.send({ to: "07700 900123", text: "x" })).rejects.toThrow("ValidationError");
     } finally {
       server.close();
@@ -219,7 +260,10 @@ describe("refer elsewhere", () => {
 
     const { ids: newIds } = await sendReferral(u.healthVisitor, validInput([serviceA], { followsReferralId: declined, draftId }));
     const db = await getDb();
-    const rows = await db.select({ id: s.referrals.id, groupId: s.referrals.groupId }).from(s.referrals).where(sql`${s.referrals.id} in ${[declined, newIds[0]!]}`);
+    const rows = await db
+      .select({ id: s.referrals.id, groupId: s.referrals.groupId })
+      .from(s.referrals)
+      .where(sql`${s.referrals.id} in ${[declined, newIds[0]!]}`);
     expect(new Set(rows.map((r) => r.groupId)).size).toBe(1);
     expect((await getReferral(u.healthVisitor, newIds[0]!))?.group.map((g) => g.id)).toEqual([declined]);
     expect(await getDraft(u.healthVisitor, draftId)).toBeNull();

@@ -9,7 +9,14 @@ import { getDb } from "~/db.server";
 import { decideImportedService, decideRevision, revisionForReview } from "~/directory/service-editing.server";
 import { Conflict, Forbidden, NotFound, Refused } from "~/domain/errors";
 import { refusalOf } from "~/domain/refusal.server";
-import { approveOrganisation, createOrganisation, listOrganisations, organisationMembers, registerOrganisation, removeMember } from "~/organisations/organisations.server";
+import {
+  approveOrganisation,
+  createOrganisation,
+  listOrganisations,
+  organisationMembers,
+  registerOrganisation,
+  removeMember,
+} from "~/organisations/organisations.server";
 import { saveLocation } from "~/organisations/locations.server";
 import { openDetailsWithReason } from "~/referrals/access.server";
 import { changeState, createSelfReferral, postMessage, replyAsFamily, sendReferral } from "~/referrals/commands.server";
@@ -83,7 +90,10 @@ describe("people and organisations refuse the wrong actor", () => {
 
   it("only a coordinator reviews and decides service changes and imported services", async () => {
     const db = await getDb();
-    const [revision] = await db.insert(s.serviceRevisions).values({ serviceId: serviceA, proposed: {}, submittedBy: u.providerOne.id }).returning({ id: s.serviceRevisions.id });
+    const [revision] = await db
+      .insert(s.serviceRevisions)
+      .values({ serviceId: serviceA, proposed: {}, submittedBy: u.providerOne.id })
+      .returning({ id: s.serviceRevisions.id });
     for (const actor of [u.providerOne, u.healthVisitor]) {
       await expect(revisionForReview(actor, revision!.id)).rejects.toBeInstanceOf(Forbidden);
       await expect(decideRevision(actor, revision!.id, "reject", "no", IP)).rejects.toBeInstanceOf(Forbidden);
@@ -112,7 +122,15 @@ describe("referral commands refuse the wrong actor", () => {
     await sendReferral(u.teacher, validInput([serviceB]), IP);
     const db = await getDb();
     const rows = await db
-      .select({ id: s.referrals.id, organisationId: s.referrals.organisationId, referrerId: s.referrals.referrerId, teamId: s.referrals.teamId, state: s.referrals.state, isSelfReferral: s.referrals.isSelfReferral, secretHash: s.referrals.secretHash })
+      .select({
+        id: s.referrals.id,
+        organisationId: s.referrals.organisationId,
+        referrerId: s.referrals.referrerId,
+        teamId: s.referrals.teamId,
+        state: s.referrals.state,
+        isSelfReferral: s.referrals.isSelfReferral,
+        secretHash: s.referrals.secretHash,
+      })
       .from(s.referrals);
     expect(rows.length).toBeGreaterThan(1);
     for (const user of Object.values(u)) {
@@ -147,7 +165,12 @@ describe("sendReferral enforces the service's rules without the route", () => {
       } finally {
         await db
           .update(s.services)
-          .set({ publication: before!.publication, status: before!.status, capacity: before!.capacity, acceptsProfessionalReferrals: before!.acceptsProfessionalReferrals })
+          .set({
+            publication: before!.publication,
+            status: before!.status,
+            capacity: before!.capacity,
+            acceptsProfessionalReferrals: before!.acceptsProfessionalReferrals,
+          })
           .where(eq(s.services.id, serviceA));
       }
     });
@@ -167,7 +190,13 @@ describe("a family's reply", () => {
   async function askedFamily() {
     const db = await getDb();
     await db.update(s.services).set({ acceptsSelfReferrals: true, capacity: "accepting" }).where(eq(s.services.id, serviceA));
-    const family = await createSelfReferral(serviceA, { parentName: "Jo", contactPreference: "phone", parentPhone: "01632 960003", childAge: 5, familyWants: "Help" });
+    const family = await createSelfReferral(serviceA, {
+      parentName: "Jo",
+      contactPreference: "phone",
+      parentPhone: "01632 960003",
+      childAge: 5,
+      familyWants: "Help",
+    });
     await changeState(asUser(u.providerOne), family.id, "request_info", 2, { note: "When are you free?" });
     return { ...family, actor: { kind: "family" as const, secret: family.secret } };
   }

@@ -38,8 +38,20 @@ describe("gaps in provision", () => {
       ward: WARD.lochee,
       needs: ["nurtured"],
     }));
-    const coldside = Array.from({ length: 2 }, () => ({ service: SERVICE_B, state: "sent" as const, sent: "2026-04-01", ward: WARD.coldside, needs: ["safe"] }));
-    const westEnd = Array.from({ length: 4 }, () => ({ service: SERVICE_B, state: "sent" as const, sent: "2026-04-01", ward: WARD.westEnd, needs: ["nurtured"] }));
+    const coldside = Array.from({ length: 2 }, () => ({
+      service: SERVICE_B,
+      state: "sent" as const,
+      sent: "2026-04-01",
+      ward: WARD.coldside,
+      needs: ["safe"],
+    }));
+    const westEnd = Array.from({ length: 4 }, () => ({
+      service: SERVICE_B,
+      state: "sent" as const,
+      sent: "2026-04-01",
+      ward: WARD.westEnd,
+      needs: ["nurtured"],
+    }));
     await seedReferrals([...lochee, ...coldside, ...westEnd]);
     const referrer = await demoUser(DEMO.healthVisitor);
     // A West End postcode on three days; the attempt made twice on the last day counts once.
@@ -89,7 +101,11 @@ describe("gaps in provision", () => {
     const n = ((Array.isArray(covering) ? covering : (covering as unknown as { rows: { n: number }[] }).rows) as { n: number }[])[0]!.n;
     expect(n).toBeGreaterThan(0);
     expect(row("Lochee").servicesCovering).toBe(n);
-    expect(gapTable(gaps).rows.find((r) => r[0] === "Coldside")!.slice(1, 3)).toEqual(["fewer than 5", "fewer than 5"]);
+    expect(
+      gapTable(gaps)
+        .rows.find((r) => r[0] === "Coldside")!
+        .slice(1, 3),
+    ).toEqual(["fewer than 5", "fewer than 5"]);
   });
 
   it("records an attempt with no eligible service once per child, needs and day, with no personal details", async () => {
@@ -128,13 +144,39 @@ describe("retention", () => {
   it("removes personal details from finished referrals after the retention period, keeps the figures, and logs it", async () => {
     setClock({ now: () => new Date("2026-06-01T12:00:00Z") });
     const [old, recent, open] = await seedReferrals([
-      { service: SERVICE_A, state: "closed", sent: "2024-03-01", responded: "2024-03-04", closed: "2024-05-01", ward: WARD.lochee, closeOutcome: "other: moved in with gran", needOutcomes: { nurtured: "met" } },
-      { service: SERVICE_A, state: "declined", sent: "2024-07-01", responded: "2024-07-02", closed: "2024-07-02", ward: WARD.lochee, declineReason: "no_capacity" },
+      {
+        service: SERVICE_A,
+        state: "closed",
+        sent: "2024-03-01",
+        responded: "2024-03-04",
+        closed: "2024-05-01",
+        ward: WARD.lochee,
+        closeOutcome: "other: moved in with gran",
+        needOutcomes: { nurtured: "met" },
+      },
+      {
+        service: SERVICE_A,
+        state: "declined",
+        sent: "2024-07-01",
+        responded: "2024-07-02",
+        closed: "2024-07-02",
+        ward: WARD.lochee,
+        declineReason: "no_capacity",
+      },
       { service: SERVICE_A, state: "in_progress", sent: "2024-01-01", responded: "2024-01-02", ward: WARD.lochee },
     ]);
     const db = await getDb();
     await db.insert(s.referralMessages).values({ referralId: old!, authorLabel: "Pat", party: "referrer", body: "Mum's new number is 07700 900000" });
-    await db.insert(s.referralHistory).values({ referralId: old!, actorLabel: "Pat", party: "provider", action: "close", fromState: "in_progress", toState: "closed", note: "Gran's address", reason: "moved in with gran" });
+    await db.insert(s.referralHistory).values({
+      referralId: old!,
+      actorLabel: "Pat",
+      party: "provider",
+      action: "close",
+      fromState: "in_progress",
+      toState: "closed",
+      note: "Gran's address",
+      reason: "moved in with gran",
+    });
     const range = { from: "2024-01-01", to: "2024-12-31" };
     const before = await dashboard(coordinator, range);
 
@@ -163,7 +205,10 @@ describe("retention", () => {
     const [history] = await db.select().from(s.referralHistory).where(eq(s.referralHistory.referralId, old!));
     expect(history).toMatchObject({ note: null, reason: null, action: "close" });
     for (const kept of [recent!, open!]) {
-      const [k] = await db.select({ childName: s.referrals.childName, anonymisedAt: s.referrals.anonymisedAt }).from(s.referrals).where(eq(s.referrals.id, kept));
+      const [k] = await db
+        .select({ childName: s.referrals.childName, anonymisedAt: s.referrals.anonymisedAt })
+        .from(s.referrals)
+        .where(eq(s.referrals.id, kept));
       expect(k).toEqual({ childName: "Robin Report", anonymisedAt: null });
     }
     const [entry] = await db.select().from(s.auditLog).where(eq(s.auditLog.action, "referrals_anonymised"));
@@ -193,12 +238,16 @@ describe("overdue flags", () => {
     const flagged = await flagOverdueReferrals();
     expect(flagged).toBeGreaterThanOrEqual(1);
     const db = await getDb();
-    const [{ reference }] = (await db.select({ reference: s.referrals.reference }).from(s.referrals).where(eq(s.referrals.id, late!))) as [{ reference: string }];
+    const [{ reference }] = (await db.select({ reference: s.referrals.reference }).from(s.referrals).where(eq(s.referrals.id, late!))) as [
+      { reference: string },
+    ];
     const mails = (await outbox()).slice(before);
     expect(mails.some((m) => m.to === "referrals@tayfamilylinks.example.org" && m.subject.includes(reference))).toBe(true);
     expect(mails.some((m) => m.to === DEMO.coordinator && m.text.includes(reference))).toBe(true);
     expect(mails.every((m) => !m.text.includes("Robin") && !m.text.includes("Sam Report"))).toBe(true);
-    const [{ inTimeRef }] = (await db.select({ inTimeRef: s.referrals.reference }).from(s.referrals).where(eq(s.referrals.id, inTime!))) as [{ inTimeRef: string }];
+    const [{ inTimeRef }] = (await db.select({ inTimeRef: s.referrals.reference }).from(s.referrals).where(eq(s.referrals.id, inTime!))) as [
+      { inTimeRef: string },
+    ];
     expect(mails.some((m) => m.text.includes(inTimeRef))).toBe(false);
     // Once only.
     expect(await flagOverdueReferrals()).toBe(0);

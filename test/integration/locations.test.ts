@@ -21,7 +21,10 @@ describe("providers' locations", () => {
     const { user } = await signedIn(DEMO.providerOne);
     const [mine] = await listManagedLocations(user);
     const form = (await getLocationForEditing(user, mine!.id))!;
-    await expect(saveLocation(user, { locationId: mine!.id }, { ...form, postcode: "ZZ9 9ZZ" }, "6.6.6.6")).rejects.toMatchObject({ status: 400, fieldErrors: { postcode: [expect.stringContaining("postcode")] } });
+    await expect(saveLocation(user, { locationId: mine!.id }, { ...form, postcode: "ZZ9 9ZZ" }, "6.6.6.6")).rejects.toMatchObject({
+      status: 400,
+      fieldErrors: { postcode: [expect.stringContaining("postcode")] },
+    });
   });
 
   it("does not let a provider read or change another organisation's location", async () => {

@@ -21,10 +21,16 @@ describe("logs", () => {
     const { lines, raw } = await captureLog(async () => {
       await withRequestId("req-referral-0001", async () => {
         log.info("referral form received");
-        await sendReferral(u.healthVisitor, validInput([service], { childName: CHILD, parentName: PARENT, parentEmail: PARENT_EMAIL, contactPreference: "email" }));
+        await sendReferral(
+          u.healthVisitor,
+          validInput([service], { childName: CHILD, parentName: PARENT, parentEmail: PARENT_EMAIL, contactPreference: "email" }),
+        );
         await deliverPendingMail();
         // What careless code might write: each must come out masked.
-        log.info({ user: { name: PARENT, email: PARENT_EMAIL }, headers: { cookie: "auth_session=abc", authorization: "Bearer xyz" } }, `referral for ${PARENT_EMAIL} queued`);
+        log.info(
+          { user: { name: PARENT, email: PARENT_EMAIL }, headers: { cookie: "auth_session=abc", authorization: "Bearer xyz" } },
+          `referral for ${PARENT_EMAIL} queued`,
+        );
         log.error({ err: new Error(`could not reach ${PARENT_EMAIL}`) }, "delivery failed");
       });
       await withRequestId("req-reset-0002", async () => {
@@ -41,7 +47,9 @@ describe("logs", () => {
     for (const secret of [CHILD, PARENT, PARENT_EMAIL, DEMO.providerOne, DEMO.healthVisitor, token, sessionCookie, "Bearer xyz", "Casey", "Integration"]) {
       expect(raw, `the log holds ${secret}`).not.toContain(secret);
     }
-    expect(lines.filter((l) => l.msg === "mail not sent (no SMTP_URL: read it at /dev/mail)" || String(l.msg).startsWith("mail not sent")).length).toBeGreaterThanOrEqual(2);
+    expect(
+      lines.filter((l) => l.msg === "mail not sent (no SMTP_URL: read it at /dev/mail)" || String(l.msg).startsWith("mail not sent")).length,
+    ).toBeGreaterThanOrEqual(2);
     for (const line of lines) expect(line.requestId, JSON.stringify(line)).toMatch(/^req-(referral-0001|reset-0002)$/);
   });
 

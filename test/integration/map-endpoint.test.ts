@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loader } from "~/routes/api.map";
 
-const call = (query: string) =>
-  loader({ request: new Request(`http://fort.test/api/map?${query}`), params: {}, context: {} }) as Promise<Response>;
+const call = (query: string) => loader({ request: new Request(`http://fort.test/api/map?${query}`), params: {}, context: {} }) as Promise<Response>;
 
 describe("GET /api/map", () => {
   it("returns clusters and points for an area, zoom and filters, small and cacheable", async () => {
@@ -14,7 +13,8 @@ describe("GET /api/map", () => {
     expect(view.total).toBeGreaterThan(0);
     expect(view.clusters.length + view.points.length).toBeGreaterThan(0);
     expect(JSON.stringify(view).length).toBeLessThan(20_000);
-    for (const point of view.points) for (const service of point.services) expect(Object.keys(service).sort()).toEqual(["capacity", "id", "name", "organisation"]);
+    for (const point of view.points)
+      for (const service of point.services) expect(Object.keys(service).sort()).toEqual(["capacity", "id", "name", "organisation"]);
   });
 
   it("answers bad input with 400 and says what is wrong, never a 500", async () => {

@@ -31,7 +31,11 @@ function normalised(view: MapView) {
 }
 
 const mapResponse = async (bbox: BoundingBox, zoom: number): Promise<MapView> => {
-  const response = (await loader({ request: new Request(`http://fort.test/api/map?bbox=${bbox.join(",")}&zoom=${zoom}`), params: {}, context: {} })) as Response;
+  const response = (await loader({
+    request: new Request(`http://fort.test/api/map?bbox=${bbox.join(",")}&zoom=${zoom}`),
+    params: {},
+    context: {},
+  })) as Response;
   expect(response.status).toBe(200);
   return response.json();
 };
@@ -121,7 +125,11 @@ describe("the in-memory map index", () => {
       for (const page of [1, 2, 3]) {
         const expected = await rows<{ id: string }>(buildServiceListQuery({ filters, place: null, bbox, sort: "name", page, pageSize: 10 }));
         const found = await searchServices({ filters, place: null, bbox, sort: "name", page, pageSize: 10 });
-        if (found.page === page) expect(found.items.map((i) => i.id), JSON.stringify([f, bbox, page])).toEqual(expected.map((r) => r.id));
+        if (found.page === page)
+          expect(
+            found.items.map((i) => i.id),
+            JSON.stringify([f, bbox, page]),
+          ).toEqual(expected.map((r) => r.id));
       }
     }
   });

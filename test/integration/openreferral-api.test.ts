@@ -81,7 +81,14 @@ describe("the Open Referral UK 3.0 API", () => {
     expect(taxonomies.first.contents.map((t: { name: string }) => t.name)).toContain("SHANARRI wellbeing indicators");
     const shanarri = await orukJson(`/api/oruk/taxonomies/${taxonomyId("shanarri")}`);
     expect(shanarri.taxonomy_terms.map((t: { name: string }) => t.name)).toEqual([
-      "Safe", "Healthy", "Achieving", "Nurtured", "Active", "Respected", "Responsible", "Included",
+      "Safe",
+      "Healthy",
+      "Achieving",
+      "Nurtured",
+      "Active",
+      "Respected",
+      "Responsible",
+      "Included",
     ]);
   });
 
@@ -135,7 +142,10 @@ describe("the Open Referral UK 3.0 API", () => {
     expect(found.contents.map((c: { name: string }) => c.name)).toContain(name);
 
     const db = await getDb();
-    await db.update(s.services).set({ updatedAt: new Date("2031-01-02T03:04:05Z") }).where(eq(s.services.id, all.contents[0].id));
+    await db
+      .update(s.services)
+      .set({ updatedAt: new Date("2031-01-02T03:04:05Z") })
+      .where(eq(s.services.id, all.contents[0].id));
     const recent = await orukJson("/api/oruk/services?modified_after=2031-01-01T00:00:00Z");
     expect(recent.contents.map((c: { id: string }) => c.id)).toEqual([all.contents[0].id]);
     expect(recent.contents[0].last_modified).toBe("2031-01-02T03:04:05.000Z");
@@ -179,7 +189,10 @@ describe("the Open Referral UK 3.0 API", () => {
     const response = await oruk("/api/oruk/services?format=ndjson&full=true");
     expect(response.status).toBe(200);
     expect(response.headers.get("Content-Type")).toContain("application/x-ndjson");
-    const lines = (await response.text()).trim().split("\n").map((line) => JSON.parse(line));
+    const lines = (await response.text())
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     const all = await orukJson("/api/oruk/services?per_page=1000");
     expect(lines.map((l) => l.id)).toEqual(all.contents.map((c: { id: string }) => c.id));
     for (const line of lines.slice(0, 10)) expect(schemaErrors("service.json", line)).toEqual([]);

@@ -62,7 +62,10 @@ describe("importing the ORUK validator's fixtures", () => {
       minAge: 12,
       email: "email@example.com",
     });
-    const [organisation] = await db.select({ status: s.organisations.status }).from(s.organisations).where(eq(s.organisations.id, "d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610"));
+    const [organisation] = await db
+      .select({ status: s.organisations.status })
+      .from(s.organisations)
+      .where(eq(s.organisations.id, "d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610"));
     expect(organisation?.status).toBe("pending");
   });
 
@@ -120,7 +123,9 @@ describe("importing the ORUK validator's fixtures", () => {
     const { create, update, unchanged } = report.counts.organisation;
     expect(create + update + unchanged).toBe(10);
     expect(report.counts.invalid).toBe(0);
-    expect(report.warnings.join(" ")).toMatch(/Left out organization_identifiers\[0\]: it has no identifier_type, which is required; id "reg-12345" is not a UUID/);
+    expect(report.warnings.join(" ")).toMatch(
+      /Left out organization_identifiers\[0\]: it has no identifier_type, which is required; id "reg-12345" is not a UUID/,
+    );
   });
 
   it("refuses a file that is not a feed, with a sentence rather than an error", async () => {
@@ -157,11 +162,26 @@ describe("re-importing and round trips", () => {
             id: "6f1c0d6e-0000-4000-8000-0000000000c1",
             location_type: "physical",
             name: "Lochee Community Hub",
-            addresses: [{ id: "6f1c0d6e-0000-4000-8000-0000000000d1", address_1: "1 High Street", city: "Dundee", state_province: "Scotland", postal_code: "DD2 3AB", country: "GB", address_type: "physical" }],
+            addresses: [
+              {
+                id: "6f1c0d6e-0000-4000-8000-0000000000d1",
+                address_1: "1 High Street",
+                city: "Dundee",
+                state_province: "Scotland",
+                postal_code: "DD2 3AB",
+                country: "GB",
+                address_type: "physical",
+              },
+            ],
           },
         },
       ],
-      attributes: [{ id: "6f1c0d6e-0000-4000-8000-0000000000e1", taxonomy_term: { id: "6f1c0d6e-0000-4000-8000-0000000000f1", name: "Active", description: "Play", taxonomy: "SHANARRI" } }],
+      attributes: [
+        {
+          id: "6f1c0d6e-0000-4000-8000-0000000000e1",
+          taxonomy_term: { id: "6f1c0d6e-0000-4000-8000-0000000000f1", name: "Active", description: "Play", taxonomy: "SHANARRI" },
+        },
+      ],
     };
     const file = path.join(work, "toy-library.json");
     await writeFile(file, JSON.stringify(feed));
@@ -186,12 +206,18 @@ describe("re-importing and round trips", () => {
       .from(s.services)
       .where(eq(s.services.id, feed.id));
     expect(row).toEqual({ name: "Lochee Toy and Book Library", termCount: 1 });
-    const [location] = await db.select({ lat: s.locations.latitude, ward: s.locations.wardName }).from(s.locations).where(eq(s.locations.id, feed.service_at_locations[0]!.location.id));
+    const [location] = await db
+      .select({ lat: s.locations.latitude, ward: s.locations.wardName })
+      .from(s.locations)
+      .where(eq(s.locations.id, feed.service_at_locations[0]!.location.id));
     // No coordinates in the feed: FORT placed it by its postcode.
     expect(location!.lat).toBeGreaterThan(56);
 
     // A coordinator edits FORT's copy afterwards; an older feed record does not overwrite it.
-    await db.update(s.services).set({ name: "Edited in FORT", updatedAt: new Date("2025-05-01T00:00:00Z") }).where(eq(s.services.id, feed.id));
+    await db
+      .update(s.services)
+      .set({ name: "Edited in FORT", updatedAt: new Date("2025-05-01T00:00:00Z") })
+      .where(eq(s.services.id, feed.id));
     const stale = await preview({ path: file });
     expect(stale.items.find((i) => i.entity === "service")).toMatchObject({ action: "skip" });
     expect(stale.items.find((i) => i.entity === "service")!.reasons[0]).toMatch(/FORT's copy was changed on 2025-05-01/);

@@ -25,11 +25,26 @@ const feed = {
         id: "7a1c0d6e-0000-4000-8000-0000000000c1",
         location_type: "physical",
         name: "Stobswell Hub",
-        addresses: [{ id: "7a1c0d6e-0000-4000-8000-0000000000d1", address_1: "1 Albert Street", city: "Dundee", state_province: "Scotland", postal_code: "DD4 6NS", country: "GB", address_type: "physical" }],
+        addresses: [
+          {
+            id: "7a1c0d6e-0000-4000-8000-0000000000d1",
+            address_1: "1 Albert Street",
+            city: "Dundee",
+            state_province: "Scotland",
+            postal_code: "DD4 6NS",
+            country: "GB",
+            address_type: "physical",
+          },
+        ],
       },
     },
   ],
-  attributes: [{ id: "7a1c0d6e-0000-4000-8000-0000000000e1", taxonomy_term: { id: "7a1c0d6e-0000-4000-8000-0000000000f1", name: "Active", description: "Play", taxonomy: "SHANARRI" } }],
+  attributes: [
+    {
+      id: "7a1c0d6e-0000-4000-8000-0000000000e1",
+      taxonomy_term: { id: "7a1c0d6e-0000-4000-8000-0000000000f1", name: "Active", description: "Play", taxonomy: "SHANARRI" },
+    },
+  ],
 };
 
 describe("an Open Referral update to a published service", () => {
@@ -43,7 +58,10 @@ describe("an Open Referral update to a published service", () => {
 
     await writeFile(file, JSON.stringify({ ...feed, name: "Stobswell Toy and Book Library", last_modified: new Date(Date.now() + 3_600_000).toISOString() }));
     const report = await importFeed({ path: file }, { source: "test feed", apply: true });
-    expect(report.items.find((i) => i.entity === "service")).toMatchObject({ action: "update", reasons: expect.arrayContaining([expect.stringMatching(/published version stays up/)]) });
+    expect(report.items.find((i) => i.entity === "service")).toMatchObject({
+      action: "update",
+      reasons: expect.arrayContaining([expect.stringMatching(/published version stays up/)]),
+    });
 
     // Still public, as it was.
     expect((await getPublishedService(feed.id))!.name).toBe("Stobswell Toy Library");

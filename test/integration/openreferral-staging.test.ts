@@ -10,7 +10,10 @@ const bytes = (text: string) => new TextEncoder().encode(text);
 
 async function coordinator(email = "coordinator@fort.example.org"): Promise<CurrentUser> {
   const db = await getDb();
-  const [user] = await db.select({ id: s.users.id, email: s.users.email, name: s.users.name, role: s.users.role, teamId: s.users.teamId }).from(s.users).where(eq(s.users.email, email));
+  const [user] = await db
+    .select({ id: s.users.id, email: s.users.email, name: s.users.name, role: s.users.role, teamId: s.users.teamId })
+    .from(s.users)
+    .where(eq(s.users.email, email));
   return { ...user!, organisations: [] };
 }
 
@@ -33,19 +36,35 @@ describe("reading the forms a feed comes in", () => {
   });
 
   it("reads a top-level array and several CSV files chosen together", async () => {
-    const array = await importFeed({ files: [{ name: "feed.json", bytes: bytes(JSON.stringify([service(1), service(2), service(3)])) }] }, { source: "t", apply: false });
+    const array = await importFeed(
+      { files: [{ name: "feed.json", bytes: bytes(JSON.stringify([service(1), service(2), service(3)])) }] },
+      { source: "t", apply: false },
+    );
     expect(array.counts.service.create).toBe(3);
 
     const organisations = "id,name,description\n0c6d1f3a-0000-4000-8000-0000000000f2,Fintry Families,A fictional group\n";
     const services = `id,organization_id,name,description,status,minimum_age\n0c6d1f3a-0000-4000-8000-000000000009,0c6d1f3a-0000-4000-8000-0000000000f2,Fintry Play Sessions,Play for under fives,active,0\n`;
     const csv = await importFeed(
-      { files: [{ name: "organizations.csv", bytes: bytes(organisations) }, { name: "services.csv", bytes: bytes(services) }] },
+      {
+        files: [
+          { name: "organizations.csv", bytes: bytes(organisations) },
+          { name: "services.csv", bytes: bytes(services) },
+        ],
+      },
       { source: "t", apply: false },
     );
     expect(csv.format).toBe("tabular");
     expect(csv.items.filter((i) => i.action === "create").map((i) => i.name)).toEqual(["Fintry Families", "Fintry Play Sessions"]);
 
-    const wrong = await importFeed({ files: [{ name: "organizations.csv", bytes: bytes(organisations) }, { name: "notes.txt", bytes: bytes("hi") }] }, { source: "t", apply: false });
+    const wrong = await importFeed(
+      {
+        files: [
+          { name: "organizations.csv", bytes: bytes(organisations) },
+          { name: "notes.txt", bytes: bytes("hi") },
+        ],
+      },
+      { source: "t", apply: false },
+    );
     expect(wrong.refusal).toMatch(/notes\.txt is not a CSV file/);
   });
 
@@ -65,7 +84,10 @@ describe("conflicts with what FORT already holds", () => {
     const report = await importFeed({ files: [{ name: "feed.json", bytes: bytes(JSON.stringify(feed)) }] }, { source: "t", apply: true });
     expect(report.refusal).toBeNull();
     expect(report.items.find((i) => i.entity === "organisation")!.reasons.join(" ")).toMatch(/keeps its name/);
-    const [after] = await db.select({ name: s.organisations.name, description: s.organisations.description }).from(s.organisations).where(eq(s.organisations.id, a!.id));
+    const [after] = await db
+      .select({ name: s.organisations.name, description: s.organisations.description })
+      .from(s.organisations)
+      .where(eq(s.organisations.id, a!.id));
     expect(after).toEqual({ name: a!.name, description: "Renamed by a feed." });
   });
 
@@ -91,7 +113,12 @@ describe("an import from the browser", () => {
     expect(staged?.preview.counts.service.create).toBe(2);
     const db = await getDb();
     const countNew = async () =>
-      (await db.select({ n: sql<number>`count(*)::int` }).from(s.services).where(eq(s.services.source, "https://stobswell.example.org/oruk")))[0]!.n;
+      (
+        await db
+          .select({ n: sql<number>`count(*)::int` })
+          .from(s.services)
+          .where(eq(s.services.source, "https://stobswell.example.org/oruk"))
+      )[0]!.n;
     expect(await countNew()).toBe(0);
 
     const result = await applyStagedImport(user, id);

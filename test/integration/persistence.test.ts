@@ -21,7 +21,10 @@ describe("the embedded database", () => {
       const second = await openDatabase({ dataDir: dir });
       await migrateDatabase(second);
       expect(await seedDemoData(second.db)).toBe(false);
-      const rows = await second.db.select({ n: sql<number>`count(*)::int` }).from(s.teams).where(sql`${s.teams.name} = 'Added before restart'`);
+      const rows = await second.db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(s.teams)
+        .where(sql`${s.teams.name} = 'Added before restart'`);
       expect(rows[0]!.n).toBe(1);
       await second.close();
     } finally {

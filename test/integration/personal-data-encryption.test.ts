@@ -37,13 +37,22 @@ async function rawReferrals() {
 
 describe("encryption at rest", () => {
   it("keeps no child's or parent's name, date of birth, phone or email in the clear, and shows them to the referrer", async () => {
-    const input = validInput([await serviceId(SERVICE_A)], { childName: CHILD, childDateOfBirth: DOB, parentName: PARENT, parentPhone: PHONE, parentEmail: EMAIL });
+    const input = validInput([await serviceId(SERVICE_A)], {
+      childName: CHILD,
+      childDateOfBirth: DOB,
+      parentName: PARENT,
+      parentPhone: PHONE,
+      parentEmail: EMAIL,
+    });
     const { ids } = await sendReferral(users.healthVisitor, input);
     const raw = await rawReferrals();
     for (const secret of [CHILD, PARENT, PHONE, EMAIL, DOB, "Cipherfield"]) expect(raw).not.toContain(secret);
     // What reports use stays readable: the area.
     const db = await getDb();
-    const [row] = await db.select({ ward: s.referrals.wardCode, childName: s.referrals.childName, index: s.referrals.subjectIndex }).from(s.referrals).where(eq(s.referrals.id, ids[0]!));
+    const [row] = await db
+      .select({ ward: s.referrals.wardCode, childName: s.referrals.childName, index: s.referrals.subjectIndex })
+      .from(s.referrals)
+      .where(eq(s.referrals.id, ids[0]!));
     expect(isSealed(row!.childName)).toBe(true);
     expect(row!.index).toBe(subjectIndex(CHILD, DOB));
 
@@ -86,7 +95,9 @@ describe("encryption at rest", () => {
     // With only the new key, everything still reads.
     delete process.env.DATA_ENCRYPTION_PREVIOUS_KEYS;
     reloadConfig();
-    const all = await db.select({ id: s.referrals.id, childName: s.referrals.childName, parentPhone: s.referrals.parentPhone, anonymisedAt: s.referrals.anonymisedAt }).from(s.referrals);
+    const all = await db
+      .select({ id: s.referrals.id, childName: s.referrals.childName, parentPhone: s.referrals.parentPhone, anonymisedAt: s.referrals.anonymisedAt })
+      .from(s.referrals);
     for (const r of all.filter((r) => !r.anonymisedAt)) {
       expect(() => open(r.childName)).not.toThrow();
       expect(() => open(r.parentPhone)).not.toThrow();

@@ -6,7 +6,14 @@ import type { CurrentUser } from "~/auth/session.server";
 import { setClock } from "~/clock.server";
 import { getDb } from "~/db.server";
 import { queueMail } from "~/mail/mail.server";
-import { FORMER_USER, INACTIVE_NOTE, anonymiseDeactivatedAccounts, closeInactiveReferrals, deleteAbandonedDrafts, purgeDeliveredMailBodies } from "~/privacy/retention.server";
+import {
+  FORMER_USER,
+  INACTIVE_NOTE,
+  anonymiseDeactivatedAccounts,
+  closeInactiveReferrals,
+  deleteAbandonedDrafts,
+  purgeDeliveredMailBodies,
+} from "~/privacy/retention.server";
 import { pruneAuditLogs } from "~/audit/audit-trail.server";
 import { open } from "~/privacy/crypto.server";
 import { listDrafts, saveDraft } from "~/referrals/drafts.server";
@@ -35,7 +42,10 @@ describe("abandoned drafts", () => {
     const kept = await saveDraft(referrer, { childName: "Drew Draftkept" });
     const old = await saveDraft(referrer, { childName: "Ari Abandoned" });
     const db = await getDb();
-    await db.update(s.referralDrafts).set({ updatedAt: new Date("2026-01-25T09:00:00Z") }).where(eq(s.referralDrafts.id, old!));
+    await db
+      .update(s.referralDrafts)
+      .set({ updatedAt: new Date("2026-01-25T09:00:00Z") })
+      .where(eq(s.referralDrafts.id, old!));
 
     const listed = await listDrafts(referrer);
     expect(listed.find((d) => d.id === old)).toMatchObject({ expiresSoon: true });
@@ -58,12 +68,21 @@ describe("inactive referrals", () => {
       { service: SERVICE_A, state: "accepted", sent: "2025-10-01", responded: "2025-10-02", ward: WARD.lochee },
     ]);
     const db = await getDb();
-    await db.update(s.referrals).set({ lastActivityAt: new Date("2025-11-01T10:00:00Z"), referrerId: referrer.id }).where(eq(s.referrals.id, stale!));
-    await db.update(s.referrals).set({ lastActivityAt: new Date("2026-05-01T10:00:00Z") }).where(eq(s.referrals.id, active!));
+    await db
+      .update(s.referrals)
+      .set({ lastActivityAt: new Date("2025-11-01T10:00:00Z"), referrerId: referrer.id })
+      .where(eq(s.referrals.id, stale!));
+    await db
+      .update(s.referrals)
+      .set({ lastActivityAt: new Date("2026-05-01T10:00:00Z") })
+      .where(eq(s.referrals.id, active!));
     const mailBefore = (await outbox()).length;
 
     expect(await closeInactiveReferrals(6)).toBe(1);
-    const rows = await db.select({ id: s.referrals.id, state: s.referrals.state, closeOutcome: s.referrals.closeOutcome, reference: s.referrals.reference }).from(s.referrals).where(inArray(s.referrals.id, [stale!, active!]));
+    const rows = await db
+      .select({ id: s.referrals.id, state: s.referrals.state, closeOutcome: s.referrals.closeOutcome, reference: s.referrals.reference })
+      .from(s.referrals)
+      .where(inArray(s.referrals.id, [stale!, active!]));
     const closed = rows.find((r) => r.id === stale)!;
     expect(closed).toMatchObject({ state: "closed", closeOutcome: "no_longer_active" });
     expect(rows.find((r) => r.id === active)!.state).toBe("accepted");
@@ -86,7 +105,10 @@ describe("inactive referrals", () => {
     // Two years after closing, the normal retention removes the personal details.
     at("2028-06-02T12:00:00Z");
     await anonymiseExpiredReferrals(24);
-    const [after] = await db.select({ childName: s.referrals.childName, parentPhone: s.referrals.parentPhone }).from(s.referrals).where(eq(s.referrals.id, stale!));
+    const [after] = await db
+      .select({ childName: s.referrals.childName, parentPhone: s.referrals.parentPhone })
+      .from(s.referrals)
+      .where(eq(s.referrals.id, stale!));
     expect(after).toEqual({ childName: REMOVED, parentPhone: null });
   });
 });
@@ -97,7 +119,10 @@ describe("delivered mail", () => {
     const db = await getDb();
     await queueMail({ to: "Family.Person@example.org", subject: "Purge me REF-1", text: "A body that should go" });
     await queueMail({ to: "pending.person@example.org", subject: "Still pending", text: "Not delivered yet" });
-    await db.update(s.mailOutbox).set({ status: "sent", sentAt: new Date("2026-01-01T09:00:00Z") }).where(eq(s.mailOutbox.subject, "Purge me REF-1"));
+    await db
+      .update(s.mailOutbox)
+      .set({ status: "sent", sentAt: new Date("2026-01-01T09:00:00Z") })
+      .where(eq(s.mailOutbox.subject, "Purge me REF-1"));
 
     expect(await purgeDeliveredMailBodies(30)).toBeGreaterThanOrEqual(1);
     const [purged] = await db.select().from(s.mailOutbox).where(eq(s.mailOutbox.subject, "Purge me REF-1"));
@@ -138,17 +163,31 @@ describe("deactivated accounts", () => {
   it("replaces the name and email of an account deactivated longer than the period, everywhere it was copied", async () => {
     at("2026-06-01T12:00:00Z");
     const db = await getDb();
-    const [gone] = await db.insert(s.users).values({ email: "leaver@fort.example.org", name: "Lee Leaver", role: "referrer", active: false, deactivatedAt: new Date("2025-01-01T00:00:00Z") }).returning({ id: s.users.id });
-    const [recent] = await db.insert(s.users).values({ email: "recent@fort.example.org", name: "Rae Recent", role: "referrer", active: false, deactivatedAt: new Date("2026-05-01T00:00:00Z") }).returning({ id: s.users.id });
+    const [gone] = await db
+      .insert(s.users)
+      .values({ email: "leaver@fort.example.org", name: "Lee Leaver", role: "referrer", active: false, deactivatedAt: new Date("2025-01-01T00:00:00Z") })
+      .returning({ id: s.users.id });
+    const [recent] = await db
+      .insert(s.users)
+      .values({ email: "recent@fort.example.org", name: "Rae Recent", role: "referrer", active: false, deactivatedAt: new Date("2026-05-01T00:00:00Z") })
+      .returning({ id: s.users.id });
     const [referral] = await seedReferrals([{ service: SERVICE_A, state: "sent", sent: "2026-05-01", ward: WARD.lochee }]);
-    await db.insert(s.referralHistory).values({ referralId: referral!, actorId: gone!.id, actorLabel: "Lee Leaver", party: "referrer", action: "submit", fromState: "draft", toState: "sent" });
+    await db
+      .insert(s.referralHistory)
+      .values({ referralId: referral!, actorId: gone!.id, actorLabel: "Lee Leaver", party: "referrer", action: "submit", fromState: "draft", toState: "sent" });
 
     expect(await anonymiseDeactivatedAccounts(12)).toBe(1);
-    const users = await db.select({ id: s.users.id, name: s.users.name, email: s.users.email }).from(s.users).where(inArray(s.users.id, [gone!.id, recent!.id]));
+    const users = await db
+      .select({ id: s.users.id, name: s.users.name, email: s.users.email })
+      .from(s.users)
+      .where(inArray(s.users.id, [gone!.id, recent!.id]));
     expect(users.find((u) => u.id === gone!.id)).toMatchObject({ name: FORMER_USER });
     expect(users.find((u) => u.id === gone!.id)!.email).not.toContain("leaver");
     expect(users.find((u) => u.id === recent!.id)).toMatchObject({ name: "Rae Recent", email: "recent@fort.example.org" });
-    const [history] = await db.select({ label: s.referralHistory.actorLabel }).from(s.referralHistory).where(and(eq(s.referralHistory.referralId, referral!), eq(s.referralHistory.actorId, gone!.id)));
+    const [history] = await db
+      .select({ label: s.referralHistory.actorLabel })
+      .from(s.referralHistory)
+      .where(and(eq(s.referralHistory.referralId, referral!), eq(s.referralHistory.actorId, gone!.id)));
     expect(history!.label).toBe(FORMER_USER);
     expect((await lastAudit("accounts_anonymised"))?.details).toEqual({ count: 1, retentionMonths: 12 });
     expect(await anonymiseDeactivatedAccounts(12)).toBe(0);

@@ -44,7 +44,8 @@ async function run(fn: () => Promise<unknown>): Promise<{ status: number; body: 
   }
 }
 
-const call = (action: (args: any) => Promise<unknown>, request: Request, params: Record<string, string> = {}) => run(() => action({ request, params, context: {} }));
+const call = (action: (args: any) => Promise<unknown>, request: Request, params: Record<string, string> = {}) =>
+  run(() => action({ request, params, context: {} }));
 
 const typedFields = (): [string, string][] => [
   ["serviceIds", serviceA],
@@ -91,7 +92,9 @@ describe("the referral form", () => {
     const before = await count();
     const teen = await serviceId("Teen Talk for Parents");
     const input = validInput([teen]);
-    const fields: [string, string][] = Object.entries(input).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x] as [string, string]) : [[k, v === true ? "on" : String(v)] as [string, string]]));
+    const fields: [string, string][] = Object.entries(input).flatMap(([k, v]) =>
+      Array.isArray(v) ? v.map((x) => [k, x] as [string, string]) : [[k, v === true ? "on" : String(v)] as [string, string]],
+    );
     const { status, body } = await call(newReferralAction, post("/referrals/new", [...fields, ["intent", "send"]], cookies.healthVisitor));
     expect(status).toBe(400);
     expect(body.result.error.serviceIds[0]).toMatch(/Teen Talk for Parents does not fit this child/);
@@ -105,7 +108,18 @@ describe("the referral form", () => {
     const dob = `${new Date().getUTCFullYear() - 6}-02-01`;
     const { status, body } = await call(
       newReferralAction,
-      post("/referrals/new", [["serviceIds", teen], ["serviceIds", serviceA], ["childDateOfBirth", dob], ["childPostcode", "DD1 1AA"], ["childName", "Kept Name"], ["intent", "check"]], cookies.healthVisitor),
+      post(
+        "/referrals/new",
+        [
+          ["serviceIds", teen],
+          ["serviceIds", serviceA],
+          ["childDateOfBirth", dob],
+          ["childPostcode", "DD1 1AA"],
+          ["childName", "Kept Name"],
+          ["intent", "check"],
+        ],
+        cookies.healthVisitor,
+      ),
     );
     expect(status).toBe(200);
     expect(body.fits.find((f: any) => f.serviceId === teen).problems[0]).toMatch(/this service is for ages 11 to 18/);
@@ -114,21 +128,59 @@ describe("the referral form", () => {
   });
 
   it("saves a draft as typed, even when it is not valid yet", async () => {
-    const { status, body } = await call(newReferralAction, post("/referrals/new", [["childName", "Half Done"], ["childPostcode", "DD"], ["intent", "autosave"]], cookies.healthVisitor));
+    const { status, body } = await call(
+      newReferralAction,
+      post(
+        "/referrals/new",
+        [
+          ["childName", "Half Done"],
+          ["childPostcode", "DD"],
+          ["intent", "autosave"],
+        ],
+        cookies.healthVisitor,
+      ),
+    );
     expect(status).toBe(200);
     const db = await getDb();
-    const [draft] = await db.select().from(s.referralDrafts).where(sql`${s.referralDrafts.id} = ${body.autosaved.draftId}`);
+    const [draft] = await db
+      .select()
+      .from(s.referralDrafts)
+      .where(sql`${s.referralDrafts.id} = ${body.autosaved.draftId}`);
     expect(openDraftValues(draft!.values)).toMatchObject({ childName: "Half Done", childPostcode: "DD" });
   });
 
   it("does not bring a sent referral back as a draft when a late autosave arrives", async () => {
-    const saved = await call(newReferralAction, post("/referrals/new", [["childName", "Sent Soon"], ["intent", "autosave"]], cookies.healthVisitor));
+    const saved = await call(
+      newReferralAction,
+      post(
+        "/referrals/new",
+        [
+          ["childName", "Sent Soon"],
+          ["intent", "autosave"],
+        ],
+        cookies.healthVisitor,
+      ),
+    );
     const draftId = saved.body.autosaved.draftId as string;
     await sendReferral(u.healthVisitor, validInput([serviceA], { draftId }));
-    const late = await call(newReferralAction, post("/referrals/new", [["childName", "Sent Soon"], ["draftId", draftId], ["intent", "autosave"]], cookies.healthVisitor));
+    const late = await call(
+      newReferralAction,
+      post(
+        "/referrals/new",
+        [
+          ["childName", "Sent Soon"],
+          ["draftId", draftId],
+          ["intent", "autosave"],
+        ],
+        cookies.healthVisitor,
+      ),
+    );
     expect(late.body.autosaved).toBeNull();
     const db = await getDb();
-    const drafts = await db.select().from(s.referralDrafts).where(sql`${s.referralDrafts.values}->>'childName' = 'Sent Soon'`);
+    const drafts = await db
+      .select()
+      .from(s.referralDrafts)
+      .where(sql`${s.referralDrafts.values}->>'childName' = 'Sent Soon'`);
     expect(drafts).toEqual([]);
   });
 
@@ -148,9 +200,22 @@ describe("the referral page", () => {
     const { ids } = await sendReferral(u.healthVisitor, validInput([serviceA]));
     const id = ids[0]!;
     for (const cookie of [cookies.providerTwo, cookies.teacher]) {
-      const read = await run(() => referralLoader({ request: new Request(`${ORIGIN}/referrals/${id}`, { headers: { Cookie: cookie! } }), params: { id }, context: {} }));
+      const read = await run(() =>
+        referralLoader({ request: new Request(`${ORIGIN}/referrals/${id}`, { headers: { Cookie: cookie! } }), params: { id }, context: {} }),
+      );
       expect(read.status).toBe(404);
-      const act = await call(referralAction, post(`/referrals/${id}`, [["intent", "accept"], ["version", "2"]], cookie), { id });
+      const act = await call(
+        referralAction,
+        post(
+          `/referrals/${id}`,
+          [
+            ["intent", "accept"],
+            ["version", "2"],
+          ],
+          cookie,
+        ),
+        { id },
+      );
       expect(act.status).toBe(404);
     }
     const anonymous = await run(() => referralLoader({ request: new Request(`${ORIGIN}/referrals/${id}`), params: { id }, context: {} }));
@@ -160,12 +225,36 @@ describe("the referral page", () => {
   it("returns a bad decline with its errors beside the fields", async () => {
     const { ids } = await sendReferral(u.healthVisitor, validInput([serviceA]));
     const providerOne = (await startSession(u.providerOne.id)).split(";")[0]!;
-    const { status, body } = await call(referralAction, post(`/referrals/${ids[0]}`, [["intent", "decline"], ["version", "2"], ["reason", "other"]], providerOne), { id: ids[0]! });
+    const { status, body } = await call(
+      referralAction,
+      post(
+        `/referrals/${ids[0]}`,
+        [
+          ["intent", "decline"],
+          ["version", "2"],
+          ["reason", "other"],
+        ],
+        providerOne,
+      ),
+      { id: ids[0]! },
+    );
     expect(status).toBe(400);
     expect(body.result.error.reasonOther[0]).toBe("Say why you are declining");
     expect(body.result.initialValue.reason).toBe("other");
 
-    const elsewhere = await call(referralAction, post(`/referrals/${ids[0]}`, [["intent", "decline"], ["version", "2"], ["reason", "better_met_elsewhere"]], providerOne), { id: ids[0]! });
+    const elsewhere = await call(
+      referralAction,
+      post(
+        `/referrals/${ids[0]}`,
+        [
+          ["intent", "decline"],
+          ["version", "2"],
+          ["reason", "better_met_elsewhere"],
+        ],
+        providerOne,
+      ),
+      { id: ids[0]! },
+    );
     expect(elsewhere.status).toBe(400);
     expect(elsewhere.body.result.error.suggestedServiceId[0]).toBe("Suggest the service that would meet the need better");
   });
@@ -185,7 +274,17 @@ describe("self-referral", () => {
   it("returns bad input with errors beside the fields and what was typed", async () => {
     const { status, body } = await call(
       selfReferralAction,
-      post(`/services/${serviceA}/self-referral`, [["parentName", "Robin Parent"], ["contactPreference", "email"], ["childAge", "four"], ["familyWants", "Help"]], undefined, { "X-Forwarded-For": "203.0.113.1" }),
+      post(
+        `/services/${serviceA}/self-referral`,
+        [
+          ["parentName", "Robin Parent"],
+          ["contactPreference", "email"],
+          ["childAge", "four"],
+          ["familyWants", "Help"],
+        ],
+        undefined,
+        { "X-Forwarded-For": "203.0.113.1" },
+      ),
       { id: serviceA },
     );
     expect(status).toBe(400);
@@ -199,7 +298,11 @@ describe("self-referral", () => {
     const db = await getDb();
     const count = async () => (await db.select({ n: sql<number>`count(*)::int` }).from(s.referrals))[0]!.n;
     const before = await count();
-    const { status, body } = await call(selfReferralAction, post(`/services/${serviceA}/self-referral`, [...good, ["website", "http://spam.example"]], undefined, { "X-Forwarded-For": "203.0.113.2" }), { id: serviceA });
+    const { status, body } = await call(
+      selfReferralAction,
+      post(`/services/${serviceA}/self-referral`, [...good, ["website", "http://spam.example"]], undefined, { "X-Forwarded-For": "203.0.113.2" }),
+      { id: serviceA },
+    );
     expect(status).toBe(302);
     expect(body).toMatch(/self-referral\/sent$/);
     expect(await count()).toBe(before);
@@ -211,15 +314,22 @@ describe("self-referral", () => {
     expect(first.status).toBe(302);
     expect(first.body).toMatch(/^\/track\/FR-[0-9A-Z]{4}-[0-9A-Z]{4}\?key=[\w-]+&new=1$/);
     let last = first;
-    for (let i = 0; i < 6 && last.status !== 429; i++) last = await call(selfReferralAction, post(`/services/${serviceA}/self-referral`, good, undefined, ip), { id: serviceA });
+    for (let i = 0; i < 6 && last.status !== 429; i++)
+      last = await call(selfReferralAction, post(`/services/${serviceA}/self-referral`, good, undefined, ip), { id: serviceA });
     expect(last.status).toBe(429);
     expect(last.body.error[""][0]).toMatch(/Too many attempts/);
   });
 
   it("is not offered for a service that does not take self-referrals", async () => {
     const db = await getDb();
-    const [closed] = await db.select({ id: s.services.id }).from(s.services).where(sql`${s.services.acceptsSelfReferrals} = false`).limit(1);
-    const { status } = await call(selfReferralAction, post(`/services/${closed!.id}/self-referral`, good, undefined, { "X-Forwarded-For": "203.0.113.4" }), { id: closed!.id });
+    const [closed] = await db
+      .select({ id: s.services.id })
+      .from(s.services)
+      .where(sql`${s.services.acceptsSelfReferrals} = false`)
+      .limit(1);
+    const { status } = await call(selfReferralAction, post(`/services/${closed!.id}/self-referral`, good, undefined, { "X-Forwarded-For": "203.0.113.4" }), {
+      id: closed!.id,
+    });
     expect(status).toBe(404);
   });
 });

@@ -39,7 +39,10 @@ export async function colleagueOf(user: CurrentUser, email: string): Promise<Cur
 
 export async function serviceId(name: string): Promise<string> {
   const db = await getDb();
-  const [row] = await db.select({ id: s.services.id }).from(s.services).where(and(eq(s.services.name, name)));
+  const [row] = await db
+    .select({ id: s.services.id })
+    .from(s.services)
+    .where(and(eq(s.services.name, name)));
   if (!row) throw new Error(`no service ${name}`);
   return row.id;
 }

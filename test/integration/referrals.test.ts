@@ -30,7 +30,10 @@ const asUser = (user: Users[keyof Users]) => ({ kind: "user" as const, user });
 async function sendToBoth() {
   const { ids } = await sendReferral(u.healthVisitor, validInput([serviceA, serviceB]));
   const db = await getDb();
-  const rows = await db.select({ id: s.referrals.id, serviceId: s.referrals.serviceId }).from(s.referrals).where(sql`${s.referrals.id} in ${ids}`);
+  const rows = await db
+    .select({ id: s.referrals.id, serviceId: s.referrals.serviceId })
+    .from(s.referrals)
+    .where(sql`${s.referrals.id} in ${ids}`);
   return { toA: rows.find((r) => r.serviceId === serviceA)!.id, toB: rows.find((r) => r.serviceId === serviceB)!.id };
 }
 
@@ -39,7 +42,10 @@ describe("sending a referral", () => {
     const db = await getDb();
     const before = (await db.select({ n: sql<number>`count(*)::int` }).from(s.mailOutbox))[0]!.n;
     const { toA, toB } = await sendToBoth();
-    const rows = await db.select().from(s.referrals).where(sql`${s.referrals.id} in ${[toA, toB]}`);
+    const rows = await db
+      .select()
+      .from(s.referrals)
+      .where(sql`${s.referrals.id} in ${[toA, toB]}`);
     expect(rows.map((r) => r.state)).toEqual(["sent", "sent"]);
     expect(rows[0]!.groupId).toBe(rows[1]!.groupId);
     expect(new Set(rows.map((r) => r.organisationId)).size).toBe(2);
@@ -120,7 +126,11 @@ describe("who can read a referral", () => {
     expect(opened?.messages.map((m) => m.body)).toEqual(["Case note: called the family"]);
     const db = await getDb();
     const log = await db.select().from(s.referralAccessLog).where(eq(s.referralAccessLog.referralId, toA));
-    expect(log).toEqual(expect.arrayContaining([expect.objectContaining({ userId: u.coordinator.id, kind: "opened_with_reason", reason: "Complaint from the family about a delay" })]));
+    expect(log).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ userId: u.coordinator.id, kind: "opened_with_reason", reason: "Complaint from the family about a delay" }),
+      ]),
+    );
   });
 
   it("logs every read of personal details and every change with who", async () => {
@@ -128,7 +138,10 @@ describe("who can read a referral", () => {
     await getReferral(u.providerOne, toA);
     await changeState(asUser(u.providerOne), toA, "accept", 2);
     const db = await getDb();
-    const log = await db.select({ userId: s.referralAccessLog.userId, kind: s.referralAccessLog.kind }).from(s.referralAccessLog).where(eq(s.referralAccessLog.referralId, toA));
+    const log = await db
+      .select({ userId: s.referralAccessLog.userId, kind: s.referralAccessLog.kind })
+      .from(s.referralAccessLog)
+      .where(eq(s.referralAccessLog.referralId, toA));
     expect(log).toEqual(
       expect.arrayContaining([
         { userId: u.healthVisitor.id, kind: "changed" },
@@ -156,7 +169,14 @@ describe("changing state", () => {
     expect(row!.firstResponseAt).not.toBeNull();
     expect(row!.closedAt).not.toBeNull();
     const history = await db.select().from(s.referralHistory).where(eq(s.referralHistory.referralId, toA)).orderBy(s.referralHistory.id);
-    expect(history.map((h) => `${h.fromState}>${h.toState}`)).toEqual(["draft>sent", "sent>info_requested", "info_requested>info_received", "info_received>accepted", "accepted>in_progress", "in_progress>closed"]);
+    expect(history.map((h) => `${h.fromState}>${h.toState}`)).toEqual([
+      "draft>sent",
+      "sent>info_requested",
+      "info_requested>info_received",
+      "info_received>accepted",
+      "accepted>in_progress",
+      "in_progress>closed",
+    ]);
     // Notes are sealed at rest (issue 18).
     expect(open(history[1]!.note)).toBe("Which days?");
     expect(history[5]!.reason).toBe("Needs met");
@@ -215,9 +235,19 @@ describe.skipIf(!process.env.DATABASE_URL)("two people acting at once (PostgreSQ
   it("two concurrent accepts end with exactly one winner and one clear refusal", async () => {
     const { toA } = await sendToBoth();
     const db = await getDb();
-    const [colleagueRow] = await db.insert(s.users).values({ email: "second.provider@fort.example.org", name: "Second Provider", role: "provider" }).returning({ id: s.users.id });
+    const [colleagueRow] = await db
+      .insert(s.users)
+      .values({ email: "second.provider@fort.example.org", name: "Second Provider", role: "provider" })
+      .returning({ id: s.users.id });
     await db.insert(s.memberships).values({ userId: colleagueRow!.id, organisationId: u.providerOne.organisations[0]!.id });
-    const second = { id: colleagueRow!.id, email: "second.provider@fort.example.org", name: "Second Provider", role: "provider" as const, teamId: null, organisations: u.providerOne.organisations };
+    const second = {
+      id: colleagueRow!.id,
+      email: "second.provider@fort.example.org",
+      name: "Second Provider",
+      role: "provider" as const,
+      teamId: null,
+      organisations: u.providerOne.organisations,
+    };
 
     const results = await Promise.allSettled([changeState(asUser(u.providerOne), toA, "accept", 2), changeState(asUser(second), toA, "accept", 2)]);
     const won = results.filter((r) => r.status === "fulfilled");
@@ -283,7 +313,13 @@ describe("news and response times", () => {
 
 describe("self-referral by a family", () => {
   it("gives a reference and secret; only the hash is stored; the family sees state and messages meant for it", async () => {
-    const { id, reference, secret } = await createSelfReferral(serviceA, { parentName: "Alex Family", contactPreference: "email", parentEmail: "alex@example.org", childAge: 5, familyWants: "Bedtime help" });
+    const { id, reference, secret } = await createSelfReferral(serviceA, {
+      parentName: "Alex Family",
+      contactPreference: "email",
+      parentEmail: "alex@example.org",
+      childAge: 5,
+      familyWants: "Bedtime help",
+    });
     expect(reference).toMatch(/^FR-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
     const db = await getDb();
     const [row] = await db.select({ secretHash: s.referrals.secretHash, state: s.referrals.state }).from(s.referrals).where(eq(s.referrals.id, id));

@@ -22,7 +22,7 @@ const monthStart = (monthsBack: number) => iso(new Date(Date.UTC(today.getUTCFul
 // A fixed pseudo-random mix over the last 14 months, today included: every state, ward, need and outcome.
 function seeds(): Seed[] {
   let x = 42;
-  const next = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const next = () => (x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]!;
   const states: ReferralState[] = ["sent", "info_requested", "accepted", "in_progress", "declined", "closed", "withdrawn"];
   const needs = ["safe", "healthy", "achieving", "nurtured", "active", "respected", "responsible", "included"];
@@ -102,8 +102,12 @@ describe("dashboard roll-ups", () => {
     await db.execute(sql`update referrals set state = 'closed', closed_at = now(), first_response_at = coalesce(first_response_at, sent_at), close_outcome = 'needs_met'
       where id in ${old} and state = 'sent'`);
     await db.execute(sql`update referrals set ward_code = ${WARD.westEnd} where id in ${old} and ward_code is null`);
-    await db.execute(sql`update referrals set sent_at = sent_at - interval '40 days' where id in (select id from referrals where state = 'accepted' and sent_at < ${monthStart(2)}::timestamptz limit 3)`);
-    await db.execute(sql`delete from referrals where id in (select id from referrals where state = 'withdrawn' and sent_at < ${monthStart(1)}::timestamptz limit 3)`);
+    await db.execute(
+      sql`update referrals set sent_at = sent_at - interval '40 days' where id in (select id from referrals where state = 'accepted' and sent_at < ${monthStart(2)}::timestamptz limit 3)`,
+    );
+    await db.execute(
+      sql`delete from referrals where id in (select id from referrals where state = 'withdrawn' and sent_at < ${monthStart(1)}::timestamptz limit 3)`,
+    );
     expect(await rolledUpMonths()).toBeLessThan(13);
     await expectSameAsLive();
     expect(await refreshReportRollups()).toBeGreaterThan(0);

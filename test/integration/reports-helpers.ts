@@ -23,7 +23,10 @@ export interface Seed {
 export async function organisationOf(serviceName: string) {
   const db = await getDb();
   const id = await serviceId(serviceName);
-  const [row] = await db.select({ organisationId: s.services.organisationId }).from(s.services).where((await import("drizzle-orm")).eq(s.services.id, id));
+  const [row] = await db
+    .select({ organisationId: s.services.organisationId })
+    .from(s.services)
+    .where((await import("drizzle-orm")).eq(s.services.id, id));
   return { serviceId: id, organisationId: row!.organisationId };
 }
 

@@ -36,9 +36,26 @@ beforeAll(async () => {
       needOutcomes: { nurtured: "met", healthy: "partly_met" },
     },
     // 3: sent on a Friday, declined on the Monday (1: the weekend does not count).
-    { service: SERVICE_A, state: "declined", sent: "2026-03-06", responded: "2026-03-09", closed: "2026-03-09", ward: WARD.coldside, needs: ["safe"], declineReason: "no_capacity" },
+    {
+      service: SERVICE_A,
+      state: "declined",
+      sent: "2026-03-06",
+      responded: "2026-03-09",
+      closed: "2026-03-09",
+      ward: WARD.coldside,
+      needs: ["safe"],
+      declineReason: "no_capacity",
+    },
     // 4: declined after 5, with a free-text reason that must never be reported.
-    { service: SERVICE_A, state: "declined", sent: "2026-03-06", responded: "2026-03-13", closed: "2026-03-13", ward: WARD.coldside, declineReason: "other: the Smith family at 3 High St" },
+    {
+      service: SERVICE_A,
+      state: "declined",
+      sent: "2026-03-06",
+      responded: "2026-03-13",
+      closed: "2026-03-13",
+      ward: WARD.coldside,
+      declineReason: "other: the Smith family at 3 High St",
+    },
     // 5: still waiting, no area known.
     { service: SERVICE_A, state: "sent", sent: "2026-03-11", ward: null, needs: ["active"] },
     // 6: answered in 10, closed after 20.
@@ -64,7 +81,8 @@ describe("working days in SQL", () => {
   it("counts the same working days as the app's own rule, for every pair of days over five weeks", async () => {
     const start = Date.UTC(2026, 2, 1);
     const pairs: [Date, Date][] = [];
-    for (let a = 0; a < 35; a += 2) for (let b = a; b < 35; b += 3) pairs.push([new Date(start + a * 86_400_000 + 3_600_000), new Date(start + b * 86_400_000 + 80_000_000)]);
+    for (let a = 0; a < 35; a += 2)
+      for (let b = a; b < 35; b += 3) pairs.push([new Date(start + a * 86_400_000 + 3_600_000), new Date(start + b * 86_400_000 + 80_000_000)]);
     const values = sql.join(
       pairs.map(([a, b]) => sql`(${a.toISOString()}::timestamptz, ${b.toISOString()}::timestamptz)`),
       sql`, `,
@@ -97,7 +115,16 @@ describe("the coordinators' dashboard", () => {
       ["2026-04", 2],
     ]);
     expect(d.monthly[0]!.byState).toMatchObject({ in_progress: 1, closed: 1, declined: 2, sent: 1, withdrawn: 0 });
-    expect(Object.fromEntries(d.stateTotals.map((x) => [x.state, x.n]))).toEqual({ sent: 1, info_requested: 0, info_received: 0, accepted: 0, declined: 2, in_progress: 1, closed: 2, withdrawn: 1 });
+    expect(Object.fromEntries(d.stateTotals.map((x) => [x.state, x.n]))).toEqual({
+      sent: 1,
+      info_requested: 0,
+      info_received: 0,
+      accepted: 0,
+      declined: 2,
+      in_progress: 1,
+      closed: 2,
+      withdrawn: 1,
+    });
     expect(Object.fromEntries(d.wards.filter((w) => w.n > 0).map((w) => [w.name, w.n]))).toEqual({
       Lochee: 3,
       Coldside: 2,
@@ -134,10 +161,17 @@ describe("the coordinators' dashboard", () => {
     expect(lochee.summary.responseP90).toBeCloseTo(8.6, 9);
     const healthy = await dashboard(coordinator, { ...MARCH_APRIL, need: "healthy" });
     expect(healthy.summary.total).toBe(1);
-    const b = await dashboard(coordinator, { ...MARCH_APRIL, service: (await rowsOf<{ id: string }>(sql`select id from services where name = ${SERVICE_B}`))[0]!.id });
+    const b = await dashboard(coordinator, {
+      ...MARCH_APRIL,
+      service: (await rowsOf<{ id: string }>(sql`select id from services where name = ${SERVICE_B}`))[0]!.id,
+    });
     expect(b.summary).toMatchObject({ total: 2, closed: 1, closeMedian: 20 });
     const organisation = b.services[0]!;
-    const byOrg = await dashboard(coordinator, { ...MARCH_APRIL, organisation: (await rowsOf<{ organisation_id: string }>(sql`select organisation_id from services where id = ${organisation.id}::uuid`))[0]!.organisation_id });
+    const byOrg = await dashboard(coordinator, {
+      ...MARCH_APRIL,
+      organisation: (await rowsOf<{ organisation_id: string }>(sql`select organisation_id from services where id = ${organisation.id}::uuid`))[0]!
+        .organisation_id,
+    });
     expect(byOrg.summary.total).toBe(2);
     const april = await dashboard(coordinator, { from: "2026-04-01", to: "2026-04-01" });
     expect(april.summary.total).toBe(1);
@@ -152,12 +186,20 @@ describe("the coordinators' dashboard", () => {
 
   it("explains bad filters with a 400 next to the field, never a 500", async () => {
     const { cookie } = await signedIn(DEMO.coordinator);
-    const result = (await reportsLoader({ request: new Request("http://localhost/coordinator/reports?from=2026-02-31&ward=nowhere&need=happy", { headers: { Cookie: cookie } }), params: {}, context: {} })) as unknown as {
+    const result = (await reportsLoader({
+      request: new Request("http://localhost/coordinator/reports?from=2026-02-31&ward=nowhere&need=happy", { headers: { Cookie: cookie } }),
+      params: {},
+      context: {},
+    })) as unknown as {
       init: { status: number };
       data: { errors: Record<string, string> };
     };
     expect(result.init.status).toBe(400);
-    expect(result.data.errors).toEqual({ from: "Enter a real date, like 2026-03-31", ward: "Choose a ward from the list", need: "Choose a wellbeing need from the list" });
+    expect(result.data.errors).toEqual({
+      from: "Enter a real date, like 2026-03-31",
+      ward: "Choose a ward from the list",
+      need: "Choose a wellbeing need from the list",
+    });
     const backwards = parseReportFilters(new URLSearchParams("from=2026-05-01&to=2026-04-01"), new Date());
     expect(backwards).toMatchObject({ ok: false, errors: { to: "The start date must be on or before the end date" } });
   });
@@ -165,7 +207,11 @@ describe("the coordinators' dashboard", () => {
   it("exports each table as CSV for the same filters", async () => {
     const { cookie } = await signedIn(DEMO.coordinator);
     const url = `http://localhost/coordinator/reports/export/by-need?from=2026-03-01&to=2026-04-30&ward=${WARD.coldside}`;
-    const response = (await exportLoader({ request: new Request(url, { headers: { Cookie: cookie } }), params: { table: "by-need" }, context: {} })) as Response;
+    const response = (await exportLoader({
+      request: new Request(url, { headers: { Cookie: cookie } }),
+      params: { table: "by-need" },
+      context: {},
+    })) as Response;
     expect(response.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
     expect(response.headers.get("Content-Disposition")).toBe(`attachment; filename="fort-by-need-2026-03-01-to-2026-04-30-${WARD.coldside}.csv"`);
     const lines = (await response.text()).trim().split("\r\n");
@@ -174,9 +220,17 @@ describe("the coordinators' dashboard", () => {
     expect(lines).toContain("Nurtured,1");
     expect(lines).toContain("Healthy,0");
 
-    const missing = await exportLoader({ request: new Request("http://localhost/x", { headers: { Cookie: cookie } }), params: { table: "secrets" }, context: {} }).catch((r: Response) => r);
+    const missing = await exportLoader({
+      request: new Request("http://localhost/x", { headers: { Cookie: cookie } }),
+      params: { table: "secrets" },
+      context: {},
+    }).catch((r: Response) => r);
     expect((missing as Response).status).toBe(404);
-    const bad = await exportLoader({ request: new Request("http://localhost/x?to=yesterday", { headers: { Cookie: cookie } }), params: { table: "summary" }, context: {} }).catch((r: Response) => r);
+    const bad = await exportLoader({
+      request: new Request("http://localhost/x?to=yesterday", { headers: { Cookie: cookie } }),
+      params: { table: "summary" },
+      context: {},
+    }).catch((r: Response) => r);
     expect((bad as Response).status).toBe(400);
   });
 });
@@ -201,7 +255,10 @@ describe("referral areas", () => {
 
     await db.update(s.referrals).set({ wardCode: null, postcodeSector: null }).where(eq(s.referrals.id, ids[0]!));
     expect(await backfillReferralAreas()).toBeGreaterThanOrEqual(1);
-    const [filled] = await db.select({ wardCode: s.referrals.wardCode, sector: s.referrals.postcodeSector }).from(s.referrals).where(eq(s.referrals.id, ids[0]!));
+    const [filled] = await db
+      .select({ wardCode: s.referrals.wardCode, sector: s.referrals.postcodeSector })
+      .from(s.referrals)
+      .where(eq(s.referrals.id, ids[0]!));
     expect(filled).toEqual({ wardCode: WARD.maryfield, sector: "DD1 1" });
     expect(await backfillReferralAreas()).toBe(0);
   });

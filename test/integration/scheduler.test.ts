@@ -27,7 +27,13 @@ describe("scheduled jobs", () => {
   });
 
   it("keeps going when a job fails, and records the error", async () => {
-    const failing: JobDefinition = { name: "test-failing", intervalSeconds: 60, run: async () => { throw new Error("mail server down"); } };
+    const failing: JobDefinition = {
+      name: "test-failing",
+      intervalSeconds: 60,
+      run: async () => {
+        throw new Error("mail server down");
+      },
+    };
     const fine = counter("test-fine", 60);
     await registerJobs([failing, fine]);
     await runDueJobs([failing, fine]);

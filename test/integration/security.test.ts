@@ -14,7 +14,9 @@ afterEach(() => setClock(null));
 
 describe("sign-in limits hold under parallel guesses", () => {
   it("100 simultaneous wrong passwords for one account: no more than the limit are checked", async () => {
-    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => authenticate("parallel@example.org", `guess-${i}`, `10.20.${Math.floor(i / 50)}.${i % 50}`)));
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => authenticate("parallel@example.org", `guess-${i}`, `10.20.${Math.floor(i / 50)}.${i % 50}`)),
+    );
     const checked = results.filter((r) => !r.ok && r.message === SIGN_IN_FAILED).length;
     expect(checked).toBeGreaterThan(0);
     expect(checked).toBeLessThanOrEqual(SIGN_IN_PER_ACCOUNT.limit);
@@ -80,9 +82,18 @@ describe("the migration that neutralises unsafe links", () => {
     // Back to the state before the migration, with rows that got in then.
     await db.execute(sql`alter table organisations drop constraint organisations_website_is_web_url`);
     await db.execute(sql`alter table services drop constraint services_url_is_web_url`);
-    const [bad] = await db.insert(s.organisations).values({ name: "Planted Org", website: "javascript:alert(1)", status: "approved" }).returning({ id: s.organisations.id });
-    const [good] = await db.insert(s.organisations).values({ name: "Honest Org", website: "https://honest.example.org/about", status: "approved" }).returning({ id: s.organisations.id });
-    const [service] = await db.insert(s.services).values({ organisationId: good!.id, name: "Planted Service", url: " data:text/html,<script>alert(1)</script>" }).returning({ id: s.services.id });
+    const [bad] = await db
+      .insert(s.organisations)
+      .values({ name: "Planted Org", website: "javascript:alert(1)", status: "approved" })
+      .returning({ id: s.organisations.id });
+    const [good] = await db
+      .insert(s.organisations)
+      .values({ name: "Honest Org", website: "https://honest.example.org/about", status: "approved" })
+      .returning({ id: s.organisations.id });
+    const [service] = await db
+      .insert(s.services)
+      .values({ organisationId: good!.id, name: "Planted Service", url: " data:text/html,<script>alert(1)</script>" })
+      .returning({ id: s.services.id });
 
     for (const statement of statements) await db.execute(sql.raw(statement));
 

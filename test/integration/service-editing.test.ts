@@ -3,7 +3,18 @@ import { describe, expect, it } from "vitest";
 import * as s from "../../db/schema";
 import { getDb } from "~/db.server";
 import { Conflict } from "~/domain/errors";
-import { decideImportedService, importedServicesAwaitingApproval, decideRevision, getServiceForEditing, revisionForReview, pendingServiceRevisions, proposeServiceChange, updateCapacity, createService, listManagedServices } from "~/directory/service-editing.server";
+import {
+  decideImportedService,
+  importedServicesAwaitingApproval,
+  decideRevision,
+  getServiceForEditing,
+  revisionForReview,
+  pendingServiceRevisions,
+  proposeServiceChange,
+  updateCapacity,
+  createService,
+  listManagedServices,
+} from "~/directory/service-editing.server";
 import { getPublishedService } from "~/directory/services.server";
 import { DEMO, signedIn } from "../helpers";
 
@@ -69,7 +80,10 @@ describe("providers editing their services", () => {
     const theirLocation = (await getServiceForEditing(two, await publishedServiceOf(two.organisations[0]!.id)))!.current.locations[0]!.locationId;
     const form = (await getServiceForEditing(one, mine))!.current;
     const places = [...form.locations, { locationId: theirLocation, accessibility: [], hours: form.locations[0]!.hours }];
-    expect(await proposeServiceChange(one, mine, { ...form, locations: places }, "4.4.4.4")).toMatchObject({ ok: false, field: `locations[${places.length - 1}].locationId` });
+    expect(await proposeServiceChange(one, mine, { ...form, locations: places }, "4.4.4.4")).toMatchObject({
+      ok: false,
+      field: `locations[${places.length - 1}].locationId`,
+    });
   });
 
   it("keeps a new service hidden until it is approved", async () => {
@@ -91,7 +105,12 @@ describe("providers editing their services", () => {
     const db = await getDb();
     const [imported] = await db
       .insert(s.services)
-      .values({ organisationId: provider.organisations[0]!.id, name: "Imported Toddler Group", publication: "awaiting_approval", source: "https://feed.example.org/api" })
+      .values({
+        organisationId: provider.organisations[0]!.id,
+        name: "Imported Toddler Group",
+        publication: "awaiting_approval",
+        source: "https://feed.example.org/api",
+      })
       .returning({ id: s.services.id });
     const { user: coordinator } = await signedIn(DEMO.coordinator);
     const queue = await importedServicesAwaitingApproval(coordinator);
@@ -112,11 +131,20 @@ describe("providers editing their services", () => {
     const editing = (await getServiceForEditing(provider, serviceId))!;
     expect(editing.current.locations).toHaveLength(2);
 
-    expect(await proposeServiceChange(provider, serviceId, { ...editing.current, summary: "A family worker who visits you at home, for as long as you need." }, "4.4.4.4")).toMatchObject({ ok: true });
+    expect(
+      await proposeServiceChange(
+        provider,
+        serviceId,
+        { ...editing.current, summary: "A family worker who visits you at home, for as long as you need." },
+        "4.4.4.4",
+      ),
+    ).toMatchObject({ ok: true });
     const { user: coordinator } = await signedIn(DEMO.coordinator);
     const revision = (await pendingServiceRevisions(coordinator)).find((r) => r.serviceId === serviceId)!;
     const review = (await revisionForReview(coordinator, revision.id))!;
-    expect(review.diff.fields).toEqual([expect.objectContaining({ label: "Summary", before: before.summary, after: "A family worker who visits you at home, for as long as you need." })]);
+    expect(review.diff.fields).toEqual([
+      expect.objectContaining({ label: "Summary", before: before.summary, after: "A family worker who visits you at home, for as long as you need." }),
+    ]);
     expect(review.diff.places.map((p) => p.status)).toEqual(["unchanged", "unchanged"]);
 
     expect(await decideRevision(coordinator, revision.id, "approve", null, "4.4.4.4")).toMatchObject({ ok: true });
@@ -137,9 +165,19 @@ describe("providers editing their services", () => {
     const [first, second] = editing.current.locations;
     const spare = editing.locations.find((l) => !editing.current.locations.some((p) => p.locationId === l.id));
     const week = Array.from({ length: 7 }, (_, i) => (i === 0 ? { opens: "09:00", closes: "12:00" } : {}));
-    const places = [{ ...first!, hours: week }, ...(spare ? [{ locationId: spare.id, accessibility: [], hours: [] as typeof week }] : [])].map((p) => ({ ...p, hours: p.hours.length ? p.hours : Array.from({ length: 7 }, () => ({})) }));
+    const places = [{ ...first!, hours: week }, ...(spare ? [{ locationId: spare.id, accessibility: [], hours: [] as typeof week }] : [])].map((p) => ({
+      ...p,
+      hours: p.hours.length ? p.hours : Array.from({ length: 7 }, () => ({})),
+    }));
     const lochee = editing.areaChoices.find((a) => a.name === "Lochee")!;
-    expect(await proposeServiceChange(provider, serviceId, { ...editing.current, locations: places, areas: [lochee.code, "DD2"], languages: ["en", "pl", "gd"] }, "4.4.4.4")).toMatchObject({ ok: true });
+    expect(
+      await proposeServiceChange(
+        provider,
+        serviceId,
+        { ...editing.current, locations: places, areas: [lochee.code, "DD2"], languages: ["en", "pl", "gd"] },
+        "4.4.4.4",
+      ),
+    ).toMatchObject({ ok: true });
 
     const { user: coordinator } = await signedIn(DEMO.coordinator);
     const revision = (await pendingServiceRevisions(coordinator)).find((r) => r.serviceId === serviceId)!;
@@ -155,14 +193,22 @@ describe("providers editing their services", () => {
     expect(after.locations.map((l) => l.id).sort()).toEqual(places.map((p) => p.locationId).sort());
     expect(after.areas.sort()).toEqual(["DD2", "Lochee"]);
     expect(after.languages.map((l) => l.name)).toEqual(["English", "Polish", "Gaelic"]);
-    if (spare) expect(after.hours.filter((h) => h.locationId === first!.locationId)).toEqual([expect.objectContaining({ weekday: 1, opensAt: "09:00:00", closesAt: "12:00:00" })]);
+    if (spare)
+      expect(after.hours.filter((h) => h.locationId === first!.locationId)).toEqual([
+        expect.objectContaining({ weekday: 1, opensAt: "09:00:00", closesAt: "12:00:00" }),
+      ]);
   });
 
   it("shows the provider the note when a coordinator sends a change back", async () => {
     const { user: provider } = await signedIn(DEMO.providerOne);
     const serviceId = await publishedServiceOf(provider.organisations[0]!.id);
     const editing = (await getServiceForEditing(provider, serviceId))!;
-    await proposeServiceChange(provider, serviceId, { ...editing.current, description: `${editing.current.description} Now with evening sessions.` }, "4.4.4.4");
+    await proposeServiceChange(
+      provider,
+      serviceId,
+      { ...editing.current, description: `${editing.current.description} Now with evening sessions.` },
+      "4.4.4.4",
+    );
     const { user: coordinator } = await signedIn(DEMO.coordinator);
     const revision = (await pendingServiceRevisions(coordinator)).find((r) => r.serviceId === serviceId)!;
     await decideRevision(coordinator, revision.id, "reject", "Please say which evenings.", "4.4.4.4");

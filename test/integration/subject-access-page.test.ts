@@ -26,11 +26,18 @@ async function run(fn: () => Promise<unknown>): Promise<{ status: number; body: 
     throw thrown;
   }
 }
-const get = (fn: any, path: string, cookie: string) => run(() => fn({ request: new Request(`${ORIGIN}${path}`, { headers: { Cookie: cookie } }), params: {}, context: {} }));
+const get = (fn: any, path: string, cookie: string) =>
+  run(() => fn({ request: new Request(`${ORIGIN}${path}`, { headers: { Cookie: cookie } }), params: {}, context: {} }));
 const post = (fields: [string, string][], cookie: string) => {
   const body = new FormData();
   for (const [k, v] of fields) body.append(k, v);
-  return run(() => action({ request: new Request(`${ORIGIN}/coordinator/subject-access`, { method: "POST", body, headers: { Origin: ORIGIN, Cookie: cookie } }), params: {}, context: {} }));
+  return run(() =>
+    action({
+      request: new Request(`${ORIGIN}/coordinator/subject-access`, { method: "POST", body, headers: { Origin: ORIGIN, Cookie: cookie } }),
+      params: {},
+      context: {},
+    }),
+  );
 };
 
 beforeAll(async () => {
@@ -63,10 +70,26 @@ describe("subject access page", () => {
     const csv = await get(download, `/coordinator/subject-access/download?${search}&format=csv`, cookies.coordinator);
     expect(csv.body).toContain(CHILD);
 
-    const noReason = await post([["childName", CHILD], ["dateOfBirth", DOB], ["referralId", ids[0]!], ["reason", ""]], cookies.coordinator);
+    const noReason = await post(
+      [
+        ["childName", CHILD],
+        ["dateOfBirth", DOB],
+        ["referralId", ids[0]!],
+        ["reason", ""],
+      ],
+      cookies.coordinator,
+    );
     expect(noReason.status).toBe(400);
     expect(noReason.body.field).toBe("reason");
-    const erased = await post([["childName", CHILD], ["dateOfBirth", DOB], ["referralId", ids[0]!], ["reason", "Parent's written request, 30 Nov"]], cookies.coordinator);
+    const erased = await post(
+      [
+        ["childName", CHILD],
+        ["dateOfBirth", DOB],
+        ["referralId", ids[0]!],
+        ["reason", "Parent's written request, 30 Nov"],
+      ],
+      cookies.coordinator,
+    );
     expect(erased.body).toEqual({ erased: 1, draftsErased: 0 });
     const after = await get(loader, `/coordinator/subject-access?${search}`, cookies.coordinator);
     expect(after.body.referrals.map((r: { id: string }) => r.id)).toEqual([ids[1]]);

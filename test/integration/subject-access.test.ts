@@ -18,16 +18,24 @@ let reference = "";
 
 beforeAll(async () => {
   users = await demoUsers();
-  const first = await sendReferral(users.healthVisitor, validInput([await serviceId(SERVICE_A)], { childName: CHILD, childDateOfBirth: DOB, parentName: "Fiona Requestwell" }));
+  const first = await sendReferral(
+    users.healthVisitor,
+    validInput([await serviceId(SERVICE_A)], { childName: CHILD, childDateOfBirth: DOB, parentName: "Fiona Requestwell" }),
+  );
   // The same child, typed differently by another referrer, to another service.
-  const second = await sendReferral(users.teacher, validInput([await serviceId(SERVICE_B)], { childName: "  ailsa  REQUESTWELL ", childDateOfBirth: DOB, parentName: "Fiona Requestwell" }));
+  const second = await sendReferral(
+    users.teacher,
+    validInput([await serviceId(SERVICE_B)], { childName: "  ailsa  REQUESTWELL ", childDateOfBirth: DOB, parentName: "Fiona Requestwell" }),
+  );
   // Someone else with the same name but another birthday.
   await sendReferral(users.healthVisitor, validInput([await serviceId(SERVICE_A)], { childName: CHILD, childDateOfBirth: "2017-01-01" }));
   ids = [...first.ids, ...second.ids];
   await postMessage({ kind: "user", user: users.healthVisitor }, first.ids[0]!, "Mum prefers texts after 5pm");
   await saveDraft(users.healthVisitor, { childName: CHILD, childDateOfBirth: DOB });
   const db = await getDb();
-  [{ reference }] = await db.select({ reference: s.referrals.reference }).from(s.referrals).where(eq(s.referrals.id, first.ids[0]!)) as [{ reference: string }];
+  [{ reference }] = (await db.select({ reference: s.referrals.reference }).from(s.referrals).where(eq(s.referrals.id, first.ids[0]!))) as [
+    { reference: string },
+  ];
 });
 
 describe("subject access", () => {
@@ -58,10 +66,18 @@ describe("subject access", () => {
   });
 
   it("erases one referral with a reason: its details and messages go, the other stays, the audit says why", async () => {
-    const result = await eraseSubjectRecords(users.coordinator, { childName: CHILD, dateOfBirth: DOB }, [ids[0]!, crypto.randomUUID()], "Family's erasure request of 30 November");
+    const result = await eraseSubjectRecords(
+      users.coordinator,
+      { childName: CHILD, dateOfBirth: DOB },
+      [ids[0]!, crypto.randomUUID()],
+      "Family's erasure request of 30 November",
+    );
     expect(result).toEqual({ referrals: 1, drafts: 1 });
     const db = await getDb();
-    const [erased] = await db.select({ childName: s.referrals.childName, parentPhone: s.referrals.parentPhone, anonymisedAt: s.referrals.anonymisedAt }).from(s.referrals).where(eq(s.referrals.id, ids[0]!));
+    const [erased] = await db
+      .select({ childName: s.referrals.childName, parentPhone: s.referrals.parentPhone, anonymisedAt: s.referrals.anonymisedAt })
+      .from(s.referrals)
+      .where(eq(s.referrals.id, ids[0]!));
     expect(erased).toMatchObject({ childName: REMOVED, parentPhone: null });
     expect(await db.select().from(s.referralMessages).where(eq(s.referralMessages.referralId, ids[0]!))).toHaveLength(0);
     expect((await getReferral(users.teacher, ids[1]!))?.personal?.childName).toContain("REQUESTWELL");
@@ -69,6 +85,9 @@ describe("subject access", () => {
     expect(left.referrals.map((r) => r.id)).toEqual([ids[1]]);
     expect(left.drafts).toHaveLength(0);
     const [entry] = await db.select().from(s.auditLog).where(eq(s.auditLog.action, "subject_erasure")).orderBy(desc(s.auditLog.id)).limit(1);
-    expect(entry).toMatchObject({ actorId: users.coordinator.id, details: { reason: "Family's erasure request of 30 November", referrals: 1, drafts: 1, referralIds: [ids[0]] } });
+    expect(entry).toMatchObject({
+      actorId: users.coordinator.id,
+      details: { reason: "Family's erasure request of 30 November", referrals: 1, drafts: 1, referralIds: [ids[0]] },
+    });
   });
 });

@@ -7,7 +7,10 @@ import { getDb } from "~/db.server";
 
 const DAY = 86_400_000;
 // Six weeks from Wednesday 2026-12-16, at times that test the UTC day boundary.
-const moments = Array.from({ length: 42 }, (_, i) => [new Date(Date.UTC(2026, 11, 16) + i * DAY + 60_000), new Date(Date.UTC(2026, 11, 16) + i * DAY + DAY - 60_000)]).flat();
+const moments = Array.from({ length: 42 }, (_, i) => [
+  new Date(Date.UTC(2026, 11, 16) + i * DAY + 60_000),
+  new Date(Date.UTC(2026, 11, 16) + i * DAY + DAY - 60_000),
+]).flat();
 
 async function sqlCounts(pairs: [Date, Date][]) {
   const db = await getDb();

@@ -34,7 +34,9 @@ export function schemaErrors(schemaFile: string, body: unknown): string[] {
 export function responseSchemas(): Record<string, string> {
   const openapi = JSON.parse(readFileSync(path.join(STANDARDS_DIR, "uk/oruk-3.0/openapi.json"), "utf8"));
   const out: Record<string, string> = {};
-  for (const [route, item] of Object.entries<Record<string, { responses: Record<string, { content?: Record<string, { schema: { $ref: string } }> }> }>>(openapi.paths)) {
+  for (const [route, item] of Object.entries<Record<string, { responses: Record<string, { content?: Record<string, { schema: { $ref: string } }> }> }>>(
+    openapi.paths,
+  )) {
     const ref = item.get?.responses["200"]?.content?.["application/json"]?.schema.$ref;
     if (ref) out[route] = ref.replace(SCHEMA_BASE, "");
   }

@@ -38,4 +38,3 @@ export const REDIRECT_BYPASSES = [
   "evil.example",
   "",
 ];
-

@@ -72,7 +72,9 @@ describe("configuration from the environment", () => {
   it("flags referrals overdue after 5 working days unless REFERRAL_OVERDUE_WORKING_DAYS says otherwise", () => {
     expect(parseConfig({}).REFERRAL_OVERDUE_WORKING_DAYS).toBe(5);
     expect(parseConfig({ REFERRAL_OVERDUE_WORKING_DAYS: "3" }).REFERRAL_OVERDUE_WORKING_DAYS).toBe(3);
-    expect(errorFor({ REFERRAL_OVERDUE_WORKING_DAYS: "soon" })).toBe('REFERRAL_OVERDUE_WORKING_DAYS must be a whole number of working days between 1 and 60 (got "soon").');
+    expect(errorFor({ REFERRAL_OVERDUE_WORKING_DAYS: "soon" })).toBe(
+      'REFERRAL_OVERDUE_WORKING_DAYS must be a whole number of working days between 1 and 60 (got "soon").',
+    );
     expect(errorFor({ REFERRAL_OVERDUE_WORKING_DAYS: "0" })).toMatch(/^REFERRAL_OVERDUE_WORKING_DAYS must be a whole number/);
   });
 });
@@ -81,8 +83,14 @@ describe("the settings' documentation", () => {
   it("lists every setting in .env.example and in the README's Settings table", () => {
     const example = readFileSync(".env.example", "utf8");
     const readme = readFileSync("README.md", "utf8");
-    expect(SETTING_NAMES.filter((name) => !new RegExp(`^#? ?${name}=`, "m").test(example)), ".env.example").toEqual([]);
-    expect(SETTING_NAMES.filter((name) => name !== "NODE_ENV" && !readme.includes(`| \`${name}\` |`)), "README.md").toEqual([]);
+    expect(
+      SETTING_NAMES.filter((name) => !new RegExp(`^#? ?${name}=`, "m").test(example)),
+      ".env.example",
+    ).toEqual([]);
+    expect(
+      SETTING_NAMES.filter((name) => name !== "NODE_ENV" && !readme.includes(`| \`${name}\` |`)),
+      "README.md",
+    ).toEqual([]);
   });
 
   it("gives in .env.example values that FORT accepts", () => {

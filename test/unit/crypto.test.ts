@@ -6,12 +6,15 @@ import { DecryptionError, isSealed, normaliseName, open, seal, subjectIndex } fr
 describe("field encryption", () => {
   it("opens every sealed value to exactly what was sealed, and never shows it in the sealed text", () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 4, maxLength: 200 }).filter((s) => !s.startsWith("enc1:")), (plain) => {
-        const sealed = seal(plain);
-        expect(isSealed(sealed)).toBe(true);
-        expect(sealed.includes(plain)).toBe(false);
-        expect(open(sealed)).toBe(plain);
-      }),
+      fc.property(
+        fc.string({ minLength: 4, maxLength: 200 }).filter((s) => !s.startsWith("enc1:")),
+        (plain) => {
+          const sealed = seal(plain);
+          expect(isSealed(sealed)).toBe(true);
+          expect(sealed.includes(plain)).toBe(false);
+          expect(open(sealed)).toBe(plain);
+        },
+      ),
     );
   });
 

@@ -5,7 +5,9 @@ const parse = (query: string) => directorySearchSchema.safeParse(searchParamsToO
 
 describe("directory filters in the URL", () => {
   it("reads every filter, with several needs", () => {
-    const result = parse("q=parenting&need=nurtured&need=safe&category=parenting&age=3&area=S13002546&referral=self&accepting=on&near=DD4&sort=distance&page=2");
+    const result = parse(
+      "q=parenting&need=nurtured&need=safe&category=parenting&age=3&area=S13002546&referral=self&accepting=on&near=DD4&sort=distance&page=2",
+    );
     expect(result.success && result.data).toEqual({
       q: "parenting",
       need: ["nurtured", "safe"],
@@ -61,10 +63,7 @@ describe("the map endpoint's query", () => {
   it("needs a valid area and zoom", () => {
     expect(mapQuerySchema.safeParse({ bbox: "-3.1,56.4,-2.8,56.6", zoom: "12" }).success).toBe(true);
     const missing = mapQuerySchema.safeParse({});
-    expect(missing.error?.issues.map((i) => i.message)).toEqual([
-      "Give the map area as bbox=west,south,east,north",
-      "Give the map zoom as zoom=0 to 20",
-    ]);
+    expect(missing.error?.issues.map((i) => i.message)).toEqual(["Give the map area as bbox=west,south,east,north", "Give the map zoom as zoom=0 to 20"]);
     expect(mapQuerySchema.safeParse({ bbox: "-2.8,56.4,-3.1,56.6", zoom: "12" }).error?.issues[0]?.message).toMatch(/west < east/);
     expect(mapQuerySchema.safeParse({ bbox: "a,b,c,d", zoom: "12" }).success).toBe(false);
     expect(mapQuerySchema.safeParse({ bbox: "-3.1,56.4,-2.8,56.6", zoom: "99" }).error?.issues[0]?.message).toMatch(/0 to 20/);

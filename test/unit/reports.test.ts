@@ -5,9 +5,17 @@ import { NEED_BITS } from "~/reports/needs";
 
 describe("CSV", () => {
   it("starts with a UTF-8 byte-order mark, quotes commas, quotes and line breaks, and defuses spreadsheet formulas", () => {
-    expect(toCsv({ columns: ["Service", "Referrals"], rows: [["Play, Learn", 3], ['Say "hi"', 0], ["=HYPERLINK(\"x\")", 1], ["Two\nlines", -2]] })).toBe(
-      '\uFEFFService,Referrals\r\n"Play, Learn",3\r\n"Say ""hi""",0\r\n"\'=HYPERLINK(""x"")",1\r\n"Two\nlines",-2\r\n',
-    );
+    expect(
+      toCsv({
+        columns: ["Service", "Referrals"],
+        rows: [
+          ["Play, Learn", 3],
+          ['Say "hi"', 0],
+          ['=HYPERLINK("x")', 1],
+          ["Two\nlines", -2],
+        ],
+      }),
+    ).toBe('\uFEFFService,Referrals\r\n"Play, Learn",3\r\n"Say ""hi""",0\r\n"\'=HYPERLINK(""x"")",1\r\n"Two\nlines",-2\r\n');
   });
 
   it("puts an apostrophe before every text cell a spreadsheet would run as a formula", () => {

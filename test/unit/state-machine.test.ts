@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { ACTIONS, PARTIES, REFERRAL_STATES, TRANSITIONS, allowedActions, decide, type Party, type ReferralAction, type ReferralState } from "~/referrals/state-machine";
+import {
+  ACTIONS,
+  PARTIES,
+  REFERRAL_STATES,
+  TRANSITIONS,
+  allowedActions,
+  decide,
+  type Party,
+  type ReferralAction,
+  type ReferralState,
+} from "~/referrals/state-machine";
 
 // The brief's diagram, written out independently of the module's table: [action, from, to, who].
 const EXPECTED: [ReferralAction, ReferralState, ReferralState, Party[]][] = [
@@ -17,7 +27,9 @@ const EXPECTED: [ReferralAction, ReferralState, ReferralState, Party[]][] = [
   ...(["sent", "info_requested", "info_received", "accepted", "in_progress"] as const).map(
     (from) => ["withdraw", from, "withdrawn", ["referrer", "family"]] as [ReferralAction, ReferralState, ReferralState, Party[]],
   ),
-  ...(["sent", "info_requested", "info_received", "accepted"] as const).map((from) => ["forward", from, "sent", ["provider"]] as [ReferralAction, ReferralState, ReferralState, Party[]]),
+  ...(["sent", "info_requested", "info_received", "accepted"] as const).map(
+    (from) => ["forward", from, "sent", ["provider"]] as [ReferralAction, ReferralState, ReferralState, Party[]],
+  ),
 ];
 
 const allowed = new Set(EXPECTED.flatMap(([action, from, , who]) => who.map((party) => `${action}|${from}|${party}`)));

@@ -9,7 +9,20 @@ const iso = (typed: string) => {
 
 describe("dates as people type them", () => {
   it("accepts day-first dates in the ways people write them, and a date picker's value", () => {
-    for (const typed of ["27/03/2020", "27/3/2020", "27-03-2020", "27.03.2020", "27 03 2020", "27/03/20", "27 March 2020", "27 mar 2020", "27th March 2020", "27-Mar-2020", "2020-03-27", " 27 / 03 / 2020 "]) {
+    for (const typed of [
+      "27/03/2020",
+      "27/3/2020",
+      "27-03-2020",
+      "27.03.2020",
+      "27 03 2020",
+      "27/03/20",
+      "27 March 2020",
+      "27 mar 2020",
+      "27th March 2020",
+      "27-Mar-2020",
+      "2020-03-27",
+      " 27 / 03 / 2020 ",
+    ]) {
       expect(iso(typed), typed).toBe("2020-03-27");
     }
     expect(iso("01/02/99")).toBe("1999-02-01");

@@ -39,7 +39,10 @@ describe("working days are defined once", () => {
   it("the newest migration installing working_days_between() is the one generated from this definition", async () => {
     const { readdirSync, readFileSync } = await import("node:fs");
     const { workingDaysBetweenSql } = await import("~/calendar/working-days");
-    const latest = readdirSync("db/migrations").filter((f) => f.endsWith("_working_days.sql")).sort().at(-1);
+    const latest = readdirSync("db/migrations")
+      .filter((f) => f.endsWith("_working_days.sql"))
+      .sort()
+      .at(-1);
     expect(latest, "run npm run db:working-days").toBeDefined();
     expect(readFileSync(`db/migrations/${latest}`, "utf8")).toContain(workingDaysBetweenSql());
   });
