@@ -1,32 +1,30 @@
 // Everything that changes a referral: sending (with the rules a referral obeys whichever route or script sends
 // it), every change of state through changeState() (state machine, stale-page and race guard, history, mail and the
 // live announcement in one transaction; docs/decisions/0010), messages and the family's atomic reply.
-import { randomBytes } from "node:crypto";
 import { and, eq, inArray, ne } from "drizzle-orm";
 import * as s from "../../db/schema";
-import { type Actor, assertMay, hashSecret, partyOf } from "../auth/policy.server";
+import { type Actor, assertMay, partyOf } from "../auth/policy.server";
 import type { CurrentUser } from "../auth/session.server";
 import { clock } from "../clock.server";
 import { type Database, getDb } from "../db.server";
 import { isUuid } from "../directory/services.server";
 import { referralArea } from "../geo/postcodes.server";
 import { tidyPostcode } from "../geo/postcode";
-import { actorLabel, actorUserId, logAccess, logChange, newReference } from "./access.server";
+import { actorLabel, logChange, newReference } from "./access.server";
 import { deleteDraft, saveDraft } from "./drafts.server";
 import { open, seal } from "../privacy/crypto.server";
 import { openReferral, sealReferral } from "../privacy/sealed-fields.server";
 import { checkServices } from "./eligibility.server";
 import { ReferralConflict, ReferralNotFound, ReferralRefused } from "./errors";
 import { type ReferralInput, needsOf } from "./forms";
-import { type Audience, audienceChoices, isAudience } from "./audience";
+import { type Audience, audienceChoices } from "./audience";
 import { announce, announceAll } from "./live.server";
-import { selfReferralSecret } from "./idempotency.server";
-import { notificationTexts, notifyOtherSide, sendFamilyLink } from "./notifications.server";
+import { notificationTexts, notifyOtherSide } from "./notifications.server";
 import { queueMails } from "../mail/mail.server";
 import { ACTION_PAST, CLOSE_OUTCOMES, DECLINE_REASONS, type Party, type ReferralAction, type ReferralState, decide } from "./state-machine";
 
 /** A service that can take a referral by this route now: listed, running, taking this kind, not full. */
-function takesReferrals(route: "professional" | "self") {
+export function takesReferrals(route: "professional" | "self") {
   return and(
     eq(s.services.publication, "published"),
     eq(s.services.status, "active"),
@@ -71,7 +69,7 @@ type LockedReferral = { [K in keyof typeof lockedColumns]: (typeof lockedColumns
 };
 
 /** Locks the referral for this transaction and names the actor's party on it; NotFound when they have none. */
-async function lockReferral(t: Database, actor: Actor, referralId: string) {
+export async function lockReferral(t: Database, actor: Actor, referralId: string) {
   const [row] = (await t.select(lockedColumns).from(s.referrals).where(eq(s.referrals.id, referralId)).for("update")) as LockedReferral[];
   if (!row) throw new ReferralNotFound();
   // Only the family's email is needed here (to tell them of news), and only by the code that mails them.
@@ -398,202 +396,4 @@ export async function draftReferralElsewhere(user: CurrentUser, referralId: stri
     ),
   };
   return (await saveDraft(user, values))!;
-}
-
-export interface SelfReferralInput {
-  /** issue 11: the form's one-time key; the family's secret is derived from it, so a resubmission can show the same link. */
-  idempotencyKey?: string;
-  parentName: string;
-  contactPreference: "phone" | "text" | "email";
-  parentPhone?: string;
-  parentEmail?: string;
-  contactTimes?: string;
-  childAge: number;
-  childPostcode?: string;
-  familyWants: string;
-  language?: string;
-  /** How the private link reaches the family (issue 16): email, text message, or not at all. */
-  linkDelivery?: "email" | "sms" | "none";
-  doNotLeaveVoicemail?: boolean;
-  doNotText?: boolean;
-  /** The language of the pages the family used; messages to them are written in it. */
-  locale?: string;
-}
-
-/** A family's own request. Returns the reference and the secret for its private link (shown once, only its hash kept). */
-export async function createSelfReferral(
-  serviceId: string,
-  input: SelfReferralInput,
-  ip?: string,
-): Promise<{ id: string; reference: string; secret: string; deliveredBy: "email" | "sms" | null }> {
-  if (!isUuid(serviceId)) throw new ReferralNotFound();
-  const [fit] = await checkServices([serviceId], { ageYears: input.childAge, postcode: input.childPostcode, needCodes: [] }, clock.now(), "self");
-  if (fit?.problems.length) throw new ReferralRefused(`${fit.problems.join(" ")} You can look for another service on the list of services.`);
-  const db = await getDb();
-  const secret = input.idempotencyKey ? selfReferralSecret(input.idempotencyKey) : randomBytes(24).toString("base64url");
-  return db.transaction(async (tx) => {
-    const [service] = await tx
-      .select({ organisationId: s.services.organisationId })
-      .from(s.services)
-      .where(and(eq(s.services.id, serviceId), takesReferrals("self")))
-      .for("share");
-    if (!service) throw new ReferralNotFound();
-    const reference = newReference();
-    const today = clock.now().toISOString().slice(0, 10);
-    const [row] = await tx
-      .insert(s.referrals)
-      .values({
-        ...sealReferral({
-          childName: "Not given (family request)",
-          childPostcode: input.childPostcode ? tidyPostcode(input.childPostcode) : null,
-          parentName: input.parentName,
-          parentRelationship: "Parent or carer (self-referral)",
-          parentPhone: input.parentPhone ?? null,
-          parentEmail: input.parentEmail ?? null,
-          contactTimes: input.contactTimes ?? null,
-          familyWants: input.familyWants,
-          consentGivenBy: input.parentName,
-        }),
-        subjectIndex: null,
-        groupId: crypto.randomUUID(),
-        reference,
-        serviceId,
-        organisationId: service.organisationId,
-        isSelfReferral: true,
-        secretHash: hashSecret(secret),
-        idempotencyKey: input.idempotencyKey ?? null, // issue 11
-        state: "draft",
-        childAgeYears: input.childAge,
-        ...referralArea(input.childPostcode),
-        contactPreference: input.contactPreference,
-        doNotLeaveVoicemail: input.doNotLeaveVoicemail ?? false,
-        doNotText: input.doNotText ?? false,
-        linkDelivery: input.linkDelivery ?? "none",
-        familyLocale: input.locale ?? null,
-        language: input.language ?? null,
-        consentDate: today,
-        consentMethod: "online",
-        updatedByLabel: "The family",
-      })
-      .returning({ id: s.referrals.id });
-    await changeState({ kind: "family", secret, ip }, row!.id, "submit", 1, {}, tx);
-    const deliveredBy = await sendFamilyLink(
-      tx,
-      {
-        reference,
-        linkDelivery: input.linkDelivery ?? "none",
-        parentEmail: input.parentEmail ?? null,
-        parentPhone: input.parentPhone ?? null,
-        doNotText: input.doNotText ?? false,
-        familyLocale: input.locale ?? null,
-      },
-      secret,
-      false,
-    );
-    return { id: row!.id, reference, secret, deliveredBy };
-  });
-}
-
-/**
- * "Lost your link?": a new link for the request with this reference, sent to the contact on file the way the family
- * chose (or by email, then text, if it chose neither). The secret is stored hashed, so the old link stops working.
- * The caller says the same thing whatever happens: nobody learns whether a reference exists.
- */
-export async function resendFamilyLink(reference: string, ip?: string): Promise<void> {
-  const wanted = reference.trim().toUpperCase();
-  if (!/^FR-[0-9A-Z]{4}-[0-9A-Z]{4}$/.test(wanted)) return;
-  const db = await getDb();
-  await db.transaction(async (t) => {
-    const [sealed] = await t
-      .select({
-        id: s.referrals.id,
-        reference: s.referrals.reference,
-        state: s.referrals.state,
-        linkDelivery: s.referrals.linkDelivery,
-        parentEmail: s.referrals.parentEmail,
-        parentPhone: s.referrals.parentPhone,
-        doNotText: s.referrals.doNotText,
-        familyLocale: s.referrals.familyLocale,
-        anonymisedAt: s.referrals.anonymisedAt,
-      })
-      .from(s.referrals)
-      .where(and(eq(s.referrals.reference, wanted), eq(s.referrals.isSelfReferral, true)))
-      .for("update");
-    if (!sealed || sealed.state === "draft" || sealed.anonymisedAt) return;
-    // The contact on file is sealed at rest (issue 18).
-    const row = { ...sealed, parentEmail: open(sealed.parentEmail), parentPhone: open(sealed.parentPhone) };
-    const linkDelivery = row.linkDelivery === "email" || row.linkDelivery === "sms" ? row.linkDelivery : row.parentEmail ? "email" : "sms";
-    const secret = randomBytes(24).toString("base64url");
-    const sent = await sendFamilyLink(t, { ...row, linkDelivery }, secret, true);
-    // No contact to send it to: keep the old link working rather than cut the family off.
-    if (!sent) return;
-    await t
-      .update(s.referrals)
-      .set({ secretHash: hashSecret(secret) })
-      .where(eq(s.referrals.id, row.id));
-    await logAccess({ referralId: row.id, userId: null, kind: "family_changed", reason: "link sent again", ip }, t);
-  });
-}
-
-// ---------------------------------------------------------------- messages
-
-/**
- * Writes a message on a referral (in the caller's transaction, or its own) for the chosen audience (one the writer is
- * offered; a family always writes for the service). Coordinators read, they do not write. For older callers a
- * boolean means "the family too" (true) or "the professionals" (false).
- */
-export async function postMessage(actor: Actor, referralId: string, body: string, audience: Audience | boolean = "professionals", tx?: Database) {
-  if (!isUuid(referralId)) throw new ReferralNotFound();
-  const run = async (t: Database) => {
-    const { row, party } = await lockReferral(t, actor, referralId);
-    if (party === "coordinator") throw new ReferralRefused("Coordinators cannot write on a referral.");
-    if (row.state === "draft") throw new ReferralRefused("Send the referral before writing messages on it.");
-    const wanted: Audience = audience === true ? "family" : audience === false ? "professionals" : audience;
-    // The family always writes for the service (and sees its own messages); others choose from what fits.
-    const chosen: Audience =
-      party === "family"
-        ? "family"
-        : !row.isSelfReferral && wanted === "family"
-          ? "professionals"
-          : row.isSelfReferral && wanted === "professionals" && party === "provider"
-            ? "internal"
-            : wanted;
-    if (!isAudience(chosen) || (party !== "family" && !audienceChoices(party, row.isSelfReferral).some((c) => c.value === chosen)))
-      throw ReferralRefused.field("audience", "Choose who will see this message");
-    const now = clock.now();
-    await t.insert(s.referralMessages).values({
-      referralId,
-      authorId: actorUserId(actor),
-      authorLabel: actorLabel(actor),
-      party,
-      body: seal(body),
-      audience: chosen,
-      visibleToFamily: chosen === "family",
-      createdAt: now,
-    });
-    await logChange(actor, referralId, t);
-    // A note for one's own side is not news for the other side.
-    if (chosen === "internal") return;
-    await t.update(s.referrals).set({ lastActivityAt: now, lastActivityParty: party }).where(eq(s.referrals.id, referralId));
-    await notifyOtherSide(t, row, party, "a new message", "message");
-    await announce({ referralId, organisationId: row.organisationId, referrerId: row.referrerId, teamId: row.teamId, kind: "message" }, t);
-  };
-  if (tx) return run(tx);
-  await (await getDb()).transaction(run);
-}
-
-/**
- * A family writes on its request. When the service asked a question, the message is the answer: the message and
- * the change back to "sent" happen in one transaction, so a provider acting at the same moment gives the family a
- * clear conflict (ReferralConflict, 409) and neither half is left behind.
- */
-export async function replyAsFamily(actor: Extract<Actor, { kind: "family" }>, referralId: string, body: string, expectedVersion: number) {
-  if (!isUuid(referralId)) throw new ReferralNotFound();
-  const db = await getDb();
-  await db.transaction(async (t) => {
-    const { row } = await lockReferral(t, actor, referralId);
-    if (row.version !== expectedVersion) throw new ReferralConflict(row.updatedByLabel ?? "someone else", row.state);
-    await postMessage(actor, referralId, body, "family", t);
-    if (row.state === "info_requested") await changeState(actor, referralId, "answer_info", expectedVersion, { note: "The family replied with a message." }, t);
-  });
 }

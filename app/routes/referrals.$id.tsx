@@ -29,7 +29,8 @@ import {
 import { referableServices } from "~/referrals/eligibility.server";
 import { CONSENT_METHODS, CONTACT_PREFERENCES, coordinatorOpenSchema, messageSchema, transitionSchema } from "~/referrals/forms";
 import { canSeeReferral, openDetailsWithReason } from "~/referrals/access.server";
-import { changeState, draftReferralElsewhere, postMessage } from "~/referrals/commands.server";
+import { changeState, draftReferralElsewhere } from "~/referrals/commands.server";
+import { postMessage } from "~/referrals/messages.server";
 import { refusalOf } from "~/domain/refusal.server";
 import { CoordinatorOpen, MessageForm } from "~/referrals/ReferralPageForms";
 import { getReferral, type ReferralView } from "~/referrals/queries.server";

@@ -10,7 +10,7 @@ import { config } from "~/config.server";
 import { getPublishedService } from "~/directory/services.server";
 import { refusalOf, replyErrorsOf } from "~/domain/refusal.server";
 import { CONTACT_PREFERENCES, LINK_DELIVERY, selfReferralSchema } from "~/referrals/forms";
-import { createSelfReferral } from "~/referrals/commands.server";
+import { createSelfReferral } from "~/referrals/family-requests.server";
 import { familyLinkChannel } from "~/referrals/notifications.server";
 import { type RateRule, checkRate, recordFailure, retryMessage } from "~/security/rate-limit.server";
 import { clientIp, requireSameOrigin } from "~/security/request.server";

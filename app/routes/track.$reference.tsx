@@ -8,7 +8,8 @@ import { ErrorSummary, TextAreaField, summariseErrors } from "~/components/forms
 import { StateTag, Timeline, describeDecline, describeOutcome, formatDateTime } from "~/referrals/components";
 import { familyMessageSchema, familyWithdrawSchema } from "~/referrals/forms";
 import { refusalOf } from "~/domain/refusal.server";
-import { changeState, postMessage, replyAsFamily } from "~/referrals/commands.server";
+import { changeState } from "~/referrals/commands.server";
+import { postMessage, replyAsFamily } from "~/referrals/messages.server";
 import { getTrackedReferral } from "~/referrals/queries.server";
 import { ACTION_PAST, type ReferralAction } from "~/referrals/state-machine";
 import { clientIp, requireSameOrigin } from "~/security/request.server";

@@ -5,7 +5,7 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { ErrorSummary, TextField, summariseErrors } from "~/components/forms";
-import { resendFamilyLink } from "~/referrals/commands.server";
+import { resendFamilyLink } from "~/referrals/family-requests.server";
 import { lostLinkSchema } from "~/referrals/forms";
 import { type RateRule, checkRates, recordFailure, retryMessage } from "~/security/rate-limit.server";
 import { clientIp, requireSameOrigin } from "~/security/request.server";

@@ -7,15 +7,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as s from "../../db/schema";
 import { getDb } from "~/db.server";
 import { notifySmsSender } from "~/mail/sms.server";
-import {
-  changeState,
-  createSelfReferral,
-  draftReferralElsewhere,
-  postMessage,
-  replyAsFamily,
-  resendFamilyLink,
-  sendReferral,
-} from "~/referrals/commands.server";
+import { changeState, draftReferralElsewhere, sendReferral } from "~/referrals/commands.server";
+import { postMessage, replyAsFamily } from "~/referrals/messages.server";
+import { createSelfReferral, resendFamilyLink } from "~/referrals/family-requests.server";
 import { getDraft } from "~/referrals/drafts.server";
 import { getReferral, getTrackedReferral } from "~/referrals/queries.server";
 import { SERVICE_A, SERVICE_B, demoUsers, serviceId, validInput } from "./referrals-helpers";

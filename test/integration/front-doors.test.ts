@@ -19,7 +19,9 @@ import {
 } from "~/organisations/organisations.server";
 import { saveLocation } from "~/organisations/locations.server";
 import { openDetailsWithReason } from "~/referrals/access.server";
-import { changeState, createSelfReferral, postMessage, replyAsFamily, sendReferral } from "~/referrals/commands.server";
+import { changeState, sendReferral } from "~/referrals/commands.server";
+import { postMessage, replyAsFamily } from "~/referrals/messages.server";
+import { createSelfReferral } from "~/referrals/family-requests.server";
 import { ReferralConflict, ReferralNotFound } from "~/referrals/errors";
 import { changeRole, listUsers, setUserActive } from "~/users/users.server";
 import { SERVICE_A, SERVICE_B, demoUsers, serviceId, validInput } from "./referrals-helpers";
