@@ -10,7 +10,7 @@ import { familyMessageSchema, familyWithdrawSchema } from "~/referrals/forms";
 import { refusalOf } from "~/domain/refusal.server";
 import { changeState } from "~/referrals/commands.server";
 import { postMessage, replyAsFamily } from "~/referrals/messages.server";
-import { getTrackedReferral } from "~/referrals/queries.server";
+import { getTrackedReferral } from "~/referrals/tracking.server";
 import { ACTION_PAST, type ReferralAction } from "~/referrals/state-machine";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
 import { RouteErrorBoundary } from "~/components/ErrorPage";

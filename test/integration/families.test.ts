@@ -11,7 +11,8 @@ import { changeState, draftReferralElsewhere, sendReferral } from "~/referrals/c
 import { postMessage, replyAsFamily } from "~/referrals/messages.server";
 import { createSelfReferral, resendFamilyLink } from "~/referrals/family-requests.server";
 import { getDraft } from "~/referrals/drafts.server";
-import { getReferral, getTrackedReferral } from "~/referrals/queries.server";
+import { getReferral } from "~/referrals/queries.server";
+import { getTrackedReferral } from "~/referrals/tracking.server";
 import { SERVICE_A, SERVICE_B, demoUsers, serviceId, validInput } from "./referrals-helpers";
 
 type Users = Awaited<ReturnType<typeof demoUsers>>;

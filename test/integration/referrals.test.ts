@@ -11,7 +11,8 @@ import { changeState, sendReferral } from "~/referrals/commands.server";
 import { postMessage } from "~/referrals/messages.server";
 import { createSelfReferral } from "~/referrals/family-requests.server";
 import { ReferralConflict, ReferralNotFound, ReferralRefused } from "~/referrals/errors";
-import { coordinatorOverview, getReferral, getTrackedReferral, providerInbox, referrerDashboard, unreadCount } from "~/referrals/queries.server";
+import { coordinatorOverview, getReferral, providerInbox, referrerDashboard, unreadCount } from "~/referrals/queries.server";
+import { getTrackedReferral } from "~/referrals/tracking.server";
 import { SERVICE_A, SERVICE_B, colleagueOf, demoUsers, serviceId, validInput } from "./referrals-helpers";
 
 type Users = Awaited<ReturnType<typeof demoUsers>>;
