@@ -18,7 +18,8 @@ import postgres from "postgres";
 import { migrateDatabase, openDatabase } from "../app/db.server";
 import { type BoundingBox, type DirectoryFilters, effectiveSort } from "../app/directory/filters";
 import { snapToCells } from "../app/directory/map-cache.server";
-import { mapView, searchServices } from "../app/directory/search.server";
+import { searchServices } from "../app/directory/search.server";
+import { mapView } from "../app/directory/map-sql.server";
 import { OfflineGeocoder } from "../app/geo/offline-geocoder.server";
 import { seedReferenceData } from "../db/seed/reference-data";
 

@@ -6,7 +6,7 @@ import { config } from "../config.server";
 import type { BoundingBox, DirectoryFilters } from "./filters";
 import type { MapView } from "./map";
 import { directorySnapshot, indexedMapView, indexedResultBounds, markDirectoryChanged } from "./map-index.server";
-import { CELL_PIXELS } from "./search.server";
+import { CELL_PIXELS } from "./map-sql.server";
 
 const MAX_ENTRIES = 1000;
 const entries = new Map<string, Promise<MapView>>();

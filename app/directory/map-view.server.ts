@@ -4,7 +4,7 @@ import type { BoundingBox, DirectoryFilters } from "./filters";
 import type { MapCluster, MapSpot, MapView } from "./map";
 import { filterTest } from "./map-filter.server";
 import { type Accept, CAPACITIES, FINE_BITS, type Snapshot, directorySnapshot } from "./map-snapshot.server";
-import { CELL_PIXELS, SPOT_SERVICE_LIMIT } from "./search.server";
+import { CELL_PIXELS, SPOT_SERVICE_LIMIT } from "./map-sql.server";
 
 const round = (n: number) => Math.round(n * 1e5) / 1e5;
 

@@ -7,7 +7,6 @@ import type { GeocodedPlace } from "../geo/geocoder";
 import { findArea } from "../geo/areas.server";
 import { type BoundingBox, type DirectoryFilters, type Sort } from "./filters";
 import type { Capacity, ShanarriCode } from "./taxonomy";
-import type { MapCluster, MapSpot, MapView } from "./map";
 export type { MapCluster, MapSpot, MapView } from "./map";
 import { indexedListPage } from "./list-page.server";
 import { type UnderstoodQuery, suggestQuery, understandQuery } from "./query-understanding.server";
@@ -77,9 +76,9 @@ export function serviceConditions(filters: UnderstoodFilters): SQL[] {
   return conditions;
 }
 
-const inBox = ([west, south, east, north]: BoundingBox) => sql`l.latitude between ${south} and ${north} and l.longitude between ${west} and ${east}`;
+export const inBox = ([west, south, east, north]: BoundingBox) => sql`l.latitude between ${south} and ${north} and l.longitude between ${west} and ${east}`;
 
-const and = (conditions: SQL[]) => sql.join(conditions, sql` and `);
+export const and = (conditions: SQL[]) => sql.join(conditions, sql` and `);
 
 export interface ServiceSearchItem {
   id: string;
@@ -220,7 +219,7 @@ interface ListRow extends Record<string, unknown> {
   distance_metres: number | string | null;
 }
 
-async function rows<T>(query: SQL): Promise<T[]> {
+export async function rows<T>(query: SQL): Promise<T[]> {
   const db = await getDb();
   const result = (await db.execute(query)) as unknown as T[] | { rows: T[] };
   return Array.isArray(result) ? result : result.rows;
@@ -322,91 +321,6 @@ export async function resultBounds(searchFilters: DirectoryFilters): Promise<Bou
 // ---------------------------------------------------------------------------------------------------------------
 // The map: one row per grid cell of about CELL_PIXELS on screen. A cell whose services all stand on one spot is
 // sent as a point with its services; any other cell is a cluster with a count and the area it covers.
-
-export const CELL_PIXELS = 64;
-/** Services listed in one spot's card; more than this and the card says how many more. */
-export const SPOT_SERVICE_LIMIT = 10;
-
-export function buildMapCellsQuery(filters: UnderstoodFilters, bbox: BoundingBox, zoom: number): SQL {
-  const cells = (2 ** zoom * 256) / CELL_PIXELS;
-  return sql`
-    with matching as (
-      select l.latitude as lat, l.longitude as lng, s.id as service_id,
-        floor((l.longitude + 180) / 360 * ${cells}) as cx,
-        floor((1 - ln(tan(radians(l.latitude)) + 1 / cos(radians(l.latitude))) / pi()) / 2 * ${cells}) as cy
-      from services s
-      join service_at_locations sal on sal.service_id = s.id
-      join locations l on l.id = sal.location_id
-      where ${inBox(bbox)} and ${and(serviceConditions(filters))}
-    )
-    select count(distinct service_id) as count, avg(lat) as lat, avg(lng) as lng,
-      min(lat) as south, max(lat) as north, min(lng) as west, max(lng) as east
-    from matching group by cx, cy`;
-}
-
-interface CellRow extends Record<string, unknown> {
-  count: number | string;
-  lat: number | string;
-  lng: number | string;
-  south: number;
-  north: number;
-  west: number;
-  east: number;
-}
-
-export async function mapView(mapFilters: DirectoryFilters, bbox: BoundingBox, zoom: number): Promise<MapView> {
-  const filters = await understandFilters(mapFilters);
-  const cells = await rows<CellRow>(buildMapCellsQuery(filters, bbox, zoom));
-  const clusters: MapCluster[] = [];
-  const spots: CellRow[] = [];
-  let total = 0;
-  for (const cell of cells) {
-    const count = Number(cell.count);
-    total += count;
-    if (cell.south === cell.north && cell.west === cell.east) spots.push(cell);
-    else
-      clusters.push({
-        lat: round(Number(cell.lat)),
-        lng: round(Number(cell.lng)),
-        count,
-        bounds: [cell.west, cell.south, cell.east, cell.north].map(round) as BoundingBox,
-      });
-  }
-  return { zoom, total, clusters, points: await spotServices(filters, spots) };
-}
-
-const round = (n: number) => Math.round(n * 1e5) / 1e5;
-
-async function spotServices(filters: UnderstoodFilters, spots: CellRow[]): Promise<MapSpot[]> {
-  if (spots.length === 0) return [];
-  const key = (lat: number, lng: number) => `${lat},${lng}`;
-  const wanted = new Set(spots.map((s) => key(s.south, s.west)));
-  const list = await rows<{ id: string; name: string; organisation: string; capacity: Capacity; lat: number; lng: number }>(sql`
-    select distinct s.id, s.name, o.name as organisation, s.capacity, l.latitude as lat, l.longitude as lng
-    from services s
-    join organisations o on o.id = s.organisation_id
-    join service_at_locations sal on sal.service_id = s.id
-    join locations l on l.id = sal.location_id
-    where l.latitude in (${sql.join(
-      [...new Set(spots.map((s) => s.south))].map((v) => sql`${v}`),
-      sql`, `,
-    )})
-      and l.longitude in (${sql.join(
-        [...new Set(spots.map((s) => s.west))].map((v) => sql`${v}`),
-        sql`, `,
-      )})
-      and ${and(serviceConditions(filters))}
-    order by s.name`);
-  const bySpot = new Map<string, MapSpot>();
-  for (const spot of spots) bySpot.set(key(spot.south, spot.west), { lat: spot.south, lng: spot.west, count: Number(spot.count), services: [] });
-  for (const r of list) {
-    const k = key(r.lat, r.lng);
-    if (!wanted.has(k)) continue;
-    const spot = bySpot.get(k)!;
-    if (spot.services.length < SPOT_SERVICE_LIMIT) spot.services.push({ id: r.id, name: r.name, organisation: r.organisation, capacity: r.capacity });
-  }
-  return [...bySpot.values()];
-}
 
 /** Published services by id, in the order given, for a shared shortlist. */
 export async function servicesByIds(ids: string[]) {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { BoundingBox } from "~/directory/filters";
 import { cachedMapView, snapToCells } from "~/directory/map-cache.server";
-import { type MapView, mapView } from "~/directory/search.server";
+import { type MapView } from "~/directory/search.server";
+import { mapView } from "~/directory/map-sql.server";
 
 const none = { need: [], accepting: false };
 const DUNDEE: BoundingBox = [-3.1, 56.43, -2.85, 56.52];

@@ -6,7 +6,8 @@ import type { MapView } from "~/directory/map";
 import { snapToCells } from "~/directory/map-cache.server";
 import { indexedMapView, indexedResultBounds, markDirectoryChanged } from "~/directory/map-index.server";
 import { countServices, sixMonthsBefore } from "~/directory/list-page.server";
-import { buildServiceCountQuery, buildServiceListQuery, mapView, resultBounds, searchServices } from "~/directory/search.server";
+import { buildServiceCountQuery, buildServiceListQuery, resultBounds, searchServices } from "~/directory/search.server";
+import { mapView } from "~/directory/map-sql.server";
 import { listAreas } from "~/geo/areas.server";
 import { loader } from "~/routes/api.map";
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { DirectoryFilters } from "~/directory/filters";
-import { mapView, resultBounds, searchServices, servicesByIds } from "~/directory/search.server";
+import { resultBounds, searchServices, servicesByIds } from "~/directory/search.server";
+import { mapView } from "~/directory/map-sql.server";
 import { listAreas } from "~/geo/areas.server";
 import { OfflineGeocoder } from "~/geo/offline-geocoder.server";
 
