@@ -77,6 +77,7 @@ test("a coordinator's reading of a referral's personal details shows in the audi
   const referrer = await signedIn(browser, DEMO.healthVisitor);
   await referrer.goto("/referrals/new");
   await referrer.waitForLoadState("networkidle");
+  await referrer.getByLabel("Find a service").fill(SERVICE_A);
   await tick(referrer, new RegExp(`^${SERVICE_A}`));
   await referrer.getByLabel("Child's full name").fill(CHILD);
   await referrer.getByLabel("Date of birth").fill(`${new Date().getUTCFullYear() - 5}-03-10`);

@@ -325,6 +325,7 @@ test("after a decline, the referrer refers elsewhere in two clicks, consent conf
 
   await referrer.goto("/referrals/new");
   await referrer.waitForLoadState("networkidle");
+  await referrer.getByLabel("Find a service").fill(SERVICE_B);
   await tickBox(referrer.getByLabel(new RegExp(`^${SERVICE_B.replace("'", ".")}`)));
   await referrer.getByLabel("Child's full name").fill("Rowan Elsewhere");
   await referrer.getByLabel("Date of birth").fill(`${new Date().getUTCFullYear() - 6}-03-10`);
