@@ -21,7 +21,9 @@ test("a coordinator finds a child's referrals, downloads them and erases one wit
   await signIn(referrer, DEMO.healthVisitor);
   await referrer.goto("/referrals/new");
   await referrer.waitForLoadState("networkidle");
+  await referrer.getByLabel("Find a service").fill(SERVICE_A);
   await tickLabel(referrer, new RegExp(`^${SERVICE_A}`));
+  await referrer.getByLabel("Find a service").fill(SERVICE_B);
   await tickLabel(referrer, new RegExp(`^${SERVICE_B.replace("'", ".")}`));
   await referrer.getByLabel("Child's full name").fill(CHILD);
   await referrer.getByLabel("Date of birth").fill(DOB);

@@ -129,6 +129,7 @@ test.describe("two servers, one database", () => {
     await signIn(referrer, a.url, DEMO.healthVisitor);
     await referrer.goto(`${a.url}/referrals/new`);
     await referrer.waitForLoadState("networkidle");
+    await referrer.getByLabel("Find a service").fill(SERVICE);
     await tick(referrer, new RegExp(`^${SERVICE}`));
     await referrer.getByLabel("Child's full name").fill(CHILD);
     await referrer.getByLabel("Date of birth").fill(`${new Date().getUTCFullYear() - 6}-01-15`);
