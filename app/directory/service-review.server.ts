@@ -181,12 +181,8 @@ export async function decideRevision(
       .where(eq(s.serviceRevisions.id, revisionId))
       .for("update");
     if (!revision || revision.status !== "pending") throw new Conflict("This change has already been decided or replaced by a newer one.");
-    if (isImportedProposal(revision.proposed)) {
-      const imported = revision.proposed;
-      if (decision === "approve") {
-        await applyImportedProposal(tx, imported);
-        clearMapCache();
-      }
+    // Whichever kind of proposal: the revision's outcome and the audit row, in this transaction.
+    const recordDecision = async (details: Record<string, unknown> = {}) => {
       await tx
         .update(s.serviceRevisions)
         .set({ status: decision === "approve" ? "approved" : "rejected", decidedBy: coordinator.id, decidedAt: clock.now(), decisionNote: note })
@@ -198,10 +194,18 @@ export async function decideRevision(
           subjectType: "service",
           subjectId: revision.serviceId,
           ip,
-          details: { revisionId, decision, note, imported: true },
+          details: { revisionId, decision, note, ...details },
         },
         tx,
       );
+    };
+    if (isImportedProposal(revision.proposed)) {
+      const imported = revision.proposed;
+      if (decision === "approve") {
+        await applyImportedProposal(tx, imported);
+        clearMapCache();
+      }
+      await recordDecision({ imported: true });
       const name = imported.draft.fields.name;
       return {
         ok: true as const,
@@ -228,21 +232,7 @@ export async function decideRevision(
       );
       clearMapCache();
     }
-    await tx
-      .update(s.serviceRevisions)
-      .set({ status: decision === "approve" ? "approved" : "rejected", decidedBy: coordinator.id, decidedAt: clock.now(), decisionNote: note })
-      .where(eq(s.serviceRevisions.id, revisionId));
-    await audit(
-      {
-        actorId: coordinator.id,
-        action: "service_approved",
-        subjectType: "service",
-        subjectId: revision.serviceId,
-        ip,
-        details: { revisionId, decision, note },
-      },
-      tx,
-    );
+    await recordDecision();
     if (revision.submittedBy) {
       const [submitter] = await tx.select({ email: s.users.email, name: s.users.name }).from(s.users).where(eq(s.users.id, revision.submittedBy));
       if (submitter) {
