@@ -5,29 +5,8 @@ import type { Database } from "../db.server";
 import type { Run } from "./import-run.server";
 import type { LocationDraft, OrganisationDraft, ServiceDraft } from "./records.server";
 
-export const organisationColumns = {
-  id: s.organisations.id,
-  name: s.organisations.name,
-  description: s.organisations.description,
-  email: s.organisations.email,
-  website: s.organisations.website,
-  phone: s.organisations.phone,
-  charityNumber: s.organisations.charityNumber,
-};
-
-export const locationColumns = {
-  id: s.locations.id,
-  name: s.locations.name,
-  description: s.locations.description,
-  address1: s.locations.address1,
-  city: s.locations.city,
-  postcode: s.locations.postcode,
-  latitude: s.locations.latitude,
-  longitude: s.locations.longitude,
-  wardCode: s.locations.wardCode,
-  wardName: s.locations.wardName,
-  accessibility: s.locations.accessibility,
-};
+// The same columns the Open Referral API reads, so an import compares exactly what is published.
+export { locationColumns, organisationColumns } from "./directory.server";
 
 export interface Writes {
   organisations: { create: (OrganisationDraft & { status: "pending" })[]; update: OrganisationDraft[] };
