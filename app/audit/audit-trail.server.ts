@@ -4,6 +4,8 @@
 // database refuses UPDATE and DELETE, migration audit_append_only); only pruneAuditLogs below may delete, and only
 // entries older than AUDIT_RETENTION_MONTHS.
 import { sql, type SQL } from "drizzle-orm";
+import { assertMay } from "../auth/policy.server";
+import type { CurrentUser } from "../auth/session.server";
 import { clock } from "../clock.server";
 import { config } from "../config.server";
 import { getDb } from "../db.server";
@@ -77,7 +79,8 @@ function conditions(f: AuditFilters): SQL {
 }
 
 /** The newest entries matching the filters, newest first. */
-export async function auditTrail(filters: AuditFilters, limit = 500): Promise<AuditTrailEntry[]> {
+export async function auditTrail(reader: CurrentUser, filters: AuditFilters, limit = 500): Promise<AuditTrailEntry[]> {
+  assertMay(reader, "audit.read", "Only coordinators can read the audit trail.");
   const db = await getDb();
   const result = await db.execute(sql`
     with entries as (
@@ -112,8 +115,8 @@ export async function auditTrail(filters: AuditFilters, limit = 500): Promise<Au
 }
 
 /** Who has read or changed one referral, newest first: the history shown on the referral's page. */
-export function referralAccessHistory(referralId: string, limit = 200) {
-  return auditTrail({ referral: referralId }, limit);
+export function referralAccessHistory(reader: CurrentUser, referralId: string, limit = 200) {
+  return auditTrail(reader, { referral: referralId }, limit);
 }
 
 /** The people and organisations the filters offer. */

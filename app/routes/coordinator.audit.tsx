@@ -9,14 +9,14 @@ import { requireRole } from "~/auth/permissions.server";
 const PAGE = 500;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, "coordinator");
+  const user = await requireRole(request, "coordinator");
   const params = new URL(request.url).searchParams;
   const parsed = parseAuditFilters(params);
   const choices = await auditFilterChoices();
   const values = Object.fromEntries(["person", "organisation", "reference", "from", "to"].map((k) => [k, params.get(k) ?? ""]));
   if (!parsed.ok) return data({ ...choices, values, errors: parsed.errors, entries: [], query: "" }, { status: 400 });
   const query = new URLSearchParams(Object.entries(parsed.filters).filter((e): e is [string, string] => Boolean(e[1]))).toString();
-  return { ...choices, values, errors: {} as Record<string, string>, entries: await auditTrail(parsed.filters, PAGE), query };
+  return { ...choices, values, errors: {} as Record<string, string>, entries: await auditTrail(user, parsed.filters, PAGE), query };
 }
 
 function Field({ id, label, error, children }: { id: string; label: string; error?: string; children: React.ReactNode }) {

@@ -7,7 +7,7 @@ import { clock } from "~/clock.server";
 import { csvResponse } from "~/reports/csv";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, "coordinator");
+  const user = await requireRole(request, "coordinator");
   const parsed = parseAuditFilters(new URL(request.url).searchParams);
   if (!parsed.ok) {
     throw new Response(`The filters are not valid: ${Object.values(parsed.errors).join("; ")}.`, {
@@ -15,6 +15,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
       headers: { "Content-Type": "text/plain; charset=utf-8" },
     });
   }
-  const entries = await auditTrail(parsed.filters, AUDIT_CSV_LIMIT);
+  const entries = await auditTrail(user, parsed.filters, AUDIT_CSV_LIMIT);
   return csvResponse(`fort-audit-${clock.now().toISOString().slice(0, 10)}.csv`, auditTrailCsv(entries));
 }

@@ -4,6 +4,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { referralAccessHistory } from "~/audit/audit-trail.server";
 import { ReferralAccessHistory } from "~/audit/AuditTrailTable";
+import { may } from "~/auth/policy.server";
 import { requireUser } from "~/auth/session.server";
 import { audienceLabel, type Audience } from "~/referrals/audience";
 import { clock } from "~/clock.server";
@@ -51,7 +52,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     referral,
     services: services.filter((s) => s.id !== referral.serviceId),
     overdue,
-    accessHistory: user.role === "coordinator" ? await referralAccessHistory(referral.id) : null,
+    accessHistory: may(user, "audit.read") ? await referralAccessHistory(user, referral.id) : null,
   };
 }
 

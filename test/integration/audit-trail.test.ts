@@ -37,7 +37,7 @@ async function referralWithReadByCoordinator() {
 describe("the audit trail a data-protection officer reads", () => {
   it("shows who opened a referral's personal details, from which organisation, when and why, by reference and in its own history", async () => {
     const { u, id, reference } = await referralWithReadByCoordinator();
-    const entries = await auditTrail({ reference: reference.toLowerCase() });
+    const entries = await auditTrail(u.coordinator, { reference: reference.toLowerCase() });
     expect(entries.every((e) => e.reference === reference)).toBe(true);
     expect(entries).toContainEqual(
       expect.objectContaining({
@@ -55,13 +55,16 @@ describe("the audit trail a data-protection officer reads", () => {
       }),
     );
     expect(entries).toContainEqual(expect.objectContaining({ person: u.healthVisitor.name, what: "Changed the referral" }));
-    expect((await referralAccessHistory(id)).map((e) => e.key)).toEqual(entries.map((e) => e.key));
+    expect((await referralAccessHistory(u.coordinator, id)).map((e) => e.key)).toEqual(entries.map((e) => e.key));
 
-    const byPerson = await auditTrail({ person: u.coordinator.id, reference });
+    const byPerson = await auditTrail(u.coordinator, { person: u.coordinator.id, reference });
     expect(byPerson.map((e) => e.person)).toEqual([u.coordinator.name]);
-    const byOrganisation = await auditTrail({ organisation: u.providerOne.organisations[0]!.id, reference });
+    // Only coordinators read the trail, whoever calls the domain function.
+    await expect(auditTrail(u.providerOne, { reference })).rejects.toMatchObject({ status: 403 });
+    await expect(referralAccessHistory(u.healthVisitor, id)).rejects.toMatchObject({ status: 403 });
+    const byOrganisation = await auditTrail(u.coordinator, { organisation: u.providerOne.organisations[0]!.id, reference });
     expect(byOrganisation.map((e) => e.person)).toEqual([u.providerOne.name]);
-    expect(await auditTrail({ reference, from: "2000-01-01", to: "2000-01-31" })).toEqual([]);
+    expect(await auditTrail(u.coordinator, { reference, from: "2000-01-01", to: "2000-01-31" })).toEqual([]);
 
     const csv = auditTrailCsv(entries);
     expect(csv.startsWith("\uFEFFWhen (UTC),Person,Role,Organisation,What,Referral reference")).toBe(true);
@@ -77,13 +80,13 @@ describe("the audit trail a data-protection officer reads", () => {
     expect(await refusal(db.execute(sql`delete from referral_access_log where referral_id = ${id}`))).toMatch(/append-only/);
     expect(await refusal(db.execute(sql`update audit_log set action = 'edited'`))).toMatch(/append-only/);
     expect(await refusal(db.execute(sql`delete from audit_log`))).toMatch(/append-only/);
-    expect((await referralAccessHistory(id)).length).toBeGreaterThan(0);
+    expect((await referralAccessHistory(u.coordinator, id)).length).toBeGreaterThan(0);
 
     // Eight years on, with the default retention of 84 months, the job removes them and records that it did.
     const later = new Date(Date.now() + 8 * 366 * 86_400_000);
     setClock({ now: () => later });
     expect(await pruneAuditLogs()).toBeGreaterThan(0);
-    expect(await referralAccessHistory(id)).toEqual([]);
-    expect((await auditTrail({}, 5))[0]).toMatchObject({ what: expect.stringMatching(/^Deleted audit entries past the retention period/) });
+    expect(await referralAccessHistory(u.coordinator, id)).toEqual([]);
+    expect((await auditTrail(u.coordinator, {}, 5))[0]).toMatchObject({ what: expect.stringMatching(/^Deleted audit entries past the retention period/) });
   });
 });
