@@ -82,6 +82,12 @@ const configSchema = z.object({
     .min(0, "must be a whole number of seconds from 0 (no cache) to 3600")
     .max(3600, "must be a whole number of seconds from 0 (no cache) to 3600")
     .default(30),
+  PAGE_CACHE_SECONDS: z.coerce
+    .number({ invalid_type_error: "must be a whole number of seconds from 0 (no copies) to 3600" })
+    .int("must be a whole number of seconds from 0 (no copies) to 3600")
+    .min(0, "must be a whole number of seconds from 0 (no copies) to 3600")
+    .max(3600, "must be a whole number of seconds from 0 (no copies) to 3600")
+    .default(60),
   // A postcodes.io-compatible place look-up; without it FORT uses the open data in geodata/.
   GEOCODER_URL: url(["http:", "https:"], "https://api.postcodes.io").optional(),
   SMTP_URL: url(["smtp:", "smtps:"], "smtp://user:password@mail.example.org:587").optional(),

@@ -20,6 +20,7 @@ await boot();
 // What the server in server/ uses from the build: the app's one logger, request ids, readiness, shutdown.
 export { log, requestIdFrom, withRequestId } from "./log.server";
 export { beginDraining, endLiveStreams, shutdownApp } from "./lifecycle.server";
+export { pageCache } from "./http/page-cache.server";
 
 const ABORT_DELAY = 5_000;
 

@@ -23,7 +23,7 @@ if (!existsSync(BUILD)) {
 // Importing the build runs the app's start-up (settings, database, migrations, job worker) before we listen.
 globalThis.__fortServerHandlesSignals = true;
 const build = await import(pathToFileURL(BUILD).href);
-const { log, requestIdFrom, withRequestId, beginDraining, endLiveStreams, shutdownApp } = build.entry.module;
+const { log, requestIdFrom, withRequestId, beginDraining, endLiveStreams, shutdownApp, pageCache } = build.entry.module;
 
 const app = express();
 app.disable("x-powered-by");
@@ -61,6 +61,8 @@ app.use(compression());
 // Vite fingerprints everything under /assets: cache it for a year. Other public files for an hour.
 app.use("/assets", express.static(path.join(CLIENT, "assets"), { immutable: true, maxAge: "1y", index: false }));
 app.use(express.static(CLIENT, { maxAge: "1h", index: false }));
+// The directory's list page for visitors who are not signed in, from a copy while the directory is unchanged.
+app.use(pageCache);
 
 app.all(
   "*",
