@@ -5,6 +5,8 @@ import path from "node:path";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import * as schema from "../db/schema";
 import { config } from "./config.server";
+import { log } from "./log.server";
+import { guardPgliteTransactions } from "./pglite-guard.server";
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Engine = "postgres" | "pglite";
@@ -79,6 +81,10 @@ export async function openDatabase(options: { url?: string; dataDir?: string; lo
       // Connections are renewed now and then, so a pool never outlives a failover for long.
       max_lifetime: 60 * 30,
       idle_timeout: 60,
+      // Self-healing for an application-level deadlock (code inside a transaction waiting for a query on another
+      // connection that needs the transaction's locks): the wait ends with an error after lock_timeout, and a
+      // transaction left open and idle is ended by the server, so a stuck request cannot hold connections for good.
+      connection: { lock_timeout: 20_000, idle_in_transaction_session_timeout: 60_000 },
     });
     const describe = `PostgreSQL at ${target.hostname}:${target.port || 5432}${target.pathname}`;
     try {
@@ -107,7 +113,11 @@ export async function openDatabase(options: { url?: string; dataDir?: string; lo
   const { drizzle } = await import("drizzle-orm/pglite");
   const dataDir = options.dataDir ?? "memory://";
   if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir, { extensions: { cube, earthdistance, pg_trgm }, loadDataDir: options.loadDataDir });
+  const client = guardPgliteTransactions(
+    await PGlite.create(dataDir, { extensions: { cube, earthdistance, pg_trgm }, loadDataDir: options.loadDataDir }),
+    (error) => log.error({ err: error }, "query outside its transaction"),
+    config().NODE_ENV === "test",
+  );
   return {
     db: drizzle({ client, schema }) as unknown as Database,
     engine: "pglite",

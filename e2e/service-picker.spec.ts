@@ -22,7 +22,11 @@ test("a referrer who filtered the directory by need and age picks two services b
     await page.keyboard.press(key);
   };
   await page.getByLabel("Find a service").focus();
+  // The list follows the typing a moment later: wait for the answer to the whole word, so that it cannot re-render
+  // under the key presses that follow.
+  const answered = page.waitForResponse((response) => /[?&]pick_q=parent(&|$)/.test(response.url()));
   for (const key of "parent") await press(key);
+  await answered;
   await expect(picker.getByRole("status")).toContainText(/match/);
   await expect(candidates.first()).toBeVisible();
   await expect(async () => expect(await candidates.count()).toBeGreaterThanOrEqual(2)).toPass();
