@@ -16,7 +16,10 @@ export const localHolidaySchema = z.object({
     .regex(ISO_DATE, "Enter the date like 2026-09-28")
     .refine(isRealDate, "Enter a real date, like 2026-09-28")
     // Saturdays and Sundays are never working days, so a holiday on one would change nothing.
-    .refine((v) => !isRealDate(v) || ![0, 6].includes(new Date(`${v}T00:00:00Z`).getUTCDay()), "Choose a weekday: Saturdays and Sundays are never working days"),
+    .refine(
+      (v) => !isRealDate(v) || ![0, 6].includes(new Date(`${v}T00:00:00Z`).getUTCDay()),
+      "Choose a weekday: Saturdays and Sundays are never working days",
+    ),
   name: z
     .string({ required_error: "Enter the name of the holiday" })
     .trim()

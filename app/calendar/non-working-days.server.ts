@@ -82,7 +82,10 @@ export async function addLocalHoliday(actor: CurrentUser, holiday: LocalHoliday,
     const [existing] = await tx.select({ name: s.nonWorkingDays.name }).from(s.nonWorkingDays).where(eq(s.nonWorkingDays.day, holiday.day));
     if (existing) throw Refused.field("day", `That date is already a non-working day (${existing.name})`);
     await tx.insert(s.nonWorkingDays).values({ day: holiday.day, name: holiday.name, kind: "local", createdBy: actor.id });
-    await audit({ actorId: actor.id, action: "local_holiday_added", subjectType: "non_working_day", subjectId: holiday.day, ip, details: { name: holiday.name } }, tx);
+    await audit(
+      { actorId: actor.id, action: "local_holiday_added", subjectType: "non_working_day", subjectId: holiday.day, ip, details: { name: holiday.name } },
+      tx,
+    );
   });
   forgetNonWorkingDates();
 }
@@ -97,7 +100,10 @@ export async function removeLocalHoliday(actor: CurrentUser, day: string, ip?: s
       .where(and(eq(s.nonWorkingDays.day, day), eq(s.nonWorkingDays.kind, "local")))
       .returning({ name: s.nonWorkingDays.name });
     if (!removed) throw new NotFound("That local holiday has already been removed. Reload the page.");
-    await audit({ actorId: actor.id, action: "local_holiday_removed", subjectType: "non_working_day", subjectId: day, ip, details: { name: removed.name } }, tx);
+    await audit(
+      { actorId: actor.id, action: "local_holiday_removed", subjectType: "non_working_day", subjectId: day, ip, details: { name: removed.name } },
+      tx,
+    );
   });
   forgetNonWorkingDates();
 }

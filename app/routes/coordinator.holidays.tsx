@@ -28,7 +28,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const values = { day: String(form.get("day") ?? ""), name: String(form.get("name") ?? "") };
   try {
     if (form.get("intent") === "remove") {
-      if (!ISO_DATE.test(values.day)) return data({ errors: { form: "That holiday no longer exists. Reload the page." } as Errors, values, done: null }, { status: 400 });
+      if (!ISO_DATE.test(values.day))
+        return data({ errors: { form: "That holiday no longer exists. Reload the page." } as Errors, values, done: null }, { status: 400 });
       await removeLocalHoliday(user, values.day, clientIp(request));
       return { errors: {} as Errors, values: { day: "", name: "" }, done: "Local holiday removed. Working days have been recounted." };
     }
@@ -89,8 +90,8 @@ export default function Holidays() {
     <>
       <h1>Holidays</h1>
       <p>
-        Response times and overdue flags count working days: Monday to Friday, less the Scottish bank holidays and the local holidays added here. Add the
-        local holidays services in your area close for, for example Dundee&apos;s autumn holiday.
+        Response times and overdue flags count working days: Monday to Friday, less the Scottish bank holidays and the local holidays added here. Add the local
+        holidays services in your area close for, for example Dundee&apos;s autumn holiday.
       </p>
       {result?.done && (
         <div className="ds_inset-text" role="status">

@@ -119,7 +119,12 @@ export default function ProviderInbox() {
       <h2>
         {INBOX_TABS[query.tab].label} referrals ({items.length})
       </h2>
-      <ReferralTable items={items} caption={`${INBOX_TABS[query.tab].label} referrals`} show={{ child: true, service: true, referrer: true }} nonWorkingDates={nonWorkingDates} />
+      <ReferralTable
+        items={items}
+        caption={`${INBOX_TABS[query.tab].label} referrals`}
+        show={{ child: true, service: true, referrer: true }}
+        nonWorkingDates={nonWorkingDates}
+      />
     </>
   );
 }

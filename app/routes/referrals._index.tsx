@@ -71,7 +71,12 @@ export default function ReferrerDashboard() {
       {REFERRAL_STATES.filter((state) => state !== "draft" && items.some((i) => i.state === state)).map((state) => (
         <section key={state} aria-labelledby={`state-${state}`}>
           <h3 id={`state-${state}`}>{STATE_LABELS[state]}</h3>
-          <ReferralTable items={items.filter((i) => i.state === state)} caption={STATE_LABELS[state]} show={{ child: true, service: true, referrer: true }} nonWorkingDates={nonWorkingDates} />
+          <ReferralTable
+            items={items.filter((i) => i.state === state)}
+            caption={STATE_LABELS[state]}
+            show={{ child: true, service: true, referrer: true }}
+            nonWorkingDates={nonWorkingDates}
+          />
         </section>
       ))}
       {items.length === 0 && <p>No referrals yet.</p>}
