@@ -1,3 +1,4 @@
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { DEMO, expect, expectAccessible, signIn, test } from "./fixtures";
 
@@ -45,6 +46,59 @@ test("a coordinator imports a feed: preview first, nothing public until approved
   await page.getByRole("button", { name: "Check the file" }).click();
   await expect(table.getByRole("row", { name: /Broughty Ferry Baby and Toddler Group.*No change/ })).toBeVisible();
   await expect(page.getByText("There is nothing new or changed in this file.")).toBeVisible();
+});
+
+test("an import that updates a published service waits as a field-level change; the published version stays until approved", async ({
+  page,
+  request,
+}, testInfo) => {
+  // The service as the open API publishes it, sent back as a feed with a new description.
+  const list = await (await request.get("/api/oruk/services?per_page=100")).json();
+  const listed = (list.contents as { id: string; name: string }[]).find((s) => s.name === "Hilltown Holiday Lunch Club");
+  expect(listed, "the demo service is published").toBeDefined();
+  const published = await (await request.get(`/api/oruk/services/${listed!.id}`)).json();
+  const before = published.description as string;
+  const after = "Free hot lunches and games for children in the school holidays, now on Fridays too.";
+  expect(before).not.toBe(after);
+  const feed = testInfo.outputPath("update-feed.json");
+  const updated = { ...published, description: after, last_modified: new Date(Date.now() + 3_600_000).toISOString() };
+  await writeFile(
+    feed,
+    JSON.stringify({ total_items: 1, total_pages: 1, page_number: 1, size: 1, first_page: true, last_page: true, empty: false, contents: [updated] }),
+  );
+
+  await signIn(page, DEMO.coordinator);
+  await page.goto("/coordinator/import");
+  await page.getByLabel("Feed file").setInputFiles(feed);
+  await page.getByRole("button", { name: "Check the file" }).click();
+  const table = page.getByRole("table", { name: "What happens to each record in the file" });
+  await expect(table.getByRole("row", { name: /Hilltown Holiday Lunch Club.*Will be updated/ })).toBeVisible();
+  await page.getByRole("button", { name: /^Import/ }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Import complete" })).toBeVisible();
+
+  // Until a coordinator approves it, the public page still shows the published description.
+  const publicPage = await page.context().newPage();
+  await publicPage.goto(`/services/${listed!.id}`);
+  await expect(publicPage.getByText(before)).toBeVisible();
+  await expect(publicPage.getByText(after)).toHaveCount(0);
+
+  // The approval page shows the change as the old value beside the new, and nothing else as changed.
+  await page.goto("/coordinator/approvals");
+  await page.getByRole("link", { name: "Hilltown Holiday Lunch Club" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Change to Hilltown Holiday Lunch Club" })).toBeVisible();
+  await expect(page.getByText("from an Open Referral import")).toBeVisible();
+  const changes = page.getByRole("table", { name: "What would change" });
+  const row = changes.getByRole("row", { name: /^Description/ });
+  await expect(row.getByRole("cell").nth(0)).toHaveText(before);
+  await expect(row.getByRole("cell").nth(1)).toHaveText(after);
+  await expect(changes.getByRole("row")).toHaveCount(2);
+  await expectAccessible(page);
+
+  await page.getByRole("button", { name: "Approve and publish" }).click();
+  await expect(page).toHaveURL(/\/coordinator\/approvals$/);
+  await publicPage.reload();
+  await expect(publicPage.getByText(after)).toBeVisible();
+  await expect(publicPage.getByText(before)).toHaveCount(0);
 });
 
 test("a feed that breaks the standard is refused with the reasons", async ({ page }) => {

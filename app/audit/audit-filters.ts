@@ -80,6 +80,8 @@ const ACTIONS: Record<string, string> = {
   open_referral_import_applied: "Imported an Open Referral feed",
   referrals_anonymised: "Removed personal details after the retention period",
   audit_entries_expired: "Deleted audit entries past the retention period",
+  local_holiday_added: "Added a local holiday",
+  local_holiday_removed: "Removed a local holiday",
 };
 
 export function describeAuditAction(action: string, details: Record<string, unknown> = {}): string {

@@ -30,7 +30,9 @@ export type AuditAction =
   | "accounts_anonymised"
   | "personal_data_encrypted"
   | "subject_access_export"
-  | "subject_erasure";
+  | "subject_erasure"
+  | "local_holiday_added"
+  | "local_holiday_removed";
 
 export interface AuditEntry {
   actorId: string | null;

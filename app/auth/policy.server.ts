@@ -90,6 +90,8 @@ const CAPABILITIES = {
   "services.approve": ["coordinator"],
   "imports.run": ["coordinator"],
   "reports.read": ["coordinator"],
+  // Issue 15: the local holidays that working days leave out.
+  "calendar.manage": ["coordinator"],
   // Issue 15: who read or changed whose details (the data-protection officer's audit).
   "audit.read": ["coordinator"],
   "referrals.send": ["referrer"],

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState, type ReactNode } from "react";
 import { SHANARRI } from "~/directory/taxonomy";
 import { CLOSE_OUTCOMES, DECLINE_REASONS, NEED_OUTCOMES, STATE_LABELS, SYSTEM_CLOSE_OUTCOMES, type ReferralState } from "./state-machine";
 import { URGENCY_LABELS } from "./forms";
-import { describeAge } from "../calendar/working-days";
+import { describeAge, type NonWorkingDates } from "../calendar/working-days";
 
 const STATE_TAG: Record<ReferralState, string> = {
   draft: "ds_tag--grey",
@@ -64,9 +64,10 @@ export function formatDateTime(value: Date | string) {
   return DATE_TIME.format(new Date(value));
 }
 
-export function Age({ sentAt }: { sentAt: Date | string | null }) {
+/** How long ago, in working days; the loader passes the non-working days (holidays change at runtime). */
+export function Age({ sentAt, nonWorkingDates }: { sentAt: Date | string | null; nonWorkingDates: NonWorkingDates }) {
   if (!sentAt) return null;
-  return <>{describeAge(new Date(sentAt), new Date())}</>;
+  return <>{describeAge(new Date(sentAt), new Date(), nonWorkingDates)}</>;
 }
 
 export function SummaryRow({ label, children }: { label: string; children: ReactNode }) {
@@ -162,9 +163,12 @@ export function ReferralTable({
   items,
   caption,
   show,
+  nonWorkingDates,
 }: {
   items: ListedReferral[];
   caption: string;
+  /** From the loader (nonWorkingDatesFor), for "sent n working days ago". */
+  nonWorkingDates: NonWorkingDates;
   show: { child?: boolean; service?: boolean; referrer?: boolean; organisation?: boolean };
 }) {
   if (items.length === 0) return <p>None.</p>;
@@ -199,7 +203,7 @@ export function ReferralTable({
                 <UrgencyText urgency={r.urgency} />
               </td>
               <td>
-                <Age sentAt={r.sentAt} />
+                <Age sentAt={r.sentAt} nonWorkingDates={nonWorkingDates} />
                 {r.overdue && <OverdueTag />}
               </td>
               <td>

@@ -6,6 +6,7 @@ import * as s from "../../db/schema";
 import { assertMay, may, partyOf, partyOfRole, referralScope, serviceEditScope } from "../auth/policy.server";
 import type { CurrentUser } from "../auth/session.server";
 import { overdueCutoff } from "../calendar/working-days";
+import { nonWorkingDates, nonWorkingDatesFor } from "../calendar/non-working-days.server";
 import { clock } from "../clock.server";
 import { config } from "../config.server";
 import { getDb } from "../db.server";
@@ -211,18 +212,22 @@ export interface ListFilters {
   sort?: "oldest" | "newest" | "urgency";
 }
 
-function overdueSql(now: Date) {
-  const cutoff = overdueCutoff(now, config().REFERRAL_OVERDUE_WORKING_DAYS);
+/** Sent before this moment and still unanswered means overdue (working days, holidays left out). */
+async function overdueCutoffNow() {
+  return overdueCutoff(clock.now(), config().REFERRAL_OVERDUE_WORKING_DAYS, await nonWorkingDates());
+}
+
+function overdueSql(cutoff: Date) {
   return and(eq(s.referrals.state, "sent"), isNull(s.referrals.firstResponseAt), lt(s.referrals.sentAt, cutoff))!;
 }
 
 /** The referrals a list shows: what the user may see, sent, narrowed by the filters. */
-function listConditions(user: CurrentUser, filters: ListFilters, now: Date): SQL[] {
+function listConditions(user: CurrentUser, filters: ListFilters, cutoff: Date): SQL[] {
   const conditions: SQL[] = [referralScope(user), ne(s.referrals.state, "draft")];
   if (filters.tab) conditions.push(inArray(s.referrals.state, [...INBOX_TABS[filters.tab].states]));
   if (filters.serviceId && isUuid(filters.serviceId)) conditions.push(eq(s.referrals.serviceId, filters.serviceId));
   if (filters.urgency) conditions.push(eq(s.referrals.urgency, filters.urgency));
-  if (filters.overdueOnly) conditions.push(overdueSql(now));
+  if (filters.overdueOnly) conditions.push(overdueSql(cutoff));
   return conditions;
 }
 
@@ -231,8 +236,8 @@ export const LIST_LIMIT = 500;
 
 async function listFor(user: CurrentUser, filters: ListFilters, withChildName: boolean) {
   const db = await getDb();
-  const now = clock.now();
-  const conditions = listConditions(user, filters, now);
+  const cutoff = await overdueCutoffNow();
+  const conditions = listConditions(user, filters, cutoff);
   const order =
     filters.sort === "newest"
       ? [desc(s.referrals.sentAt)]
@@ -240,7 +245,7 @@ async function listFor(user: CurrentUser, filters: ListFilters, withChildName: b
         ? [sql`case ${s.referrals.urgency} when 'urgent' then 0 when 'soon' then 1 else 2 end`, asc(s.referrals.sentAt)]
         : [asc(s.referrals.sentAt)];
   const rows = await db
-    .select({ ...listColumns(user.id), ...(withChildName ? { childName: s.referrals.childName } : {}), overdue: sql<boolean>`(${overdueSql(now)})` })
+    .select({ ...listColumns(user.id), ...(withChildName ? { childName: s.referrals.childName } : {}), overdue: sql<boolean>`(${overdueSql(cutoff)})` })
     .from(s.referrals)
     .innerJoin(s.services, eq(s.services.id, s.referrals.serviceId))
     .innerJoin(s.organisations, eq(s.organisations.id, s.referrals.organisationId))
@@ -262,11 +267,11 @@ async function listFor(user: CurrentUser, filters: ListFilters, withChildName: b
  */
 export async function referralFigures(user: CurrentUser, filters: ListFilters) {
   const db = await getDb();
-  const now = clock.now();
-  const where = and(...listConditions(user, filters, now));
+  const cutoff = await overdueCutoffNow();
+  const where = and(...listConditions(user, filters, cutoff));
   const [byStateRows, [median]] = await Promise.all([
     db
-      .select({ state: s.referrals.state, n: sql<number>`count(*)::int`, overdue: sql<number>`(count(*) filter (where ${overdueSql(now)}))::int` })
+      .select({ state: s.referrals.state, n: sql<number>`count(*)::int`, overdue: sql<number>`(count(*) filter (where ${overdueSql(cutoff)}))::int` })
       .from(s.referrals)
       .where(where)
       .groupBy(s.referrals.state),
@@ -287,7 +292,7 @@ export async function referralFigures(user: CurrentUser, filters: ListFilters) {
 export type ReferralListItem = Awaited<ReturnType<typeof listFor>>[number];
 
 export async function providerInbox(user: CurrentUser, filters: ListFilters) {
-  if (!may(user, "referrals.inbox")) return { items: [], counts: {} as Record<InboxTab, number>, services: [] };
+  if (!may(user, "referrals.inbox")) return { items: [], counts: {} as Record<InboxTab, number>, services: [], nonWorkingDates: [] };
   const db = await getDb();
   const items = await listFor(user, filters, true);
   const countRows = await db
@@ -302,7 +307,7 @@ export async function providerInbox(user: CurrentUser, filters: ListFilters) {
     ]),
   ) as Record<InboxTab, number>;
   const services = await db.select({ id: s.services.id, name: s.services.name }).from(s.services).where(serviceEditScope(user)).orderBy(s.services.name);
-  return { items, counts, services };
+  return { items, counts, services, nonWorkingDates: await nonWorkingDatesFor(items) };
 }
 
 export async function referrerDashboard(user: CurrentUser) {
@@ -314,6 +319,7 @@ export async function referrerDashboard(user: CurrentUser) {
     changed: items.filter((i) => i.changed),
     overdue: items.filter((i) => i.overdue),
     drafts: await listDrafts(user),
+    nonWorkingDates: await nonWorkingDatesFor(items),
   };
 }
 
@@ -324,7 +330,7 @@ export async function referrerDashboard(user: CurrentUser) {
 export async function coordinatorOverview(user: CurrentUser, filters: ListFilters) {
   assertMay(user, "referrals.overview");
   const [items, figures] = await Promise.all([listFor(user, filters, false), referralFigures(user, filters)]);
-  return { items, figures };
+  return { items, figures, nonWorkingDates: await nonWorkingDatesFor(items) };
 }
 
 /** Referrals with news for this user since they last opened them (one's own changes are not news). */

@@ -6,11 +6,12 @@ import { config } from "../config.server";
 import { getDb } from "../db.server";
 import { queueMail } from "../mail/mail.server";
 import { overdueCutoff } from "../calendar/working-days";
+import { nonWorkingDates } from "../calendar/non-working-days.server";
 
 export async function flagOverdueReferrals(): Promise<number> {
   const now = clock.now();
   const days = config().REFERRAL_OVERDUE_WORKING_DAYS;
-  const cutoff = overdueCutoff(now, days);
+  const cutoff = overdueCutoff(now, days, await nonWorkingDates());
   const db = await getDb();
   return db.transaction(async (tx) => {
     const result = await tx.execute(sql`

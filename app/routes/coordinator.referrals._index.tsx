@@ -21,12 +21,12 @@ const querySchema = z.object({
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "coordinator");
   const query = querySchema.parse(Object.fromEntries(readQuery(request)));
-  const { items, figures } = await coordinatorOverview(user, { tab: query.tab, overdueOnly: query.overdue === "on", sort: "oldest" });
-  return { items, query, figures, overdueDays: config().REFERRAL_OVERDUE_WORKING_DAYS };
+  const { items, figures, nonWorkingDates } = await coordinatorOverview(user, { tab: query.tab, overdueOnly: query.overdue === "on", sort: "oldest" });
+  return { items, query, figures, nonWorkingDates, overdueDays: config().REFERRAL_OVERDUE_WORKING_DAYS };
 }
 
 export default function CoordinatorReferrals() {
-  const { items, query, figures, overdueDays } = useLoaderData<typeof loader>();
+  const { items, query, figures, nonWorkingDates, overdueDays } = useLoaderData<typeof loader>();
   const overdue = items.filter((i) => i.overdue);
   return (
     <>
@@ -79,10 +79,10 @@ export default function CoordinatorReferrals() {
         </div>
       </dl>
       <h2>Overdue ({figures.overdue})</h2>
-      <ReferralTable items={overdue} caption="Overdue referrals" show={{ service: true, organisation: true }} />
+      <ReferralTable items={overdue} caption="Overdue referrals" show={{ service: true, organisation: true }} nonWorkingDates={nonWorkingDates} />
       <h2>Referrals ({figures.total})</h2>
       {items.length < figures.total && <p>The oldest {items.length} are listed; narrow the list with the filters above.</p>}
-      <ReferralTable items={items} caption="Referrals" show={{ service: true, organisation: true }} />
+      <ReferralTable items={items} caption="Referrals" show={{ service: true, organisation: true }} nonWorkingDates={nonWorkingDates} />
     </>
   );
 }

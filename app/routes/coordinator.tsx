@@ -14,6 +14,7 @@ const LINKS = [
   ["/coordinator/gaps", "Gaps in provision"],
   ["/coordinator/stale", "Stale records"],
   ["/coordinator/synonyms", "Search synonyms"],
+  ["/coordinator/holidays", "Holidays"],
   ["/coordinator/users", "People"],
   ["/coordinator/audit", "Audit log"],
   ["/coordinator/subject-access", "Subject access"],

@@ -30,7 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function ProviderInbox() {
-  const { items, counts, services, query, organisations } = useLoaderData<typeof loader>();
+  const { items, counts, services, query, organisations, nonWorkingDates } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const hrefFor = (tab: InboxTab) => {
     const next = new URLSearchParams(searchParams);
@@ -119,7 +119,12 @@ export default function ProviderInbox() {
       <h2>
         {INBOX_TABS[query.tab].label} referrals ({items.length})
       </h2>
-      <ReferralTable items={items} caption={`${INBOX_TABS[query.tab].label} referrals`} show={{ child: true, service: true, referrer: true }} />
+      <ReferralTable
+        items={items}
+        caption={`${INBOX_TABS[query.tab].label} referrals`}
+        show={{ child: true, service: true, referrer: true }}
+        nonWorkingDates={nonWorkingDates}
+      />
     </>
   );
 }

@@ -34,6 +34,7 @@ import { CoordinatorOpen, MessageForm } from "~/referrals/ReferralPageForms";
 import { getReferral } from "~/referrals/queries.server";
 import { ACTIONS, ACTION_PAST, STATE_LABELS, type ReferralAction } from "~/referrals/state-machine";
 import { isOverdue } from "~/calendar/working-days";
+import { nonWorkingDatesSince } from "~/calendar/non-working-days.server";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
 import { RouteErrorBoundary } from "~/components/ErrorPage";
 import { Actions } from "~/referrals/ReferralActions";
@@ -47,9 +48,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const referral = await getReferral(user, params.id ?? "", clientIp(request));
   if (!referral) throw new Response(NOT_FOUND, { status: 404 });
   const services = referral.actions.includes("forward") || referral.actions.includes("decline") || canReferElsewhere(referral) ? await referableServices() : [];
-  const overdue = isOverdue(referral.sentAt, referral.firstResponseAt, clock.now(), config().REFERRAL_OVERDUE_WORKING_DAYS);
+  const nonWorkingDates = await nonWorkingDatesSince(referral.sentAt);
+  const overdue = isOverdue(referral.sentAt, referral.firstResponseAt, clock.now(), config().REFERRAL_OVERDUE_WORKING_DAYS, nonWorkingDates);
   return {
     referral,
+    nonWorkingDates,
     services: services.filter((s) => s.id !== referral.serviceId),
     overdue,
     accessHistory: may(user, "audit.read") ? await referralAccessHistory(user, referral.id) : null,
@@ -133,7 +136,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const DONE_MESSAGES: Record<string, string> = { message: "Your message was sent.", ...ACTION_PAST };
 
 export default function ReferralPage() {
-  const { referral: r, services, overdue, accessHistory } = useLoaderData<typeof loader>();
+  const { referral: r, services, overdue, accessHistory, nonWorkingDates } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const resultFor = (intent: string) => (actionData?.intent === intent && actionData.result ? actionData.result : undefined);
   const [searchParams] = useSearchParams();
@@ -206,7 +209,7 @@ export default function ReferralPage() {
         <SummaryRow label="Sent">
           {r.sentAt ? (
             <>
-              {formatDateTime(r.sentAt)} (<Age sentAt={r.sentAt} />)
+              {formatDateTime(r.sentAt)} (<Age sentAt={r.sentAt} nonWorkingDates={nonWorkingDates} />)
             </>
           ) : (
             "Not yet"

@@ -12,7 +12,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function ReferrerDashboard() {
-  const { items, needsAnswer, changed, overdue, drafts, teamName } = useLoaderData<typeof loader>();
+  const { items, needsAnswer, changed, overdue, drafts, teamName, nonWorkingDates } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const sent = Number(searchParams.get("sent") ?? 0);
   return (
@@ -36,14 +36,14 @@ export default function ReferrerDashboard() {
 
       <h2>Waiting for your answer</h2>
       <p className="ds_hint-text">Services have asked for more information about these.</p>
-      <ReferralTable items={needsAnswer} caption="Waiting for your answer" show={{ child: true, service: true }} />
+      <ReferralTable items={needsAnswer} caption="Waiting for your answer" show={{ child: true, service: true }} nonWorkingDates={nonWorkingDates} />
 
       <h2>Changed since you last looked</h2>
-      <ReferralTable items={changed} caption="Changed since you last looked" show={{ child: true, service: true }} />
+      <ReferralTable items={changed} caption="Changed since you last looked" show={{ child: true, service: true }} nonWorkingDates={nonWorkingDates} />
 
       <h2>Overdue</h2>
       <p className="ds_hint-text">No response from the service within the expected number of working days.</p>
-      <ReferralTable items={overdue} caption="Overdue" show={{ child: true, service: true }} />
+      <ReferralTable items={overdue} caption="Overdue" show={{ child: true, service: true }} nonWorkingDates={nonWorkingDates} />
 
       {drafts.length > 0 && (
         <>
@@ -71,7 +71,12 @@ export default function ReferrerDashboard() {
       {REFERRAL_STATES.filter((state) => state !== "draft" && items.some((i) => i.state === state)).map((state) => (
         <section key={state} aria-labelledby={`state-${state}`}>
           <h3 id={`state-${state}`}>{STATE_LABELS[state]}</h3>
-          <ReferralTable items={items.filter((i) => i.state === state)} caption={STATE_LABELS[state]} show={{ child: true, service: true, referrer: true }} />
+          <ReferralTable
+            items={items.filter((i) => i.state === state)}
+            caption={STATE_LABELS[state]}
+            show={{ child: true, service: true, referrer: true }}
+            nonWorkingDates={nonWorkingDates}
+          />
         </section>
       ))}
       {items.length === 0 && <p>No referrals yet.</p>}

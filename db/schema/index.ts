@@ -8,3 +8,4 @@ export * from "./openreferral";
 export * from "./search";
 export * from "./referrals";
 export * from "./reports";
+export * from "./calendar";

@@ -131,8 +131,11 @@ export const referrals = pgTable(
     // Reporting (issue 6): kept by PostgreSQL itself from the columns above (functions in migration 0006), so the
     // dashboard aggregates plain integers over a million rows instead of working them out per row, per query.
     sentMonth: date("sent_month", { mode: "string" }).generatedAlwaysAs(sql`(date_trunc('month', (sent_at at time zone 'UTC')))::date`),
-    responseWorkingDays: integer("response_working_days").generatedAlwaysAs(sql`working_days_between(sent_at, first_response_at)`),
-    closeWorkingDays: integer("close_working_days").generatedAlwaysAs(sql`case when state = 'closed' then working_days_between(sent_at, closed_at) end`),
+    // Working days to the first response and to closing: plain columns kept by the trigger referrals_working_days
+    // (and recounted when non_working_days changes), not generated ones, because the holidays change at runtime
+    // (docs/decisions/0024-working-days-and-holidays.md). Never written by the app.
+    responseWorkingDays: integer("response_working_days"),
+    closeWorkingDays: integer("close_working_days"),
     needMask: integer("need_mask").generatedAlwaysAs(sql`referral_need_mask(needs)`),
     needOutcomeBits: bigint("need_outcome_bits", { mode: "number" }).generatedAlwaysAs(sql`referral_need_outcome_bits(need_outcomes)`),
   },

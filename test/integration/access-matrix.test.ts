@@ -102,6 +102,7 @@ export const ACCESS: Record<string, Access> = {
   "routes/coordinator.subject-access.download": { query: "?reference=FR-NOPE-NOPE&format=json", get: COORDINATOR },
   "routes/coordinator.stale": { get: COORDINATOR },
   "routes/coordinator.synonyms": { get: COORDINATOR, post: COORDINATOR },
+  "routes/coordinator.holidays": { get: COORDINATOR, post: COORDINATOR },
   "routes/confirm.$token": { params: () => ({ token: "not-a-real-token" }), get: "missing", post: "missing" },
   "routes/provider.services._index": { get: PROVIDER, shows: (f) => ({ provider: f.otherOrganisationServiceName }) },
   "routes/provider.services.new": { get: PROVIDER, post: PROVIDER },

@@ -3,6 +3,7 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { workingDaysSince } from "~/calendar/working-days";
+import { nonWorkingDates } from "~/calendar/non-working-days.server";
 import { getDb } from "~/db.server";
 import { INBOX_TABS } from "~/referrals/inbox";
 import { LIST_LIMIT, coordinatorOverview } from "~/referrals/queries.server";
@@ -59,7 +60,8 @@ describe("the coordinator's referral figures", () => {
     for (const state of STATES) {
       expect(figures.byState.find((f) => f.state === state)?.count, state).toBe(indexes.filter((i) => stateOf(i) === state).length);
     }
-    const responded = indexes.filter((i) => respondedOf(i)).map((i) => workingDaysSince(sentOf(i), respondedOf(i)!));
+    const holidays = await nonWorkingDates();
+    const responded = indexes.filter((i) => respondedOf(i)).map((i) => workingDaysSince(sentOf(i), respondedOf(i)!, holidays));
     expect(figures.medianWorkingDaysToFirstResponse).toBeCloseTo(median(responded), 9);
   });
 
