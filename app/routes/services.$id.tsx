@@ -107,7 +107,7 @@ export default function ServicePage() {
       </ul>
       {service.acceptsProfessionalReferrals && !user && (
         <p className="fort-no-print">
-          <Trans t={t} i18nKey="service.professionals" components={{ link: <Link to="/sign-in" /> }} />
+          <Trans t={t} i18nKey="service.professionals" components={{ go: <Link to="/sign-in" /> }} />
         </p>
       )}
       <dl className="ds_summary-list">

@@ -64,7 +64,7 @@ export default function Shortlist() {
         <>
           <p>{t("shortlist.empty")}</p>
           <p>
-            <Trans t={t} i18nKey="shortlist.howTo" components={{ strong: <strong />, link: <Link to="/" /> }} />
+            <Trans t={t} i18nKey="shortlist.howTo" components={{ strong: <strong />, go: <Link to="/" /> }} />
           </p>
         </>
       ) : (
