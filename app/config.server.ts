@@ -106,6 +106,9 @@ const configSchema = z.object({
     .regex(/^[A-Za-z0-9_]+-[0-9a-f-]{36}-[0-9a-f-]{36}$/, { message: "must be a GOV.UK Notify API key (name-serviceid-secret)" })
     .optional(),
   NOTIFY_SMS_TEMPLATE_ID: z.string().uuid({ message: "must be the id (a UUID) of a Notify text message template with ((body))" }).optional(),
+  // Optional: email through Notify as well, with a template whose subject is ((subject)) and body ((body)). It then
+  // replaces SMTP_URL.
+  NOTIFY_EMAIL_TEMPLATE_ID: z.string().uuid({ message: "must be the id (a UUID) of a Notify email template with ((subject)) and ((body))" }).optional(),
   NOTIFY_BASE_URL: url(["https:", "http:"], "https://api.notifications.service.gov.uk").default("https://api.notifications.service.gov.uk"),
   // Default: true on a local install only (see isLocalInstall), false in production.
   SEED_DEMO_DATA: z.enum(["true", "false"], { message: "must be true or false" }).optional(),
@@ -205,9 +208,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const c = result.data;
   const appUrl = (c.APP_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, "");
   const localInstall = isLoopbackHost(new URL(appUrl).hostname) && (c.NODE_ENV !== "production" || c.FORT_LOCAL === "true");
-  if (!localInstall && !c.SMTP_URL) {
+  if (!localInstall && !c.SMTP_URL && !(c.NOTIFY_API_KEY && c.NOTIFY_EMAIL_TEMPLATE_ID)) {
     throw new ConfigError(
-      "SMTP_URL must be set in production (NODE_ENV=production or an APP_URL that is not on localhost), so that FORT's emails and their sign-in links are sent, not written to the log.",
+      "SMTP_URL must be set in production (NODE_ENV=production or an APP_URL that is not on localhost), so that FORT's emails and their sign-in links are sent, not written to the log (or NOTIFY_API_KEY with NOTIFY_EMAIL_TEMPLATE_ID, to send them through GOV.UK Notify).",
     );
   }
   if (!localInstall && !c.DATA_ENCRYPTION_KEY) {

@@ -2,7 +2,7 @@
 // At each width: no horizontal scroll, no two interactive controls on top of each other, no control whose text is
 // cut off, and text inputs wide enough for what people type into them.
 import type { Page } from "@playwright/test";
-import { DEMO, expect, signIn, test } from "./fixtures";
+import { DEMO, expect, expectAccessible, signIn, test } from "./fixtures";
 
 const WIDTHS = [360, 768, 1280, 1920];
 
@@ -177,3 +177,39 @@ test.describe("a phone", () => {
     await context.close();
   });
 });
+
+// Issue 16: the public pages in Arabic (right to left) and Polish (longer words) hold at the narrowest and widest
+// widths, and stay accessible.
+const SELF_REFERRAL_SERVICE = "Growing Together Parenting Course"; // takes families' own requests
+for (const lang of ["ar", "pl"] as const) {
+  for (const width of [360, 1920]) {
+    test.describe(`layout in ${lang === "ar" ? "Arabic" : "Polish"} at ${width}px`, () => {
+      test.use({ viewport: { width, height: 900 } });
+
+      test("the directory with its filters open, a service page and the self-referral form", async ({ page }) => {
+        const dir = lang === "ar" ? "rtl" : "ltr";
+        await page.goto(`/?q=${encodeURIComponent(SELF_REFERRAL_SERVICE)}&lang=${lang}`);
+        await expect(page.locator("html")).toHaveAttribute("lang", lang);
+        await expect(page.locator("html")).toHaveAttribute("dir", dir);
+        // The list is in the page's language (its heading, and the status line's count).
+        await expect(page.getByRole("heading", { level: 1 })).toHaveText(lang === "ar" ? "ابحث عن دعم للأسرة" : "Znajdź wsparcie dla rodziny");
+        await openDisclosures(page);
+        await expectLayoutHolds(page);
+        await expectAccessible(page);
+
+        await page.getByRole("link", { name: SELF_REFERRAL_SERVICE, exact: true }).first().click();
+        await expect(page.getByRole("heading", { level: 1, name: SELF_REFERRAL_SERVICE })).toBeVisible();
+        await expect(page.locator("html")).toHaveAttribute("dir", dir);
+        await openDisclosures(page);
+        await expectLayoutHolds(page);
+        await expectAccessible(page);
+
+        await page.goto(`${new URL(page.url()).pathname}/self-referral`);
+        await expect(page.locator("html")).toHaveAttribute("dir", dir);
+        await expect(page.getByRole("button", { name: lang === "ar" ? "أرسل الطلب" : "Wyślij prośbę" })).toBeVisible();
+        await expectLayoutHolds(page);
+        await expectAccessible(page);
+      });
+    });
+  }
+}

@@ -2,6 +2,7 @@
 import { Form, Link, useSubmit } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { SORT_LABELS, type Sort } from "~/directory/filters";
+import { useVocabulary } from "~/i18n/vocabulary";
 import { CATEGORIES, SHANARRI } from "~/directory/taxonomy";
 
 export interface FilterValues {
@@ -42,6 +43,7 @@ export function DirectoryFilters({
   const filtered = values.need.length > 0 || !!values.category || !!values.age || !!values.area || !!values.referral || values.accepting;
   const open = filtered || Object.keys(errors).some((k) => k !== "q" && k !== "near");
   const submit = useSubmit();
+  const { t, shanarri, category } = useVocabulary();
   const form = useRef<HTMLFormElement>(null);
   // With JavaScript, choices apply as soon as they are made; typing still waits for "Search".
   const applyNow = () => form.current && submit(form.current, { replace: true, preventScrollReset: true });
@@ -63,15 +65,15 @@ export function DirectoryFilters({
   const invalid = (field: keyof FilterValues) => (errors[field] ? { "aria-invalid": true, "aria-describedby": `${field}-error` } : {});
 
   return (
-    <Form method="get" action="/" ref={form} className="ds_search-filters fort-directory__filters" role="search" aria-label="Find services" id="filters">
+    <Form method="get" action="/" ref={form} className="ds_search-filters fort-directory__filters" role="search" aria-label={t("filters.label")} id="filters">
       {values.view === "map" && <input type="hidden" name="view" value="map" />}
       <div className="ds_search-filters__search">
         <div className={`ds_question${errors.q ? " ds_question--error" : ""}`}>
           <label className="ds_label" htmlFor="q">
-            What are you looking for?
+            {t("filters.q")}
           </label>
           <p className="ds_hint-text" id="q-hint">
-            For example parenting, young carers, play
+            {t("filters.qHint")}
           </p>
           <ErrorMessage id="q-error" message={errors.q} />
           <input
@@ -87,10 +89,10 @@ export function DirectoryFilters({
         </div>
         <div className={`ds_question${errors.near ? " ds_question--error" : ""}`}>
           <label className="ds_label" htmlFor="near">
-            Near
+            {t("filters.near")}
           </label>
           <p className="ds_hint-text" id="near-hint">
-            A postcode (DD4 6QA), postcode district (DD4) or area (Lochee)
+            {t("filters.nearHint")}
           </p>
           <ErrorMessage id="near-error" message={errors.near} />
           <input
@@ -105,18 +107,18 @@ export function DirectoryFilters({
           />
         </div>
         <button type="submit" className="ds_button fort-directory__search-button">
-          Search
+          {t("filters.search")}
         </button>
       </div>
 
-      <h2 className="ds_search-filters__title ds_h4">Filter by</h2>
+      <h2 className="ds_search-filters__title ds_h4">{t("filters.filterBy")}</h2>
       <details className="ds_details fort-directory__more" open={open}>
-        <summary className="ds_details__summary">{filtered ? "Filters (in use)" : "Filters: needs, age, area, how to get support"}</summary>
+        <summary className="ds_details__summary">{filtered ? t("filters.inUse") : t("filters.summary")}</summary>
         <div className="ds_details__text">
           <fieldset className={`ds_question${errors.need ? " ds_question--error" : ""}`} aria-describedby="need-hint">
-            <legend className="ds_label">Wellbeing needs</legend>
+            <legend className="ds_label">{t("filters.needs")}</legend>
             <p className="ds_hint-text" id="need-hint">
-              Services that support any of the needs you choose (SHANARRI)
+              {t("filters.needsHint")}
             </p>
             <ErrorMessage id="need-error" message={errors.need} />
             <div className="ds_search-filters__checkboxes">
@@ -132,25 +134,25 @@ export function DirectoryFilters({
                     onChange={applyNow}
                   />
                   <label className="ds_checkbox__label" htmlFor={`need-${s.code}`}>
-                    {s.name}
+                    {shanarri(s.code)}
                   </label>
                 </div>
               ))}
             </div>
           </fieldset>
 
-          <Select id="category" label="Kind of support" value={values.category} error={errors.category} onChange={applyNow}>
-            <option value="">Any kind of support</option>
+          <Select id="category" label={t("filters.kind")} value={values.category} error={errors.category} onChange={applyNow}>
+            <option value="">{t("filters.anyKind")}</option>
             {CATEGORIES.map((c) => (
               <option key={c.code} value={c.code}>
-                {c.name}
+                {category(c.code)}
               </option>
             ))}
           </Select>
 
           <div className={`ds_question${errors.age ? " ds_question--error" : ""}`}>
             <label className="ds_label" htmlFor="age">
-              Child's age in years
+              {t("filters.age")}
             </label>
             <ErrorMessage id="age-error" message={errors.age} />
             <input
@@ -165,8 +167,8 @@ export function DirectoryFilters({
             />
           </div>
 
-          <Select id="area" label="Area served" value={values.area} error={errors.area} onChange={applyNow}>
-            <option value="">Anywhere</option>
+          <Select id="area" label={t("filters.area")} value={values.area} error={errors.area} onChange={applyNow}>
+            <option value="">{t("filters.anywhere")}</option>
             {areas.map((a) => (
               <option key={a.code} value={a.code}>
                 {a.name}
@@ -174,35 +176,35 @@ export function DirectoryFilters({
             ))}
           </Select>
 
-          <Select id="referral" label="How you get the support" value={values.referral} error={errors.referral} onChange={applyNow}>
-            <option value="">Any way</option>
-            <option value="self">Families can refer themselves</option>
-            <option value="professional">A professional refers the family</option>
+          <Select id="referral" label={t("filters.referral")} value={values.referral} error={errors.referral} onChange={applyNow}>
+            <option value="">{t("filters.anyWay")}</option>
+            <option value="self">{t("filters.self")}</option>
+            <option value="professional">{t("filters.professional")}</option>
           </Select>
 
           <div className="ds_question">
             <div className="ds_checkbox ds_checkbox--small">
               <input className="ds_checkbox__input" type="checkbox" id="accepting" name="accepting" defaultChecked={values.accepting} onChange={applyNow} />
               <label className="ds_checkbox__label" htmlFor="accepting">
-                Hide services not accepting referrals
+                {t("filters.accepting")}
               </label>
             </div>
           </div>
 
-          <Select id="sort" label="Sort by" value={values.sort} error={errors.sort} onChange={applyNow}>
-            <option value="">Recommended</option>
+          <Select id="sort" label={t("filters.sort")} value={values.sort} error={errors.sort} onChange={applyNow}>
+            <option value="">{t("filters.recommended")}</option>
             {sorts.map((s) => (
               <option key={s} value={s}>
-                {SORT_LABELS[s]}
+                {t(`filters.sorts.${s}`, { defaultValue: SORT_LABELS[s] })}
               </option>
             ))}
           </Select>
 
           <div className="fort-directory__filter-actions">
             <button type="submit" className="ds_button ds_button--secondary ds_button--small">
-              Apply filters
+              {t("filters.apply")}
             </button>
-            <Link to={values.view === "map" ? "/?view=map" : "/"}>Clear all filters</Link>
+            <Link to={values.view === "map" ? "/?view=map" : "/"}>{t("filters.clear")}</Link>
           </div>
         </div>
       </details>

@@ -1,16 +1,18 @@
 import { Link } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 
 /** Numbered pages as plain links, so paging works without JavaScript. */
 export function Pagination({ page, pageCount, hrefFor }: { page: number; pageCount: number; hrefFor: (page: number) => string }) {
+  const { t } = useTranslation();
   if (pageCount <= 1) return null;
   const pages = Array.from({ length: pageCount }, (_, i) => i + 1).filter((p) => p === 1 || p === pageCount || Math.abs(p - page) <= 2);
   return (
-    <nav className="ds_pagination" aria-label="Pages of results">
+    <nav className="ds_pagination" aria-label={t("common.pages")}>
       <ul className="ds_pagination__list">
         {page > 1 && (
           <li className="ds_pagination__item">
             <Link className="ds_pagination__link" to={hrefFor(page - 1)} rel="prev">
-              <span className="ds_pagination__link-label">Previous</span>
+              <span className="ds_pagination__link-label">{t("common.previous")}</span>
             </Link>
           </li>
         )}
@@ -21,7 +23,7 @@ export function Pagination({ page, pageCount, hrefFor }: { page: number; pageCou
               className={`ds_pagination__link${p === page ? " ds_current" : ""}`}
               to={hrefFor(p)}
               aria-current={p === page ? "page" : undefined}
-              aria-label={`Page ${p}`}
+              aria-label={t("common.page", { page: p })}
             >
               <span className="ds_pagination__link-label">{p}</span>
             </Link>
@@ -30,7 +32,7 @@ export function Pagination({ page, pageCount, hrefFor }: { page: number; pageCou
         {page < pageCount && (
           <li className="ds_pagination__item">
             <Link className="ds_pagination__link" to={hrefFor(page + 1)} rel="next">
-              <span className="ds_pagination__link-label">Next</span>
+              <span className="ds_pagination__link-label">{t("common.next")}</span>
             </Link>
           </li>
         )}

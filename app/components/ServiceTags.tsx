@@ -1,14 +1,15 @@
 import { SHANARRI, type ShanarriCode } from "~/directory/taxonomy";
-import { formatCapacity } from "~/directory/format";
 import type { Capacity } from "~/directory/taxonomy";
+import { useVocabulary } from "~/i18n/vocabulary";
 
 export function ShanarriTags({ codes }: { codes: readonly ShanarriCode[] }) {
+  const { t, shanarri } = useVocabulary();
   if (codes.length === 0) return null;
   return (
-    <ul className="fort-tags" aria-label="Wellbeing indicators (SHANARRI)">
+    <ul className="fort-tags" aria-label={t("common.shanarriLabel")}>
       {SHANARRI.filter((s) => codes.includes(s.code)).map((s) => (
         <li key={s.code} className={`ds_tag fort-tag--${s.code}`}>
-          {s.name}
+          {shanarri(s.code)}
         </li>
       ))}
     </ul>
@@ -22,5 +23,6 @@ const CAPACITY_TAG: Record<Capacity, string> = {
 };
 
 export function CapacityTag({ capacity, typicalWaitWeeks }: { capacity: Capacity; typicalWaitWeeks: number | null }) {
-  return <strong className={`ds_tag ${CAPACITY_TAG[capacity]}`}>{formatCapacity(capacity, typicalWaitWeeks)}</strong>;
+  const { capacity: label } = useVocabulary();
+  return <strong className={`ds_tag ${CAPACITY_TAG[capacity]}`}>{label(capacity, typicalWaitWeeks)}</strong>;
 }

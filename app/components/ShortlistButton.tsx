@@ -1,3 +1,4 @@
+import { useTranslation } from "react-i18next";
 import { useHydrated } from "./ClientOnly";
 import { useShortlist } from "~/shortlist/shortlist";
 
@@ -5,6 +6,7 @@ import { useShortlist } from "~/shortlist/shortlist";
 export function ShortlistButton({ serviceId, serviceName }: { serviceId: string; serviceName: string }) {
   const hydrated = useHydrated();
   const { ids, toggle } = useShortlist();
+  const { t } = useTranslation();
   if (!hydrated) return null;
   const saved = ids.includes(serviceId);
   return (
@@ -14,7 +16,7 @@ export function ShortlistButton({ serviceId, serviceName }: { serviceId: string;
       aria-pressed={saved}
       onClick={() => toggle(serviceId)}
     >
-      {saved ? "On your shortlist" : "Add to shortlist"}
+      {saved ? t("common.onShortlist") : t("common.addToShortlist")}
       <span className="visually-hidden">: {serviceName}</span>
     </button>
   );
@@ -23,10 +25,11 @@ export function ShortlistButton({ serviceId, serviceName }: { serviceId: string;
 export function ShortlistLink() {
   const hydrated = useHydrated();
   const { ids } = useShortlist();
+  const { t } = useTranslation();
   if (!hydrated) return null;
   return (
     <a className="fort-shortlist-link fort-no-print" href={ids.length ? `/shortlist?ids=${ids.join(",")}` : "/shortlist"}>
-      Your shortlist ({ids.length})
+      {t("common.yourShortlist", { count: ids.length })}
     </a>
   );
 }

@@ -34,6 +34,15 @@ export function chooseLanguage(param: string | null, cookie: string | null, acce
   return fromAcceptLanguage(acceptLanguage) ?? "en";
 }
 
+/** The language of a request to a public page: ?lang=, the remembered choice, the browser's, English. */
+export function requestLanguage(request: Request): Language {
+  return chooseLanguage(
+    new URL(request.url).searchParams.get("lang"),
+    cookieValue(request.headers.get("Cookie"), LANGUAGE_COOKIE),
+    request.headers.get("Accept-Language"),
+  );
+}
+
 export function cookieValue(cookieHeader: string | null, name: string): string | null {
   if (!cookieHeader) return null;
   for (const part of cookieHeader.split(";")) {

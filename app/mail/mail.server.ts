@@ -1,6 +1,6 @@
 // All mail goes through the outbox: queued in the caller's transaction, delivered by a worker with retries,
-// so a mail server that is down loses nothing. Without SMTP_URL, mail is written to the log instead and
-// can be read at /dev/mail on a local install.
+// so a mail server that is down loses nothing. Sent by SMTP (SMTP_URL) or GOV.UK Notify (NOTIFY_EMAIL_TEMPLATE_ID);
+// without either, mail is written to the log instead and can be read at /dev/mail on a local install.
 import { and, asc, desc, eq, lte } from "drizzle-orm";
 import * as s from "../../db/schema";
 import { clock } from "../clock.server";
@@ -8,6 +8,7 @@ import { config } from "../config.server";
 import { isLoopbackClient } from "../security/client-address.server";
 import { type Database, getDb } from "../db.server";
 import { log } from "../log.server";
+import { notifyEmail } from "./notify.server";
 import { smsSender } from "./sms.server";
 
 export interface Mail {
@@ -45,8 +46,10 @@ let smtp: Transport | undefined;
 async function transport(): Promise<Transport> {
   if (transportOverride) return transportOverride;
   if (smtp) return smtp;
-  const { SMTP_URL, MAIL_FROM } = config();
-  if (!SMTP_URL) {
+  const { SMTP_URL, MAIL_FROM, NOTIFY_API_KEY, NOTIFY_EMAIL_TEMPLATE_ID, NOTIFY_BASE_URL } = config();
+  if (NOTIFY_API_KEY && NOTIFY_EMAIL_TEMPLATE_ID) {
+    smtp = notifyEmail({ apiKey: NOTIFY_API_KEY, templateId: NOTIFY_EMAIL_TEMPLATE_ID, baseUrl: NOTIFY_BASE_URL });
+  } else if (!SMTP_URL) {
     // The log never holds a recipient or a link (reset and invitation links are secrets): only that mail
     // stayed here. On a local install it can be read at /dev/mail.
     smtp = async () =>
@@ -144,7 +147,7 @@ export function stopMailWorker() {
  */
 export function mailViewerEnabled(request: Request) {
   const c = config();
-  return c.localInstall && !c.SMTP_URL && isLoopbackClient(request);
+  return c.localInstall && !c.SMTP_URL && !(c.NOTIFY_API_KEY && c.NOTIFY_EMAIL_TEMPLATE_ID) && isLoopbackClient(request);
 }
 
 export async function recentMail(limit = 50) {

@@ -1,6 +1,8 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Link, useLoaderData, useNavigate, useNavigation, useRouteLoaderData } from "@remix-run/react";
+import type { TFunction } from "i18next";
+import { Trans, useTranslation } from "react-i18next";
 import leafletCss from "leaflet/dist/leaflet.css?url";
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ClientOnly } from "~/components/ClientOnly";
@@ -19,13 +21,15 @@ import {
   SORTS,
   toSearchParams,
 } from "~/directory/filters";
-import { formatAgeRange } from "~/directory/format";
 import { mapSettings } from "~/directory/map-settings.server";
 import { cachedResultBounds } from "~/directory/map-cache.server";
 import { searchServices } from "~/directory/search.server";
 import { listAreas } from "~/geo/areas.server";
 import { getGeocoder } from "~/geo/geocoder.server";
 import { readQuery } from "~/http/query.server";
+import { i18nFor } from "~/i18n/i18n";
+import { type Language, requestLanguage } from "~/i18n/languages";
+import { useVocabulary } from "~/i18n/vocabulary";
 
 const ServiceMap = lazy(() => import("~/components/ServiceMap.client"));
 
@@ -53,6 +57,7 @@ function formValues(raw: Record<string, string | string[]>): FilterValues {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const raw = searchParamsToObject(readQuery(request));
+  const { t } = i18nFor(requestLanguage(request));
   const areas = listAreas().map(({ code, name }) => ({ code, name }));
   const parsed = directorySearchSchema.safeParse(raw);
   const base = { areas, map: mapSettings(), values: formValues(raw) };
@@ -60,7 +65,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const errors: FilterErrors = {};
     for (const issue of parsed.error.issues) {
       const field = String(issue.path[0]) as keyof FilterErrors;
-      errors[field] ??= issue.message;
+      // The schema's messages are English; the page shows them in its language (the age has two different ones).
+      const key = field === "age" ? (/whole number/.test(issue.message) ? "ageWhole" : "ageRange") : field;
+      errors[field] ??= t(`filters.errors.${key}`, { defaultValue: issue.message });
     }
     return data({ ...base, errors, search: null, place: null, sort: "name" as const, results: null, bounds: null }, { status: 400 });
   }
@@ -70,7 +77,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const place = near ? await getGeocoder().lookup(near) : null;
   const errors: FilterErrors = {};
   if (near && !place) {
-    errors.near = `We could not find “${near}”. Try a full postcode such as DD4 6QA, a postcode district such as DD4, or the name of an area such as Lochee.`;
+    errors.near = t("directory.nearNotFound", { near });
   }
   const sort = effectiveSort(search, place !== null);
   const [results, bounds] = await Promise.all([
@@ -85,6 +92,7 @@ export default function ServiceDirectory() {
   const navigate = useNavigate();
   const navigation = useNavigation();
   const [highlighted, setHighlighted] = useState<HighlightedService | null>(null);
+  const { t, ageRange } = useVocabulary();
 
   const filterQuery = useMemo(() => {
     if (!search) return "";
@@ -124,7 +132,7 @@ export default function ServiceDirectory() {
 
   const view = search?.view ?? (values.view === "map" ? "map" : "list");
   const viewHref = (v: "list" | "map") => `/?${toSearchParams({ ...(search ?? {}), view: v })}`;
-  const widen = search && results && results.total === 0 ? wideningLinks(search) : [];
+  const widen = search && results && results.total === 0 ? wideningLinks(search, t) : [];
   // A referrer who narrowed the directory by need and age starts a referral with the service picker narrowed the same way.
   const role = useRouteLoaderData<{ user: { role: string } | null }>("root")?.user?.role;
   const referHref = `/referrals/new?${new URLSearchParams([...(search?.need ?? []).map((n) => ["need", n]), ...(search?.age !== undefined ? [["age", String(search.age)]] : [])])}`;
@@ -132,13 +140,13 @@ export default function ServiceDirectory() {
   return (
     <>
       <header className="ds_page-header">
-        <h1 className="ds_page-header__title">Find family support</h1>
+        <h1 className="ds_page-header__title">{t("directory.title")}</h1>
       </header>
-      <p className="ds_lead fort-directory__lead">Services for children, young people and families, from local charities and community groups.</p>
+      <p className="ds_lead fort-directory__lead">{t("directory.lead")}</p>
       {errorList.length > 0 && (
         <div className="ds_error-summary" aria-labelledby="error-summary-title" role="alert">
           <h2 className="ds_error-summary__title" id="error-summary-title">
-            There is a problem with your search
+            {t("directory.problem")}
           </h2>
           <ul className="ds_error-summary__list">
             {errorList.map(([field, message]) => (
@@ -152,12 +160,12 @@ export default function ServiceDirectory() {
       <div className="fort-directory" data-view={view}>
         <DirectoryFilters values={values} errors={errors} areas={areas} sorts={sorts} />
 
-        <nav className="fort-directory__views" aria-label="Show services as">
+        <nav className="fort-directory__views" aria-label={t("directory.showAs")}>
           <ul>
             {(["list", "map"] as const).map((v) => (
               <li key={v}>
                 <Link to={viewHref(v)} replace preventScrollReset aria-current={view === v ? "page" : undefined} className="fort-directory__view-link">
-                  {v === "list" ? "List" : "Map"}
+                  {v === "list" ? t("directory.list") : t("directory.map")}
                 </Link>
               </li>
             ))}
@@ -174,7 +182,7 @@ export default function ServiceDirectory() {
         >
           <div className="fort-directory__list-header">
             <h2 id="results-heading" className="ds_h3">
-              Services
+              {t("directory.services")}
             </h2>
             <ShortlistLink />
             {role === "referrer" && <Link to={referHref}>Start a referral{search?.need.length || search?.age !== undefined ? " with these filters" : ""}</Link>}
@@ -182,24 +190,25 @@ export default function ServiceDirectory() {
           {results && search ? (
             <>
               <p role="status" className="ds_search-results__title">
-                {results.totalIsLowerBound ? `More than ${results.total.toLocaleString("en-GB")}` : results.total} service
-                {results.total === 1 && !results.totalIsLowerBound ? "" : "s"}
+                {results.totalIsLowerBound
+                  ? t("directory.moreThan", { total: results.total.toLocaleString("en-GB") })
+                  : t("directory.count", { count: results.total })}
                 {search.q ? (
                   <>
                     {" "}
-                    for <span className="ds_search-results__title-query">{search.q}</span>
+                    {t("directory.forQuery")} <span className="ds_search-results__title-query">{search.q}</span>
                   </>
                 ) : null}
-                {place ? ` near ${place.label}` : ""}
-                {results.pageCount > 1 ? `, page ${results.page} of ${results.pageCount}` : ""}
+                {place ? t("directory.near", { place: place.label }) : ""}
+                {results.pageCount > 1 ? t("directory.pageOf", { page: results.page, pageCount: results.pageCount }) : ""}
               </p>
               {results.corrections.length > 0 && (
                 <p className="fort-directory__corrected">
-                  Also showing results for{" "}
+                  {t("directory.alsoShowing")}{" "}
                   {results.corrections.map((c, i) => (
                     <span key={c.typed}>
                       {i > 0 ? ", " : ""}
-                      <strong>{c.meant}</strong> (you typed “{c.typed}”)
+                      <strong>{c.meant}</strong> {t("directory.youTyped", { typed: c.typed })}
                     </span>
                   ))}
                   .
@@ -207,20 +216,21 @@ export default function ServiceDirectory() {
               )}
               {search.bbox && (
                 <p className="fort-area-notice">
-                  Showing services in the area on the map. <Link to={everywhere}>Show services in all areas</Link>
+                  {t("directory.areaNotice")} <Link to={everywhere}>{t("directory.allAreas")}</Link>
                 </p>
               )}
               {results.total === 0 && (
                 <div className="fort-no-results">
                   {results.didYouMean && (
                     <p className="ds_search-results__suggestions">
-                      Did you mean <Link to={`/?${toSearchParams({ ...search, q: results.didYouMean, page: undefined })}`}>{results.didYouMean}</Link>?
+                      {t("directory.didYouMean")}{" "}
+                      <Link to={`/?${toSearchParams({ ...search, q: results.didYouMean, page: undefined })}`}>{results.didYouMean}</Link>?
                     </p>
                   )}
-                  <p>No services match your search.</p>
+                  <p>{t("directory.noResults")}</p>
                   {widen.length > 0 && (
                     <>
-                      <p>You could widen it:</p>
+                      <p>{t("directory.widenIntro")}</p>
                       <ul>
                         {widen.map((w) => (
                           <li key={w.href}>
@@ -231,12 +241,12 @@ export default function ServiceDirectory() {
                     </>
                   )}
                   <p>
-                    Or check the spelling, or <Link to="/">see every service</Link>.
+                    {t("directory.checkSpelling")} <Link to="/">{t("directory.seeEvery")}</Link>.
                   </p>
                 </div>
               )}
               {results.items.length > 0 && (
-                <ol className="ds_search-results__list" aria-label="Services">
+                <ol className="ds_search-results__list" aria-label={t("directory.services")}>
                   {results.items.map((service) => (
                     <li
                       key={service.id}
@@ -255,16 +265,23 @@ export default function ServiceDirectory() {
                       <p className="ds_search-result__sub-title fort-result__org">{service.organisationName}</p>
                       {service.distanceMetres !== null && (
                         <p className="fort-result__distance">
-                          <strong>{formatDistance(service.distanceMetres)}</strong> away
+                          <Trans
+                            t={t}
+                            i18nKey="directory.away"
+                            values={{ distance: formatDistance(service.distanceMetres) }}
+                            components={{ strong: <strong /> }}
+                          />
                         </p>
                       )}
                       <p className="ds_search-result__summary">{service.summary}</p>
                       <ShanarriTags codes={service.shanarri} />
                       <p className="ds_search-result__metadata">
-                        Ages: {formatAgeRange(service.minAge, service.maxAge)} ·{" "}
+                        {t("common.ages.label", { ages: ageRange(service.minAge, service.maxAge) })} ·{" "}
                         <CapacityTag capacity={service.capacity} typicalWaitWeeks={service.typicalWaitWeeks} />
-                        {service.acceptsSelfReferrals && <span className="fort-result__self"> · Families can refer themselves</span>}
-                        {service.status === "temporarily_closed" && <strong className="ds_tag ds_tag--grey fort-status">Temporarily closed</strong>}
+                        {service.acceptsSelfReferrals && <span className="fort-result__self"> · {t("common.selfRefer")}</span>}
+                        {service.status === "temporarily_closed" && (
+                          <strong className="ds_tag ds_tag--grey fort-status">{t("common.temporarilyClosed")}</strong>
+                        )}
                       </p>
                       <ShortlistButton serviceId={service.id} serviceName={service.name} />
                     </li>
@@ -272,10 +289,10 @@ export default function ServiceDirectory() {
                 </ol>
               )}
               <Pagination page={results.page} pageCount={results.pageCount} hrefFor={hrefFor} />
-              <p className="fort-sort-note">Sorted by {sortDescription(sort)}.</p>
+              <p className="fort-sort-note">{t("directory.sortedBy", { sort: t(`directory.sortDescription.${sort}`, { defaultValue: sort }) })}</p>
             </>
           ) : (
-            <p>Correct the search above to see services.</p>
+            <p>{t("directory.correctSearch")}</p>
           )}
         </section>
         <div className="fort-directory__map">
@@ -302,20 +319,20 @@ export default function ServiceDirectory() {
 }
 
 /** Ways to widen a search that found nothing: drop one filter at a time, or the map area. */
-function wideningLinks(search: DirectorySearch): { href: string; label: string }[] {
+function wideningLinks(search: DirectorySearch, t: TFunction): { href: string; label: string }[] {
   const base = { ...search, page: undefined };
   const links: { href: string; label: string }[] = [];
   const add = (label: string, changed: Partial<DirectorySearch>) => links.push({ href: `/?${toSearchParams({ ...base, ...changed })}`, label });
-  if (search.bbox) add("Search all areas, not just the map", { bbox: undefined });
-  if (search.near) add(`Search everywhere, not just near ${search.near}`, { near: undefined });
-  if (search.need.length > 0) add("Remove the wellbeing needs", { need: [] });
-  if (search.category) add("Any kind of support", { category: undefined });
-  if (search.age !== undefined) add(`Any age, not just ${search.age}`, { age: undefined });
-  if (search.area) add("Any area served", { area: undefined });
-  if (search.referral) add("Any way of getting support", { referral: undefined });
-  if (search.accepting) add("Include services not accepting referrals", { accepting: false });
+  if (search.bbox) add(t("directory.widen.bbox"), { bbox: undefined });
+  if (search.near) add(t("directory.widen.near", { near: search.near }), { near: undefined });
+  if (search.need.length > 0) add(t("directory.widen.need"), { need: [] });
+  if (search.category) add(t("directory.widen.category"), { category: undefined });
+  if (search.age !== undefined) add(t("directory.widen.age", { age: search.age }), { age: undefined });
+  if (search.area) add(t("directory.widen.area"), { area: undefined });
+  if (search.referral) add(t("directory.widen.referral"), { referral: undefined });
+  if (search.accepting) add(t("directory.widen.accepting"), { accepting: false });
   if (search.q && links.length > 0)
-    add(`Only the words “${search.q}”, no filters`, {
+    add(t("directory.widen.wordsOnly", { q: search.q }), {
       need: [],
       category: undefined,
       age: undefined,
@@ -324,29 +341,23 @@ function wideningLinks(search: DirectorySearch): { href: string; label: string }
       accepting: false,
       bbox: undefined,
     });
-  if (search.q) add(`Every service matching the filters, whatever the words`, { q: undefined });
+  if (search.q) add(t("directory.widen.anyWords"), { q: undefined });
   return links;
 }
 
-function sortDescription(sort: string) {
-  return (
-    { distance: "distance, nearest first", relevance: "best match", name: "name", "recently-checked": "when last checked, most recent first" }[sort] ?? sort
-  );
-}
-
 function MapPlaceholder() {
+  const { t } = useTranslation();
   return (
     <div className="fort-map fort-map--placeholder">
-      <p>The map needs JavaScript. Every service is in the list.</p>
+      <p>{t("directory.mapNeedsJs")}</p>
     </div>
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => {
-  const place = data?.place ? ` near ${data.place.label}` : "";
-  const q = data?.search?.q ? ` for “${data.search.q}”` : "";
-  return [
-    { title: `Find family support${q}${place} – FORT` },
-    { name: "description", content: "Find family-support services near you: parenting, young carers, play, wellbeing and more." },
-  ];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
+  const lang = (matches.find((m) => m.id === "root")?.data as { lang?: Language } | undefined)?.lang ?? "en";
+  const { t } = i18nFor(lang);
+  const place = data?.place ? t("directory.near", { place: data.place.label }) : "";
+  const q = data?.search?.q ? ` ${t("directory.forQuery")} “${data.search.q}”` : "";
+  return [{ title: `${t("directory.title")}${q}${place} – FORT` }, { name: "description", content: t("directory.lead") }];
 };

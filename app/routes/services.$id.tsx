@@ -3,13 +3,14 @@ import { Link, useLoaderData, useRouteLoaderData } from "@remix-run/react";
 import leafletCss from "leaflet/dist/leaflet.css?url";
 import { lazy, Suspense } from "react";
 import type { ReactNode } from "react";
-import { useTranslation } from "react-i18next";
+import { Trans } from "react-i18next";
 import { ClientOnly } from "~/components/ClientOnly";
 import { CapacityTag, ShanarriTags } from "~/components/ServiceTags";
 import { ShortlistButton, ShortlistLink } from "~/components/ShortlistButton";
 import { clock } from "~/clock.server";
 import { config } from "~/config.server";
-import { WEEKDAYS, formatAgeRange, formatDate, formatTime } from "~/directory/format";
+import { formatDate, formatTime } from "~/directory/format";
+import { useVocabulary } from "~/i18n/vocabulary";
 import { mapSettings } from "~/directory/map-settings.server";
 import { openingStatus } from "~/directory/opening-hours";
 import { getPublishedService } from "~/directory/services.server";
@@ -37,7 +38,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 }
 
 export default function ServicePage() {
-  const { t } = useTranslation();
+  const { t, ageRange, category } = useVocabulary();
   const { service, openNow, map, responsiveness } = useLoaderData<typeof loader>();
   const user = useRouteLoaderData<typeof rootLoader>("root")?.user;
   const canRefer = user?.role === "referrer" && service.acceptsProfessionalReferrals;
@@ -60,7 +61,7 @@ export default function ServicePage() {
       <p className="ds_lead">{service.summary}</p>
       <p>
         <CapacityTag capacity={service.capacity} typicalWaitWeeks={service.typicalWaitWeeks} />
-        {service.status === "temporarily_closed" && <strong className="ds_tag ds_tag--grey fort-status">Temporarily closed</strong>}
+        {service.status === "temporarily_closed" && <strong className="ds_tag ds_tag--grey fort-status">{t("common.temporarilyClosed")}</strong>}
       </p>
       <ShanarriTags codes={service.shanarri} />
       {openNow && <p className="fort-open-now">{openNow.text}</p>}
@@ -87,13 +88,13 @@ export default function ServicePage() {
 
       <h2>{t("service.forWhom")}</h2>
       <dl className="ds_summary-list">
-        <SummaryRow label={t("service.ages")}>{formatAgeRange(service.minAge, service.maxAge)}</SummaryRow>
+        <SummaryRow label={t("service.ages")}>{ageRange(service.minAge, service.maxAge)}</SummaryRow>
         {service.eligibilityCriteria && <SummaryRow label={t("service.whoCanUse")}>{service.eligibilityCriteria}</SummaryRow>}
-        <SummaryRow label={t("service.areas")}>{service.areas.join(", ") || "Not stated"}</SummaryRow>
+        <SummaryRow label={t("service.areas")}>{service.areas.join(", ") || t("service.notStated")}</SummaryRow>
         <SummaryRow label={t("service.kind")}>
           {CATEGORIES.filter((c) => service.categories.includes(c.code))
-            .map((c) => c.name)
-            .join(", ") || "Not stated"}
+            .map((c) => category(c.code))
+            .join(", ") || t("service.notStated")}
         </SummaryRow>
       </dl>
 
@@ -106,7 +107,7 @@ export default function ServicePage() {
       </ul>
       {service.acceptsProfessionalReferrals && !user && (
         <p className="fort-no-print">
-          Professionals: <Link to="/sign-in">sign in</Link> to make a referral.
+          <Trans t={t} i18nKey="service.professionals" components={{ go: <Link to="/sign-in" /> }} />
         </p>
       )}
       <dl className="ds_summary-list">
@@ -115,16 +116,16 @@ export default function ServicePage() {
         </SummaryRow>
       </dl>
       <dl className="ds_summary-list">
-        <SummaryRow label={t("service.cost")}>{service.isFree ? "Free" : (service.costDescription ?? "There is a charge")}</SummaryRow>
-        <SummaryRow label={t("service.languages")}>{service.languages.map((l) => l.name).join(", ") || "English"}</SummaryRow>
+        <SummaryRow label={t("service.cost")}>{service.isFree ? t("service.free") : (service.costDescription ?? t("service.charge"))}</SummaryRow>
+        <SummaryRow label={t("service.languages")}>{service.languages.map((l) => l.name).join(", ") || t("service.english")}</SummaryRow>
       </dl>
 
       {service.hours.length > 0 && (
         <>
           <h2>{t("service.openingHours")}</h2>
           {openNow && <p>{openNow.text}.</p>}
-          {service.hours.every((h) => h.locationId) && <p>The hours differ from place to place: see each place below.</p>}
-          <HoursTable hours={service.hours.filter((h) => !h.locationId)} caption="Opening hours" />
+          {service.hours.every((h) => h.locationId) && <p>{t("service.hoursDiffer")}</p>}
+          <HoursTable hours={service.hours.filter((h) => !h.locationId)} caption={t("service.openingHours")} />
         </>
       )}
 
@@ -139,13 +140,13 @@ export default function ServicePage() {
           </address>
           {service.hours.some((h) => h.locationId === l.id) && (
             <>
-              <h4>Opening hours here</h4>
-              <HoursTable hours={service.hours.filter((h) => h.locationId === l.id)} caption={`Opening hours at ${l.name}`} />
+              <h4>{t("service.hoursHere")}</h4>
+              <HoursTable hours={service.hours.filter((h) => h.locationId === l.id)} caption={t("service.hoursAt", { place: l.name })} />
             </>
           )}
           {l.accessibility.length > 0 && (
             <>
-              <h4>Accessibility</h4>
+              <h4>{t("service.accessibility")}</h4>
               <ul>
                 {l.accessibility.map((a) => (
                   <li key={a}>{a}</li>
@@ -181,7 +182,7 @@ export default function ServicePage() {
         )}
       </dl>
 
-      <p className="ds_metadata">Last checked on {formatDate(service.lastCheckedOn)}</p>
+      <p className="ds_metadata">{t("service.lastChecked", { date: formatDate(service.lastCheckedOn) })}</p>
     </article>
   );
 }
@@ -225,6 +226,7 @@ function MaybeLink({ href, children }: { href: string | undefined; children: Rea
 }
 
 function HoursTable({ hours, caption }: { hours: { weekday: number; opensAt: string; closesAt: string; note: string | null }[]; caption: string }) {
+  const { t, weekday } = useVocabulary();
   if (hours.length === 0) return null;
   return (
     <table className="ds_table">
@@ -232,9 +234,9 @@ function HoursTable({ hours, caption }: { hours: { weekday: number; opensAt: str
       <tbody>
         {hours.map((h, i) => (
           <tr key={i}>
-            <th scope="row">{WEEKDAYS[h.weekday - 1]}</th>
+            <th scope="row">{weekday(h.weekday)}</th>
             <td>
-              {formatTime(h.opensAt)} to {formatTime(h.closesAt)}
+              {t("service.opensTo", { opens: formatTime(h.opensAt), closes: formatTime(h.closesAt) })}
               {h.note ? ` (${h.note})` : ""}
             </td>
           </tr>

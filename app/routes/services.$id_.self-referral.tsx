@@ -17,14 +17,7 @@ import { clientIp, requireSameOrigin } from "~/security/request.server";
 import { RouteErrorBoundary } from "~/components/ErrorPage";
 import { readForm } from "~/http/form.server";
 import { isDuplicateSend, newIdempotencyKey, selfReferralSecret, selfReferralSentWithKey } from "~/referrals/idempotency.server";
-import { LANGUAGE_COOKIE, chooseLanguage, cookieValue } from "~/i18n/languages";
-
-const languageOf = (request: Request) =>
-  chooseLanguage(
-    new URL(request.url).searchParams.get("lang"),
-    cookieValue(request.headers.get("Cookie"), LANGUAGE_COOKIE),
-    request.headers.get("Accept-Language"),
-  );
+import { requestLanguage } from "~/i18n/languages";
 
 // Families are not signed in, so the form is limited per address: a few requests an hour is plenty for a person.
 const SELF_REFERRALS_PER_IP: RateRule = { limit: 5, windowMs: 60 * 60_000, slowAfter: 5, baseDelayMs: 0 };
@@ -80,7 +73,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   };
   await showEarlier();
   try {
-    const { reference, secret, deliveredBy } = await createSelfReferral(service.id, { ...submission.value, locale: languageOf(request) }, ip);
+    const { reference, secret, deliveredBy } = await createSelfReferral(service.id, { ...submission.value, locale: requestLanguage(request) }, ip);
     throw redirect(`/track/${reference}?key=${encodeURIComponent(secret)}&new=1${deliveredBy ? `&sent=${deliveredBy}` : ""}`);
   } catch (error) {
     if (error instanceof Response) throw error;

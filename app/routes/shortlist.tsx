@@ -1,10 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useNavigate } from "@remix-run/react";
 import { useEffect, useState } from "react";
+import { Trans } from "react-i18next";
 import { useHydrated } from "~/components/ClientOnly";
 import { CapacityTag, ShanarriTags } from "~/components/ServiceTags";
 import { config } from "~/config.server";
-import { WEEKDAYS, formatAgeRange, formatTime } from "~/directory/format";
+import { formatTime } from "~/directory/format";
+import { i18nFor } from "~/i18n/i18n";
+import type { Language } from "~/i18n/languages";
+import { useVocabulary } from "~/i18n/vocabulary";
 import { qrCodeSvg, shortlistDetails } from "~/shortlist/shortlist.server";
 import { servicesByIds } from "~/directory/search.server";
 import { parseShortlistIds, shortlistHref, useShortlist } from "~/shortlist/shortlist";
@@ -25,6 +29,7 @@ export default function Shortlist() {
   const navigate = useNavigate();
   const shortlist = useShortlist();
   const [copied, setCopied] = useState(false);
+  const { t, ageRange } = useVocabulary();
   const saved = shortlist.ids;
   const savedKey = saved.join(",");
   const shownKey = ids.join(",");
@@ -47,31 +52,28 @@ export default function Shortlist() {
         <ol className="ds_breadcrumbs__list">
           <li className="ds_breadcrumbs__item">
             <Link className="ds_breadcrumbs__link" to="/">
-              Services
+              {t("shortlist.breadcrumb")}
             </Link>
           </li>
         </ol>
       </nav>
       <header className="ds_page-header">
-        <h1 className="ds_page-header__title">{isOwn || !hydrated ? "Your shortlist" : "Shortlist"}</h1>
+        <h1 className="ds_page-header__title">{isOwn || !hydrated ? t("shortlist.yours") : t("shortlist.shared")}</h1>
       </header>
       {services.length === 0 ? (
         <>
-          <p>There are no services on this shortlist yet.</p>
+          <p>{t("shortlist.empty")}</p>
           <p>
-            Choose <strong>Add to shortlist</strong> on any service in the <Link to="/">list of services</Link>. Your shortlist is kept in this browser only: no
-            account is needed and nobody else can see it unless you share the link.
+            <Trans t={t} i18nKey="shortlist.howTo" components={{ strong: <strong />, go: <Link to="/" /> }} />
           </p>
         </>
       ) : (
         <>
-          <p className="ds_lead">
-            {services.length} service{services.length === 1 ? "" : "s"}. Print this page or share its link with a family or colleague.
-          </p>
+          <p className="ds_lead">{t("shortlist.count", { count: services.length })}</p>
           {hydrated && (
             <div className="fort-referral-actions fort-no-print">
               <button type="button" className="ds_button" onClick={() => window.print()}>
-                Print this shortlist
+                {t("shortlist.print")}
               </button>
               <button
                 type="button"
@@ -83,22 +85,23 @@ export default function Shortlist() {
                   );
                 }}
               >
-                Copy link to share
+                {t("shortlist.copy")}
               </button>
               {!isOwn && (
                 <button type="button" className="ds_button ds_button--secondary" onClick={() => shortlist.replace(ids)}>
-                  Save as my shortlist
+                  {t("shortlist.save")}
                 </button>
               )}
             </div>
           )}
           <p className="fort-no-print" aria-live="polite">
-            {copied ? "Link copied. " : ""}Link to this shortlist:{" "}
+            {copied ? t("shortlist.copied") : ""}
+            {t("shortlist.linkTo")}{" "}
             <a href={shortlistHref(ids)} className="fort-share-link">
               {shareUrl}
             </a>
           </p>
-          <ol className="fort-results" aria-label="Shortlisted services">
+          <ol className="fort-results" aria-label={t("shortlist.listLabel")}>
             {services.map((service) => (
               <li key={service.id} className="fort-result">
                 <h2 className="ds_h3">
@@ -108,14 +111,14 @@ export default function Shortlist() {
                 <p>{service.summary}</p>
                 <ShanarriTags codes={service.shanarri} />
                 <p className="fort-result__facts">
-                  Ages: {formatAgeRange(service.minAge, service.maxAge)} ·{" "}
+                  {t("common.ages.label", { ages: ageRange(service.minAge, service.maxAge) })} ·{" "}
                   <CapacityTag capacity={service.capacity} typicalWaitWeeks={service.typicalWaitWeeks} />
-                  {service.acceptsSelfReferrals && " · Families can refer themselves"}
+                  {service.acceptsSelfReferrals && ` · ${t("common.selfRefer")}`}
                 </p>
                 <ServiceContact details={detailsOf.get(service.id)} link={`${appUrl}/services/${service.id}`} />
                 {isOwn && (
                   <button type="button" className="ds_button ds_button--secondary ds_button--small fort-no-print" onClick={() => removeFromOwn(service.id)}>
-                    Remove<span className="visually-hidden"> {service.name}</span> from shortlist
+                    <Trans t={t} i18nKey="shortlist.remove" values={{ service: service.name }} components={{ hidden: <span className="visually-hidden" /> }} />
                   </button>
                 )}
               </li>
@@ -123,16 +126,11 @@ export default function Shortlist() {
           </ol>
           {qrCode && (
             <figure className="fort-shortlist-qr">
-              <div role="img" aria-label="QR code of the link to this shortlist" dangerouslySetInnerHTML={{ __html: qrCode }} />
-              <figcaption>Scan to open this shortlist: {shareUrl}</figcaption>
+              <div role="img" aria-label={t("shortlist.qr")} dangerouslySetInnerHTML={{ __html: qrCode }} />
+              <figcaption>{t("shortlist.scan", { url: shareUrl })}</figcaption>
             </figure>
           )}
-          {services.length < ids.length && (
-            <p>
-              {ids.length - services.length} service{ids.length - services.length === 1 ? " is" : "s are"} no longer listed and{" "}
-              {ids.length - services.length === 1 ? "has" : "have"} been left out.
-            </p>
-          )}
+          {services.length < ids.length && <p>{t("shortlist.gone", { count: ids.length - services.length })}</p>}
         </>
       )}
     </>
@@ -151,11 +149,12 @@ function ServiceContact({
   };
   link: string;
 }) {
+  const { t, weekday } = useVocabulary();
   return (
     <dl className="fort-shortlist-contact">
       {details?.phone && (
         <div>
-          <dt>Phone</dt>
+          <dt>{t("shortlist.phone")}</dt>
           <dd>
             <a href={`tel:${details.phone.replace(/\s+/g, "")}`}>{details.phone}</a>
           </dd>
@@ -163,7 +162,7 @@ function ServiceContact({
       )}
       {details?.email && (
         <div>
-          <dt>Email</dt>
+          <dt>{t("shortlist.email")}</dt>
           <dd>
             <a href={`mailto:${details.email}`}>{details.email}</a>
           </dd>
@@ -171,7 +170,7 @@ function ServiceContact({
       )}
       {details && details.addresses.length > 0 && (
         <div>
-          <dt>{details.addresses.length === 1 ? "Address" : "Addresses"}</dt>
+          <dt>{details.addresses.length === 1 ? t("shortlist.address") : t("shortlist.addresses")}</dt>
           {details.addresses.map((a) => (
             <dd key={a}>{a}</dd>
           ))}
@@ -179,17 +178,17 @@ function ServiceContact({
       )}
       {details && details.hours.length > 0 && (
         <div>
-          <dt>Opening hours</dt>
+          <dt>{t("shortlist.openingHours")}</dt>
           {details.hours.map((h, i) => (
             <dd key={i}>
-              {WEEKDAYS[h.weekday - 1]} {formatTime(h.opensAt)} to {formatTime(h.closesAt)}
+              {t("common.hours", { day: weekday(h.weekday), opens: formatTime(h.opensAt), closes: formatTime(h.closesAt) })}
               {h.note ? ` (${h.note})` : ""}
             </dd>
           ))}
         </div>
       )}
       <div>
-        <dt>Details</dt>
+        <dt>{t("shortlist.details")}</dt>
         <dd>
           <a href={link}>{link}</a>
         </dd>
@@ -198,8 +197,8 @@ function ServiceContact({
   );
 }
 
-export const meta: MetaFunction = () => [
-  { title: "Shortlist of family support services – FORT" },
+export const meta: MetaFunction = ({ matches }) => [
+  { title: i18nFor((matches.find((m) => m.id === "root")?.data as { lang?: Language } | undefined)?.lang ?? "en").t("shortlist.metaTitle") },
   { name: "description", content: "A shortlist of family-support services from FORT." },
   { name: "robots", content: "noindex" },
 ];

@@ -5,8 +5,11 @@ import type { AddressInfo } from "node:net";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as s from "../../db/schema";
+import { clock } from "~/clock.server";
 import { getDb } from "~/db.server";
-import { notifySmsSender } from "~/mail/sms.server";
+import { deliverPendingMail } from "~/mail/mail.server";
+import { notifyEmail } from "~/mail/notify.server";
+import { notifySmsSender, setSmsSender } from "~/mail/sms.server";
 import { changeState, draftReferralElsewhere, sendReferral } from "~/referrals/commands.server";
 import { postMessage, replyAsFamily } from "~/referrals/messages.server";
 import { createSelfReferral, resendFamilyLink } from "~/referrals/family-requests.server";
@@ -186,56 +189,125 @@ describe("a link they cannot lose", () => {
   });
 });
 
-describe("text messages through GOV.UK Notify", () => {
-  it("posts the text to /v2/notifications/sms with a JWT signed by the key's secret", async () => {
-    const received: { path: string; auth: string; body: Record<string, unknown> }[] = [];
-    const server = createServer((req, res) => {
-      let raw = "";
-      req.on("data", (c) => (raw += c));
-      req.on("end", () => {
-        received.push({ path: req.url ?? "", auth: String(req.headers.authorization ?? ""), body: JSON.parse(raw) as Record<string, unknown> });
-        res.writeHead(201, { "Content-Type": "application/json" }).end(JSON.stringify({ id: "x" }));
-      });
+/** A stand-in for Notify's API on this machine: records each request (path, bearer token, JSON body) and answers. */
+async function recordingNotify(answer: (path: string) => { status: number; body: unknown } = () => ({ status: 201, body: { id: "n-1" } })) {
+  const received: { path: string; auth: string; body: Record<string, unknown> }[] = [];
+  const server = createServer((req, res) => {
+    let raw = "";
+    req.on("data", (c) => (raw += c));
+    req.on("end", () => {
+      received.push({ path: req.url ?? "", auth: String(req.headers.authorization ?? ""), body: JSON.parse(raw || "{}") as Record<string, unknown> });
+      const { status, body } = answer(req.url ?? "");
+      res.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(body));
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const port = (server.address() as AddressInfo).port;
-    const serviceIdPart = "26785a09-ab16-4eb0-8407-a37497a57506";
-    const secretPart = "3d844edf-8d35-48ac-975b-e847b4f122b0";
-    const templateId = "f33517ff-2a88-4f6e-b855-c550268ce08a";
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { received, baseUrl, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+const NOTIFY_SERVICE_ID = "26785a09-ab16-4eb0-8407-a37497a57506";
+const NOTIFY_SECRET = "3d844edf-8d35-48ac-975b-e847b4f122b0";
+const NOTIFY_KEY = `fort_test-${NOTIFY_SERVICE_ID}-${NOTIFY_SECRET}`;
+const SMS_TEMPLATE = "f33517ff-2a88-4f6e-b855-c550268ce08a";
+
+/** Notify's token: HS256, issued by the service id, signed with the key's secret. */
+function expectNotifyToken(auth: string) {
+  const [header, payload, signature] = auth.replace(/^Bearer /, "").split(".");
+  expect(JSON.parse(Buffer.from(header!, "base64url").toString())).toMatchObject({ alg: "HS256" });
+  expect(JSON.parse(Buffer.from(payload!, "base64url").toString())).toMatchObject({ iss: NOTIFY_SERVICE_ID });
+  expect(createHmac("sha256", NOTIFY_SECRET).update(`${header}.${payload}`).digest("base64url")).toBe(signature);
+}
+
+describe("text messages through GOV.UK Notify's client", () => {
+  it("posts the text to /v2/notifications/sms with a JWT signed by the key's secret", async () => {
+    const notify = await recordingNotify();
     try {
-      const sender = notifySmsSender({ apiKey: `fort_test-${serviceIdPart}-${secretPart}`, templateId, baseUrl: `http://127.0.0.1:${port}` });
+      const sender = notifySmsSender({ apiKey: NOTIFY_KEY, templateId: SMS_TEMPLATE, baseUrl: notify.baseUrl });
       await sender.send({ to: "07700 900123", text: "Your link: https://fort.example/track/FR-AAAA-BBBB?key=k" });
     } finally {
-      server.close();
+      await notify.close();
     }
-    expect(received).toHaveLength(1);
-    expect(received[0]!.path).toBe("/v2/notifications/sms");
-    expect(received[0]!.body).toEqual({
+    expect(notify.received).toHaveLength(1);
+    expect(notify.received[0]!.path).toBe("/v2/notifications/sms");
+    expect(notify.received[0]!.body).toEqual({
       phone_number: "07700 900123",
-      template_id: templateId,
+      template_id: SMS_TEMPLATE,
       personalisation: { body: "Your link: https://fort.example/track/FR-AAAA-BBBB?key=k" },
     });
-    const [header, payload, signature] = received[0]!.auth.replace(/^Bearer /, "").split(".");
-    expect(JSON.parse(Buffer.from(payload!, "base64url").toString())).toMatchObject({ iss: serviceIdPart });
-    expect(createHmac("sha256", secretPart).update(`${header}.${payload}`).digest("base64url")).toBe(signature);
+    expectNotifyToken(notify.received[0]!.auth);
   });
 
-  it("reports Notify's refusal so the outbox retries", async () => {
-    const server = createServer((_req, res) =>
-      res.writeHead(400, { "Content-Type": "application/json" }).end(JSON.stringify({ errors: [{ error: "ValidationError" }] })),
+  it("delivers a family's queued text from the outbox, and keeps it for a retry while Notify refuses", async () => {
+    let refuse = true;
+    const notify = await recordingNotify(() =>
+      refuse ? { status: 500, body: { errors: [{ error: "Exception", message: "Internal server error" }] } } : { status: 201, body: { id: "n-2" } },
     );
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const port = (server.address() as AddressInfo).port;
+    setSmsSender(notifySmsSender({ apiKey: NOTIFY_KEY, templateId: SMS_TEMPLATE, baseUrl: notify.baseUrl }));
+    const phone = `07700 9${String(Date.now()).slice(-5)}`;
     try {
-      const sender = notifySmsSender({
-        apiKey: `k-26785a09-ab16-4eb0-8407-a37497a57506-3d844edf-8d35-48ac-975b-e847b4f122b0`,
-        templateId: "f33517ff-2a88-4f6e-b855-c550268ce08a",
-        baseUrl: `http://127.0.0.1:${port}`,
+      const { reference, secret } = await createSelfReferral(serviceA, {
+        parentName: "Text Family",
+        contactPreference: "text",
+        parentPhone: phone,
+        childAge: 5,
+        familyWants: "Help",
+        linkDelivery: "sms",
       });
-      await expect(sender.send({ to: "07700 900123", text: "x" })).rejects.toThrow("ValidationError");
+      const db = await getDb();
+      const row = async () => (await db.select().from(s.mailOutbox).where(eq(s.mailOutbox.to, phone)))[0]!;
+      // Only this row is due: others queued by earlier tests are pushed into the future for the length of the test.
+      await db
+        .update(s.mailOutbox)
+        .set({ nextAttemptAt: new Date(clock.now().getTime() + 86_400_000) })
+        .where(and(eq(s.mailOutbox.status, "pending"), sql`${s.mailOutbox.to} <> ${phone}`));
+
+      await deliverPendingMail();
+      expect(await row()).toMatchObject({ status: "pending", attempts: 1 });
+      expect((await row()).lastError).toBe("Notify refused the text message: 500 Exception");
+
+      refuse = false;
+      await db.update(s.mailOutbox).set({ nextAttemptAt: clock.now() }).where(eq(s.mailOutbox.to, phone));
+      await deliverPendingMail();
+      expect(await row()).toMatchObject({ status: "sent", attempts: 2, lastError: null });
+
+      const delivered = notify.received.at(-1)!;
+      expect(delivered.path).toBe("/v2/notifications/sms");
+      expect(delivered.body).toMatchObject({ phone_number: phone, template_id: SMS_TEMPLATE });
+      expect(String((delivered.body.personalisation as { body: string }).body)).toContain(`/track/${reference}?key=${encodeURIComponent(secret)}`);
+      expectNotifyToken(delivered.auth);
     } finally {
-      server.close();
+      setSmsSender(null);
+      await notify.close();
     }
+  });
+
+  it("reports Notify's refusal by its error name, never the number or the text", async () => {
+    const notify = await recordingNotify(() => ({
+      status: 400,
+      body: { errors: [{ error: "ValidationError", message: "phone_number 07700 900123 invalid" }] },
+    }));
+    try {
+      const sender = notifySmsSender({ apiKey: NOTIFY_KEY, templateId: SMS_TEMPLATE, baseUrl: notify.baseUrl });
+      const failure = sender.send({ to: "07700 900123", text: "secret text" });
+      await expect(failure).rejects.toThrow("Notify refused the text message: 400 ValidationError");
+      await expect(failure).rejects.not.toThrow(/07700|secret/);
+    } finally {
+      await notify.close();
+    }
+  });
+
+  it("sends an email through a Notify email template with its subject and body", async () => {
+    const notify = await recordingNotify();
+    const template = "0b3d2a33-7a0e-4d8e-9d7c-1c1b7f0b9e11";
+    try {
+      await notifyEmail({ apiKey: NOTIFY_KEY, templateId: template, baseUrl: notify.baseUrl })({ to: "sam@example.org", subject: "Hello", text: "Body" });
+    } finally {
+      await notify.close();
+    }
+    expect(notify.received[0]!.path).toBe("/v2/notifications/email");
+    expect(notify.received[0]!.body).toEqual({ email_address: "sam@example.org", template_id: template, personalisation: { subject: "Hello", body: "Body" } });
+    expectNotifyToken(notify.received[0]!.auth);
   });
 });
 

@@ -55,6 +55,14 @@ describe("configuration from the environment", () => {
     expect(errorFor({ NODE_ENV: "production" }).split("\n")).toHaveLength(1);
   });
 
+  it("in production, emails through GOV.UK Notify stand in for SMTP_URL; a Notify key alone does not (issue 16)", () => {
+    const production = { NODE_ENV: "production", DATA_ENCRYPTION_KEY: "dGVzdC1vbmx5LWtleS1mb3ItZm9ydC10ZXN0cy0zMmI=" };
+    const NOTIFY_API_KEY = "fort-26785a09-ab16-4eb0-8407-a37497a57506-3d844edf-8d35-48ac-975b-e847b4f122b0";
+    expect(parseConfig({ ...production, NOTIFY_API_KEY, NOTIFY_EMAIL_TEMPLATE_ID: "0b3d2a33-7a0e-4d8e-9d7c-1c1b7f0b9e11" }).localInstall).toBe(false);
+    expect(errorFor({ ...production, NOTIFY_API_KEY })).toMatch(/^SMTP_URL must be set in production/);
+    expect(errorFor({ NOTIFY_EMAIL_TEMPLATE_ID: "template" })).toMatch(/^NOTIFY_EMAIL_TEMPLATE_ID must be the id \(a UUID\) of a Notify email template/);
+  });
+
   it("loads demo data by default only on a local install; production needs SEED_DEMO_DATA=true said out loud", () => {
     expect(parseConfig({ NODE_ENV: "production", FORT_LOCAL: "true" }).SEED_DEMO_DATA).toBe("true");
     expect(parseConfig({ NODE_ENV: "development" }).SEED_DEMO_DATA).toBe("true");

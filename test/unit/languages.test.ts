@@ -26,11 +26,22 @@ describe("translation files", () => {
   const load = (lang: string) => JSON.parse(readFileSync(`app/locales/${lang}.json`, "utf8")) as Record<string, unknown>;
   const keys = (value: unknown, prefix = ""): string[] =>
     value && typeof value === "object" ? Object.entries(value).flatMap(([k, v]) => keys(v, prefix ? `${prefix}.${k}` : k)) : [prefix];
-  const english = keys(load("en")).sort();
+  // A counted string ("3 services") has one key per plural form of its language (i18next's _one, _few, _many …).
+  const PLURAL = /_(zero|one|two|few|many|other)$/;
+  const base = (all: string[]) => [...new Set(all.map((k) => k.replace(PLURAL, "")))].sort();
+  const english = keys(load("en"));
 
   it.each(["pl", "ar", "uk"])("%s has every English string and is marked for a native speaker's review", (lang) => {
     const file = load(lang);
-    expect(keys(file).sort()).toEqual(english);
+    expect(base(keys(file))).toEqual(base(english));
     expect(String(file._review)).toMatch(/NEEDS REVIEW by a native/);
+  });
+
+  it.each(["en", "pl", "ar", "uk"])("%s has every plural form its language needs for each counted string", (lang) => {
+    const own = keys(load(lang));
+    const forms = new Intl.PluralRules(lang).resolvedOptions().pluralCategories;
+    for (const counted of base(english.filter((k) => PLURAL.test(k)))) {
+      expect(forms.map((form) => `${counted}_${form}`).filter((k) => !own.includes(k))).toEqual([]);
+    }
   });
 });

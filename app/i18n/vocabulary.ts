@@ -1,0 +1,28 @@
+// The directory's shared words (needs, kinds of support, capacity, ages, weekdays) in the page's language, for the
+// public pages (issue 16). The English in app/directory/taxonomy.ts and format.ts stays the source for professionals'
+// pages, exports and emails; these fall back to it for any word a translation lacks.
+import { useTranslation } from "react-i18next";
+import { CAPACITY_LABELS, CATEGORIES, SHANARRI, type Capacity } from "~/directory/taxonomy";
+import { WEEKDAYS } from "~/directory/format";
+
+export function useVocabulary() {
+  const { t } = useTranslation();
+  return {
+    t,
+    shanarri: (code: string) => t(`common.shanarri.${code}`, { defaultValue: SHANARRI.find((s) => s.code === code)?.name ?? code }),
+    category: (code: string) => t(`common.categories.${code}`, { defaultValue: CATEGORIES.find((c) => c.code === code)?.name ?? code }),
+    capacity: (capacity: Capacity, typicalWaitWeeks: number | null) => {
+      if (capacity === "waiting_list" && typicalWaitWeeks)
+        return typicalWaitWeeks === 1 ? t("common.capacity.waitOne") : t("common.capacity.wait", { weeks: typicalWaitWeeks });
+      return t(`common.capacity.${capacity}`, { defaultValue: CAPACITY_LABELS[capacity] });
+    },
+    ageRange: (minAge: number | null, maxAge: number | null) => {
+      if (minAge === null && maxAge === null) return t("common.ages.all");
+      if (minAge === null || minAge === 0) return maxAge === null ? t("common.ages.all") : t("common.ages.upTo", { max: maxAge });
+      if (maxAge === null) return t("common.ages.over", { min: minAge });
+      return t("common.ages.range", { min: minAge, max: maxAge });
+    },
+    /** 1 = Monday … 7 = Sunday, as in opening hours. */
+    weekday: (weekday: number) => t(`common.weekdays.${weekday}`, { defaultValue: WEEKDAYS[weekday - 1] ?? "" }),
+  };
+}
