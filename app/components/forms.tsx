@@ -1,6 +1,22 @@
 // Form fields in the Scottish Government Design System's markup, wired to conform.
 import { type FieldMetadata, getInputProps, getTextareaProps, getSelectProps } from "@conform-to/react";
-import { useEffect, useRef, type ReactNode } from "react";
+import { createContext, useContext, useEffect, useRef, type ReactNode } from "react";
+
+/**
+ * How error messages read on this page. The schemas' messages are English; a public page (in the family's language,
+ * issue 16) provides a translator through FormTextProvider in app/i18n/form-errors.tsx. Professionals' pages keep
+ * the default.
+ */
+export interface FormText {
+  error: (message: string) => string;
+  problem: string;
+}
+const FormTextContext = createContext<FormText>({ error: (message) => message, problem: "There is a problem" });
+export const FormTextProvider = FormTextContext.Provider;
+/** The page's way of writing an error message (translated on public pages). */
+export function useErrorText() {
+  return useContext(FormTextContext).error;
+}
 
 interface FieldProps {
   label: string;
@@ -9,7 +25,8 @@ interface FieldProps {
 }
 
 function Question({ meta, label, hint, children }: FieldProps & { meta: FieldMetadata<unknown>; children: ReactNode }) {
-  const error = meta.errors?.[0];
+  const errorText = useErrorText();
+  const error = meta.errors?.[0] && errorText(meta.errors[0]);
   return (
     <div className={`ds_question${error ? " ds_question--error" : ""}`}>
       <label className="ds_label" htmlFor={meta.id}>
@@ -125,7 +142,8 @@ export function RadioField({
   hint?: string;
   options: { value: string; label: string }[];
 }) {
-  const error = meta.errors?.[0];
+  const errorText = useErrorText();
+  const error = meta.errors?.[0] && errorText(meta.errors[0]);
   const m = meta as FieldMetadata<unknown>;
   return (
     <div className={`ds_question${error ? " ds_question--error" : ""}`}>
@@ -165,6 +183,7 @@ export function RadioField({
 
 /** Lists every error at the top of the page, each linking to its field, and takes focus when shown. */
 export function ErrorSummary({ errors }: { errors: { id: string; message: string }[] }) {
+  const text = useContext(FormTextContext);
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (errors.length) ref.current?.focus();
@@ -173,12 +192,12 @@ export function ErrorSummary({ errors }: { errors: { id: string; message: string
   return (
     <div className="ds_error-summary" aria-labelledby="error-summary-title" role="alert" tabIndex={-1} ref={ref}>
       <h2 className="ds_error-summary__title" id="error-summary-title">
-        There is a problem
+        {text.problem}
       </h2>
       <ul className="ds_error-summary__list">
         {errors.map((e) => (
           <li key={e.id + e.message}>
-            <a href={`#${e.id}`}>{e.message}</a>
+            <a href={`#${e.id}`}>{text.error(e.message)}</a>
           </li>
         ))}
       </ul>

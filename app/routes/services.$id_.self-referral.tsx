@@ -5,7 +5,8 @@ import { data, redirect } from "@remix-run/node";
 import { hashSecret } from "~/auth/policy.server";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { CheckboxField, ErrorSummary, RadioField, SelectField, TextAreaField, TextField, summariseErrors } from "~/components/forms";
+import { CheckboxField, ErrorSummary, FormTextProvider, RadioField, SelectField, TextAreaField, TextField, summariseErrors } from "~/components/forms";
+import { usePublicFormText } from "~/i18n/form-errors";
 import { config } from "~/config.server";
 import { getPublishedService } from "~/directory/services.server";
 import { refusalOf, replyErrorsOf } from "~/domain/refusal.server";
@@ -89,6 +90,7 @@ export default function SelfReferral() {
   const lastResult = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t } = useTranslation();
+  const formText = usePublicFormText();
   const [form, fields] = useForm({
     lastResult,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: selfReferralSchema }),
@@ -96,89 +98,91 @@ export default function SelfReferral() {
     shouldRevalidate: "onInput",
   });
   return (
-    <div className="ds_layout ds_layout--question-page">
-      <div className="ds_layout__content">
-        <header className="ds_page-header">
-          <span className="ds_page-header__label ds_content-label">{service.organisationName}</span>
-          <h1 className="ds_page-header__title">{t("selfReferral.title", { service: service.name })}</h1>
-        </header>
-        <p>{t("selfReferral.intro")}</p>
-        <div className="fort-warning" role="note">
+    <FormTextProvider value={formText}>
+      <div className="ds_layout ds_layout--question-page">
+        <div className="ds_layout__content">
+          <header className="ds_page-header">
+            <span className="ds_page-header__label ds_content-label">{service.organisationName}</span>
+            <h1 className="ds_page-header__title">{t("selfReferral.title", { service: service.name })}</h1>
+          </header>
+          <p>{t("selfReferral.intro")}</p>
+          <div className="fort-warning" role="note">
+            <p>
+              {t("selfReferral.danger")} <a href={childProtectionUrl}>{t("selfReferral.dangerLink")}</a>.
+            </p>
+          </div>
+          <ErrorSummary
+            errors={summariseErrors(form, {
+              parentName: fields.parentName,
+              contactPreference: fields.contactPreference,
+              parentPhone: fields.parentPhone,
+              parentEmail: fields.parentEmail,
+              doNotText: fields.doNotText,
+              linkDelivery: fields.linkDelivery,
+              childAge: fields.childAge,
+              childPostcode: fields.childPostcode,
+              familyWants: fields.familyWants,
+              consent: fields.consent,
+            })}
+          />
+          <Form method="post" {...getFormProps(form)}>
+            <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
+            <TextField meta={fields.parentName} label={t("selfReferral.parentName")} autoComplete="name" />
+            <SelectField
+              meta={fields.contactPreference}
+              label={t("selfReferral.contactPreference")}
+              placeholder={t("selfReferral.chooseOne")}
+              options={Object.keys(CONTACT_PREFERENCES).map((value) => ({ value, label: t(`selfReferral.contact.${value}`) }))}
+            />
+            <TextField meta={fields.parentPhone} label={t("selfReferral.phone")} type="tel" autoComplete="tel" />
+            <TextField meta={fields.parentEmail} label={t("selfReferral.email")} type="email" autoComplete="email" />
+            <TextField meta={fields.contactTimes} label={t("selfReferral.contactTimes")} hint={t("selfReferral.contactTimesHint")} />
+            <fieldset className="ds_question">
+              <legend>{t("selfReferral.doNotLegend")}</legend>
+              {fields.doNotText.errors && (
+                <p className="ds_question__error-message" id={fields.doNotText.errorId}>
+                  {formText.error(fields.doNotText.errors[0]!)}
+                </p>
+              )}
+              <CheckboxField meta={fields.doNotLeaveVoicemail as FieldMetadata<boolean | undefined>} label={t("selfReferral.doNotVoicemail")} />
+              <CheckboxField meta={fields.doNotText as FieldMetadata<boolean | undefined>} label={t("selfReferral.doNotText")} />
+            </fieldset>
+            <RadioField
+              meta={fields.linkDelivery}
+              legend={t("selfReferral.linkLegend")}
+              hint={t("selfReferral.linkHint")}
+              options={Object.keys(LINK_DELIVERY).map((value) => ({ value, label: t(`selfReferral.link.${value}`) }))}
+            />
+            <TextField meta={fields.childAge} label={t("selfReferral.childAge")} type="number" width="fixed-10" hint={t("selfReferral.childAgeHint")} />
+            <TextField meta={fields.childPostcode} label={t("selfReferral.postcode")} width="fixed-10" autoComplete="postal-code" />
+            <TextAreaField meta={fields.familyWants} label={t("selfReferral.familyWants")} />
+            <TextField meta={fields.language} label={t("selfReferral.language")} />
+            {/* Honeypot: invisible to people and screen readers; bots fill it in. */}
+            <div aria-hidden="true" className="fort-honeypot">
+              <label htmlFor="website">Leave this empty</label>
+              <input id="website" name="website" type="text" tabIndex={-1} autoComplete="off" />
+            </div>
+            <div className={`ds_question${fields.consent.errors ? " ds_question--error" : ""}`}>
+              {fields.consent.errors && (
+                <p className="ds_question__error-message" id={fields.consent.errorId}>
+                  {formText.error(fields.consent.errors[0]!)}
+                </p>
+              )}
+              <CheckboxField
+                meta={fields.consent as FieldMetadata<boolean | undefined>}
+                label={t("selfReferral.consent", { organisation: service.organisationName })}
+              />
+            </div>
+            <button type="submit" className="ds_button" disabled={navigation.state === "submitting"}>
+              {t("selfReferral.send")}
+            </button>
+          </Form>
           <p>
-            {t("selfReferral.danger")} <a href={childProtectionUrl}>{t("selfReferral.dangerLink")}</a>.
+            <Link to={`/services/${service.id}`}>{t("selfReferral.back", { service: service.name })}</Link>
           </p>
         </div>
-        <ErrorSummary
-          errors={summariseErrors(form, {
-            parentName: fields.parentName,
-            contactPreference: fields.contactPreference,
-            parentPhone: fields.parentPhone,
-            parentEmail: fields.parentEmail,
-            doNotText: fields.doNotText,
-            linkDelivery: fields.linkDelivery,
-            childAge: fields.childAge,
-            childPostcode: fields.childPostcode,
-            familyWants: fields.familyWants,
-            consent: fields.consent,
-          })}
-        />
-        <Form method="post" {...getFormProps(form)}>
-          <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
-          <TextField meta={fields.parentName} label={t("selfReferral.parentName")} autoComplete="name" />
-          <SelectField
-            meta={fields.contactPreference}
-            label={t("selfReferral.contactPreference")}
-            placeholder={t("selfReferral.chooseOne")}
-            options={Object.keys(CONTACT_PREFERENCES).map((value) => ({ value, label: t(`selfReferral.contact.${value}`) }))}
-          />
-          <TextField meta={fields.parentPhone} label={t("selfReferral.phone")} type="tel" autoComplete="tel" />
-          <TextField meta={fields.parentEmail} label={t("selfReferral.email")} type="email" autoComplete="email" />
-          <TextField meta={fields.contactTimes} label={t("selfReferral.contactTimes")} hint={t("selfReferral.contactTimesHint")} />
-          <fieldset className="ds_question">
-            <legend>{t("selfReferral.doNotLegend")}</legend>
-            {fields.doNotText.errors && (
-              <p className="ds_question__error-message" id={fields.doNotText.errorId}>
-                {fields.doNotText.errors[0]}
-              </p>
-            )}
-            <CheckboxField meta={fields.doNotLeaveVoicemail as FieldMetadata<boolean | undefined>} label={t("selfReferral.doNotVoicemail")} />
-            <CheckboxField meta={fields.doNotText as FieldMetadata<boolean | undefined>} label={t("selfReferral.doNotText")} />
-          </fieldset>
-          <RadioField
-            meta={fields.linkDelivery}
-            legend={t("selfReferral.linkLegend")}
-            hint={t("selfReferral.linkHint")}
-            options={Object.keys(LINK_DELIVERY).map((value) => ({ value, label: t(`selfReferral.link.${value}`) }))}
-          />
-          <TextField meta={fields.childAge} label={t("selfReferral.childAge")} type="number" width="fixed-10" hint={t("selfReferral.childAgeHint")} />
-          <TextField meta={fields.childPostcode} label={t("selfReferral.postcode")} width="fixed-10" autoComplete="postal-code" />
-          <TextAreaField meta={fields.familyWants} label={t("selfReferral.familyWants")} />
-          <TextField meta={fields.language} label={t("selfReferral.language")} />
-          {/* Honeypot: invisible to people and screen readers; bots fill it in. */}
-          <div aria-hidden="true" className="fort-honeypot">
-            <label htmlFor="website">Leave this empty</label>
-            <input id="website" name="website" type="text" tabIndex={-1} autoComplete="off" />
-          </div>
-          <div className={`ds_question${fields.consent.errors ? " ds_question--error" : ""}`}>
-            {fields.consent.errors && (
-              <p className="ds_question__error-message" id={fields.consent.errorId}>
-                {fields.consent.errors[0]}
-              </p>
-            )}
-            <CheckboxField
-              meta={fields.consent as FieldMetadata<boolean | undefined>}
-              label={t("selfReferral.consent", { organisation: service.organisationName })}
-            />
-          </div>
-          <button type="submit" className="ds_button" disabled={navigation.state === "submitting"}>
-            {t("selfReferral.send")}
-          </button>
-        </Form>
-        <p>
-          <Link to={`/services/${service.id}`}>{t("selfReferral.back", { service: service.name })}</Link>
-        </p>
       </div>
-    </div>
+    </FormTextProvider>
   );
 }
 

@@ -4,6 +4,7 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { PublicFormText } from "~/i18n/form-errors";
 import { ErrorSummary, TextAreaField, summariseErrors } from "~/components/forms";
 import { StateTag, Timeline, describeDecline, describeOutcome, formatDateTime } from "~/referrals/components";
 import { familyMessageSchema, familyWithdrawSchema } from "~/referrals/forms";
@@ -131,72 +132,74 @@ export default function TrackRequest() {
   // The service's note to the family when it accepted: what happens next, shown at the top while it applies.
   const nextStep = ["accepted", "in_progress"].includes(r.state) ? [...r.history].reverse().find((h) => h.action === "accept" && h.note)?.note : undefined;
   return (
-    <>
-      <header className="ds_page-header">
-        <span className="ds_page-header__label ds_content-label">{t("track.reference", { reference: r.reference })}</span>
-        <h1 className="ds_page-header__title">{t("track.title", { service: r.serviceName })}</h1>
-      </header>
-      {isNew && (
-        <div className="ds_inset-text" role="status">
-          <h2>{t("track.sentTitle")}</h2>
-          <div className="ds_inset-text__text">
-            <p>{t("track.sentBody", { reference: r.reference })}</p>
-            <p className="fort-secret-link">
-              <a href={link}>{link}</a>
-            </p>
-            {sentBy === "email" && <p>{t("track.sentByEmail")}</p>}
-            {sentBy === "sms" && <p>{t("track.sentBySms")}</p>}
-            <p>
-              {t("track.lostHint")} <Link to="/track/lost">{t("track.lostLink")}</Link>.
-            </p>
+    <PublicFormText>
+      <>
+        <header className="ds_page-header">
+          <span className="ds_page-header__label ds_content-label">{t("track.reference", { reference: r.reference })}</span>
+          <h1 className="ds_page-header__title">{t("track.title", { service: r.serviceName })}</h1>
+        </header>
+        {isNew && (
+          <div className="ds_inset-text" role="status">
+            <h2>{t("track.sentTitle")}</h2>
+            <div className="ds_inset-text__text">
+              <p>{t("track.sentBody", { reference: r.reference })}</p>
+              <p className="fort-secret-link">
+                <a href={link}>{link}</a>
+              </p>
+              {sentBy === "email" && <p>{t("track.sentByEmail")}</p>}
+              {sentBy === "sms" && <p>{t("track.sentBySms")}</p>}
+              <p>
+                {t("track.lostHint")} <Link to="/track/lost">{t("track.lostLink")}</Link>.
+              </p>
+            </div>
           </div>
-        </div>
-      )}
-      <p>
-        <StateTag state={r.state} label={t(`track.states.${r.state}`, { defaultValue: "" }) || undefined} />
-      </p>
-      <p>{t("track.sentOn", { organisation: r.organisationName, date: r.sentAt ? formatDateTime(r.sentAt) : "" })}</p>
-      {nextStep && (
-        <div className="ds_inset-text">
-          <h2>{t("track.nextStep")}</h2>
-          <div className="ds_inset-text__text">
-            <p>{nextStep}</p>
+        )}
+        <p>
+          <StateTag state={r.state} label={t(`track.states.${r.state}`, { defaultValue: "" }) || undefined} />
+        </p>
+        <p>{t("track.sentOn", { organisation: r.organisationName, date: r.sentAt ? formatDateTime(r.sentAt) : "" })}</p>
+        {nextStep && (
+          <div className="ds_inset-text">
+            <h2>{t("track.nextStep")}</h2>
+            <div className="ds_inset-text__text">
+              <p>{nextStep}</p>
+            </div>
           </div>
-        </div>
-      )}
-      {r.declineReason && <p>{t("track.reason", { reason: describeDecline(r.declineReason) })}</p>}
-      {r.closeOutcome && <p>{t("track.outcome", { outcome: describeOutcome(r.closeOutcome) })}</p>}
-      <h2>{t("track.happened")}</h2>
-      <Timeline entries={entries} label={t("track.happened")} />
-      {open && (
-        <>
-          <h2>{r.state === "info_requested" ? t("track.replyTitle") : t("track.messageTitle")}</h2>
-          <ErrorSummary errors={summariseErrors(form, { body: fields.body })} />
-          <Form method="post" {...getFormProps(form)}>
-            <input type="hidden" name="key" value={key} />
-            <input type="hidden" name="intent" value="message" />
-            <TextAreaField meta={fields.body} label={t("track.yourMessage")} hint={t("track.serviceReads")} />
-            <button type="submit" className="ds_button">
-              {t("track.sendMessage")}
-            </button>
-          </Form>
-          <h2>{t("track.withdrawTitle")}</h2>
-          <p>{t("track.withdrawIntro", { service: r.serviceName })}</p>
-          <ErrorSummary errors={summariseErrors(withdrawForm, { reason: withdrawFields.reason })} />
-          <Form method="post" {...getFormProps(withdrawForm)}>
-            <input type="hidden" name="key" value={key} />
-            <input type="hidden" name="intent" value="withdraw" />
-            <TextAreaField meta={withdrawFields.reason} label={t("track.withdrawReason")} hint={t("track.serviceReads")} rows={3} />
-            <button type="submit" className="ds_button ds_button--secondary">
-              {t("track.withdrawButton")}
-            </button>
-          </Form>
-        </>
-      )}
-      <p>
-        <Link to="/">{t("track.findOthers")}</Link>
-      </p>
-    </>
+        )}
+        {r.declineReason && <p>{t("track.reason", { reason: describeDecline(r.declineReason) })}</p>}
+        {r.closeOutcome && <p>{t("track.outcome", { outcome: describeOutcome(r.closeOutcome) })}</p>}
+        <h2>{t("track.happened")}</h2>
+        <Timeline entries={entries} label={t("track.happened")} />
+        {open && (
+          <>
+            <h2>{r.state === "info_requested" ? t("track.replyTitle") : t("track.messageTitle")}</h2>
+            <ErrorSummary errors={summariseErrors(form, { body: fields.body })} />
+            <Form method="post" {...getFormProps(form)}>
+              <input type="hidden" name="key" value={key} />
+              <input type="hidden" name="intent" value="message" />
+              <TextAreaField meta={fields.body} label={t("track.yourMessage")} hint={t("track.serviceReads")} />
+              <button type="submit" className="ds_button">
+                {t("track.sendMessage")}
+              </button>
+            </Form>
+            <h2>{t("track.withdrawTitle")}</h2>
+            <p>{t("track.withdrawIntro", { service: r.serviceName })}</p>
+            <ErrorSummary errors={summariseErrors(withdrawForm, { reason: withdrawFields.reason })} />
+            <Form method="post" {...getFormProps(withdrawForm)}>
+              <input type="hidden" name="key" value={key} />
+              <input type="hidden" name="intent" value="withdraw" />
+              <TextAreaField meta={withdrawFields.reason} label={t("track.withdrawReason")} hint={t("track.serviceReads")} rows={3} />
+              <button type="submit" className="ds_button ds_button--secondary">
+                {t("track.withdrawButton")}
+              </button>
+            </Form>
+          </>
+        )}
+        <p>
+          <Link to="/">{t("track.findOthers")}</Link>
+        </p>
+      </>
+    </PublicFormText>
   );
 }
 

@@ -4,6 +4,7 @@ import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { PublicFormText } from "~/i18n/form-errors";
 import { ErrorSummary, TextField, summariseErrors } from "~/components/forms";
 import { resendFamilyLink } from "~/referrals/family-requests.server";
 import { lostLinkSchema } from "~/referrals/forms";
@@ -51,28 +52,30 @@ export default function LostLink() {
     shouldValidate: "onSubmit",
   });
   return (
-    <div className="ds_layout ds_layout--question-page">
-      <div className="ds_layout__content">
-        <h1>{t("lost.title")}</h1>
-        <p>{t("lost.intro")}</p>
-        <p>{t("lost.how")}</p>
-        {actionData?.done && (
-          <div className="ds_inset-text" role="status">
-            <p className="ds_inset-text__text">{t("lost.answer", { defaultValue: SAME_ANSWER })}</p>
-          </div>
-        )}
-        <ErrorSummary errors={summariseErrors(form, { reference: fields.reference })} />
-        <Form method="post" {...getFormProps(form)}>
-          <TextField meta={fields.reference} label={t("lost.reference")} hint={t("lost.referenceHint")} width="fixed-20" autoComplete="off" />
-          <button type="submit" className="ds_button">
-            {t("lost.send")}
-          </button>
-        </Form>
-        <p>
-          {t("lost.noContact")} <Link to="/">{t("lost.findService")}</Link>.
-        </p>
+    <PublicFormText>
+      <div className="ds_layout ds_layout--question-page">
+        <div className="ds_layout__content">
+          <h1>{t("lost.title")}</h1>
+          <p>{t("lost.intro")}</p>
+          <p>{t("lost.how")}</p>
+          {actionData?.done && (
+            <div className="ds_inset-text" role="status">
+              <p className="ds_inset-text__text">{t("lost.answer", { defaultValue: SAME_ANSWER })}</p>
+            </div>
+          )}
+          <ErrorSummary errors={summariseErrors(form, { reference: fields.reference })} />
+          <Form method="post" {...getFormProps(form)}>
+            <TextField meta={fields.reference} label={t("lost.reference")} hint={t("lost.referenceHint")} width="fixed-20" autoComplete="off" />
+            <button type="submit" className="ds_button">
+              {t("lost.send")}
+            </button>
+          </Form>
+          <p>
+            {t("lost.noContact")} <Link to="/">{t("lost.findService")}</Link>.
+          </p>
+        </div>
       </div>
-    </div>
+    </PublicFormText>
   );
 }
 
