@@ -12,7 +12,7 @@ import { config } from "~/config.server";
 import { formatDate, formatTime } from "~/directory/format";
 import { useVocabulary } from "~/i18n/vocabulary";
 import { mapSettings } from "~/directory/map-settings.server";
-import { openingStatus } from "~/directory/opening-hours";
+import { openingStatusParts } from "~/directory/opening-hours";
 import { getPublishedService } from "~/directory/services.server";
 import { CATEGORIES } from "~/directory/taxonomy";
 import { ServiceResponsiveness } from "~/reports/Responsiveness";
@@ -31,14 +31,14 @@ export async function loader({ params }: LoaderFunctionArgs) {
   return {
     service,
     responsiveness: await serviceResponsiveness(service.id),
-    openNow: openingStatus(service.hours, clock.now()),
+    openNow: openingStatusParts(service.hours, clock.now()),
     map: mapSettings(),
     pageUrl: `${config().APP_URL}/services/${service.id}`,
   };
 }
 
 export default function ServicePage() {
-  const { t, ageRange, category } = useVocabulary();
+  const { t, ageRange, category, opening } = useVocabulary();
   const { service, openNow, map, responsiveness } = useLoaderData<typeof loader>();
   const user = useRouteLoaderData<typeof rootLoader>("root")?.user;
   const canRefer = user?.role === "referrer" && service.acceptsProfessionalReferrals;
@@ -64,7 +64,7 @@ export default function ServicePage() {
         {service.status === "temporarily_closed" && <strong className="ds_tag ds_tag--grey fort-status">{t("common.temporarilyClosed")}</strong>}
       </p>
       <ShanarriTags codes={service.shanarri} />
-      {openNow && <p className="fort-open-now">{openNow.text}</p>}
+      {openNow && <p className="fort-open-now">{opening(openNow)}</p>}
       {(service.acceptsSelfReferrals || canRefer) && (
         <div className="fort-referral-actions fort-no-print">
           {service.acceptsSelfReferrals && (
@@ -123,7 +123,7 @@ export default function ServicePage() {
       {service.hours.length > 0 && (
         <>
           <h2>{t("service.openingHours")}</h2>
-          {openNow && <p>{openNow.text}.</p>}
+          {openNow && <p>{opening(openNow)}.</p>}
           {service.hours.every((h) => h.locationId) && <p>{t("service.hoursDiffer")}</p>}
           <HoursTable hours={service.hours.filter((h) => !h.locationId)} caption={t("service.openingHours")} />
         </>

@@ -19,6 +19,8 @@ import { RouteErrorBoundary } from "~/components/ErrorPage";
 import { readForm } from "~/http/form.server";
 import { isDuplicateSend, newIdempotencyKey, selfReferralSecret, selfReferralSentWithKey } from "~/referrals/idempotency.server";
 import { requestLanguage } from "~/i18n/languages";
+import { i18nFor } from "~/i18n/i18n";
+import type { Language } from "~/i18n/languages";
 
 // Families are not signed in, so the form is limited per address: a few requests an hour is plenty for a person.
 const SELF_REFERRALS_PER_IP: RateRule = { limit: 5, windowMs: 60 * 60_000, slowAfter: 5, baseDelayMs: 0 };
@@ -186,7 +188,10 @@ export default function SelfReferral() {
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Ask ${data.service.name} for help – FORT` : "Service not found – FORT" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
+  const t = i18nFor((matches.find((m) => m.id === "root")?.data as { lang?: Language } | undefined)?.lang ?? "en").t;
+  return [{ title: data ? `${t("selfReferral.title", { service: data.service.name })} – FORT` : "Service not found – FORT" }];
+};
 
 export function ErrorBoundary() {
   return <RouteErrorBoundary titles={{ 404: "Service not found" }} back={{ to: "/", label: "Back to all services" }} />;

@@ -17,6 +17,8 @@ import { clientIp, requireSameOrigin } from "~/security/request.server";
 import { RouteErrorBoundary } from "~/components/ErrorPage";
 import { readForm } from "~/http/form.server";
 import { readUrl } from "~/http/query.server";
+import { i18nFor } from "~/i18n/i18n";
+import type { Language } from "~/i18n/languages";
 
 // The same answer for an unknown reference and a wrong key, so neither can be guessed one at a time.
 const NOT_FOUND = "We could not find a request with that reference and link. Check you used the whole link you were given.";
@@ -203,8 +205,8 @@ export default function TrackRequest() {
   );
 }
 
-export const meta: MetaFunction = () => [
-  { title: "Your request – FORT" },
+export const meta: MetaFunction = ({ matches }) => [
+  { title: `${i18nFor((matches.find((m) => m.id === "root")?.data as { lang?: Language } | undefined)?.lang ?? "en").t("track.metaTitle")} – FORT` },
   { name: "robots", content: "noindex" },
   { name: "referrer", content: "no-referrer" },
 ];

@@ -11,6 +11,8 @@ import { lostLinkSchema } from "~/referrals/forms";
 import { type RateRule, checkRates, recordFailure, retryMessage } from "~/security/rate-limit.server";
 import { clientIp, requireSameOrigin } from "~/security/request.server";
 import { readForm } from "~/http/form.server";
+import { i18nFor } from "~/i18n/i18n";
+import type { Language } from "~/i18n/languages";
 
 // "Lost your link?" (issue 16). The answer is the same whether or not the reference exists, so it cannot be used to
 // find requests; limits per address and per reference stop it being used to flood a family with messages.
@@ -79,4 +81,6 @@ export default function LostLink() {
   );
 }
 
-export const meta: MetaFunction = () => [{ title: "Lost your link? – FORT" }];
+export const meta: MetaFunction = ({ matches }) => [
+  { title: `${i18nFor((matches.find((m) => m.id === "root")?.data as { lang?: Language } | undefined)?.lang ?? "en").t("lost.title")} – FORT` },
+];

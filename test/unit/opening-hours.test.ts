@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { openingStatus } from "~/directory/opening-hours";
+import { openingStatus, openingStatusParts } from "~/directory/opening-hours";
+import { i18nFor } from "~/i18n/i18n";
 
 const weekdays = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, opensAt: "09:00:00", closesAt: "17:00:00" }));
 
@@ -30,5 +31,22 @@ describe("open now / opens next", () => {
     expect(openingStatus(thursdayEvening, new Date("2025-11-20T19:00:00Z"))).toEqual({ open: true, text: "Open now, until 20:00" });
     expect(openingStatus(thursdayEvening, new Date("2025-11-20T20:00:00Z"))).toEqual({ open: false, text: "Closed now. Opens Thursday 18:00" });
     expect(openingStatus([], new Date())).toBeNull();
+  });
+});
+
+describe("open now / opens next in the page's language", () => {
+  it("gives the parts the words are made from, so each language can say them", () => {
+    expect(openingStatusParts(weekdays, new Date("2025-11-22T12:00:00Z"))).toEqual({ open: false, time: "9:00", weekday: 1 });
+    expect(openingStatusParts(weekdays, new Date("2025-11-19T07:15:00Z"))).toEqual({ open: false, time: "9:00", weekday: null });
+    expect(openingStatusParts(weekdays, new Date("2025-11-19T10:30:00Z"))).toEqual({ open: true, time: "17:00", weekday: null });
+  });
+
+  it.each([
+    ["pl", "Teraz otwarte, do 17:00"],
+    ["uk", "Зараз відчинено, до 17:00"],
+    ["ar", "مفتوح الآن حتى 17:00"],
+  ] as const)("reads in %s", (lang, expected) => {
+    expect(i18nFor(lang).t("service.openUntil", { time: "17:00" })).toBe(expected);
+    expect(i18nFor(lang).t("service.opensNext", { day: "X", time: "9:00" })).toContain("9:00");
   });
 });
