@@ -13,12 +13,30 @@ import { type UnderstoodQuery, suggestQuery, understandQuery } from "./query-und
 
 const VISIBLE = sql`s.publication = 'published' and s.status <> 'inactive'`;
 
+const MAX_ORGANISATION_IDS = 500;
+
+/** The search words worked out, and the organisations whose names they match (a service matches by its organisation too). */
+export type UnderstoodText = UnderstoodQuery & { organisationIds?: string[] };
+
 /** The filters with the search words worked out (see query-understanding.server.ts). */
-export type UnderstoodFilters = DirectoryFilters & { text?: UnderstoodQuery | null };
+export type UnderstoodFilters = DirectoryFilters & { text?: UnderstoodText | null };
 
 /** Works out the search words once per search; every query built from the result then agrees (list, count, map). */
-export async function understandFilters<F extends DirectoryFilters>(filters: F): Promise<F & { text: UnderstoodQuery | null }> {
-  return { ...filters, text: filters.q ? await understandQuery(filters.q) : null };
+export async function understandFilters<F extends DirectoryFilters>(filters: F): Promise<F & { text: UnderstoodText | null }> {
+  if (!filters.q) return { ...filters, text: null };
+  const text: UnderstoodText = await understandQuery(filters.q);
+  // Organisations are few beside services: their matches are found first (GIN index on their names), so the services'
+  // condition is one index-served test on the service's own words, or'ed with a short list of organisation ids,
+  // instead of a union the planner can only answer by reading every service.
+  const query = textQuery({ ...filters, text });
+  if (query) {
+    const matching = await rows<{ id: string }>(
+      sql`select o.id from organisations o where to_tsvector('english', o.name) @@ ${query} limit ${MAX_ORGANISATION_IDS + 1}`,
+    );
+    // A word in thousands of organisations' names: the union below is the better plan then.
+    if (matching.length <= MAX_ORGANISATION_IDS) text.organisationIds = matching.map((r) => r.id);
+  }
+  return { ...filters, text };
 }
 
 function textQuery(filters: UnderstoodFilters): SQL | null {
@@ -36,11 +54,23 @@ export function serviceConditions(filters: UnderstoodFilters): SQL[] {
   if (query) {
     // One full-text query over the service's own words (GIN index) and its organisation's name. Category names are
     // left out: "Early years and play" would make every early-years service match "play" (the category is a filter).
-    conditions.push(sql`s.id in (
-      select id from services where search_document @@ ${query}
-      union select sv.id from services sv join organisations o on o.id = sv.organisation_id
-        where to_tsvector('english', o.name) @@ ${query}
-    )`);
+    const organisationIds = filters.text?.organisationIds;
+    if (organisationIds === undefined) {
+      conditions.push(sql`s.id in (
+        select id from services where search_document @@ ${query}
+        union select sv.id from services sv join organisations o on o.id = sv.organisation_id
+          where to_tsvector('english', o.name) @@ ${query}
+      )`);
+    } else if (organisationIds.length === 0) {
+      conditions.push(sql`s.search_document @@ ${query}`);
+    } else {
+      conditions.push(
+        sql`(s.search_document @@ ${query} or s.organisation_id in (${sql.join(
+          organisationIds.map((id) => sql`${id}`),
+          sql`, `,
+        )}))`,
+      );
+    }
   }
   if (filters.need.length > 0) {
     conditions.push(sql`exists (

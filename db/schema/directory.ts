@@ -44,7 +44,11 @@ export const organisations = pgTable(
     status: organisationStatus("status").notNull().default("pending"),
     ...timestamps,
   },
-  (t) => [uniqueIndex("organisations_name_key").on(sql`lower(${t.name})`)],
+  (t) => [
+    uniqueIndex("organisations_name_key").on(sql`lower(${t.name})`),
+    // Directory search matches a service by its organisation's name too (search.server.ts).
+    index("organisations_name_search_idx").using("gin", sql`to_tsvector('english', ${t.name})`),
+  ],
 );
 
 export const services = pgTable(

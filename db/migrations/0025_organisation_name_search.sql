@@ -1,0 +1,1 @@
+CREATE INDEX "organisations_name_search_idx" ON "organisations" USING gin (to_tsvector('english', "name"));
