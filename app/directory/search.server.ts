@@ -281,19 +281,24 @@ export async function searchServices(searchOptions: ServiceSearchOptions) {
   const pageSize = options.pageSize ?? SEARCH_PAGE_SIZE;
   // The default order and its count come from the in-memory directory index when it can answer (list-page.server.ts).
   const indexed = await indexedListPage(options.filters, options.bbox, options.sort);
+  const { place } = options;
+  const pageOf = (page: number) =>
+    options.sort === "distance" && place
+      ? nearestServices({ ...options, place }, page, pageSize)
+      : indexed
+        ? listRowsByIds(indexed.idsOnPage(page, pageSize))
+        : rows<ListRow>(buildServiceListQuery({ ...options, page, pageSize }));
+  // The count and the asked-for page at once (two connections on PostgreSQL); the page is asked again only in the
+  // rare case that it lies past the end.
+  const asked = indexed ? null : pageOf(options.page);
+  asked?.catch(() => {}); // awaited below, or dropped if the count fails first
   const counted = indexed ? { total: indexed.total } : (await rows<{ total: number | string }>(buildServiceCountQuery(options.filters, options.bbox)))[0];
   const total = Math.min(Number(counted?.total ?? 0), COUNT_LIMIT + 1);
   const totalIsLowerBound = total > COUNT_LIMIT;
   const pageCount = Math.max(1, Math.ceil(Math.min(total, COUNT_LIMIT) / pageSize));
   // A page past the end (an old link, fewer results now) shows the last page rather than nothing.
   const page = Math.min(options.page, pageCount);
-  const { place } = options;
-  const list =
-    options.sort === "distance" && place
-      ? await nearestServices({ ...options, place }, page, pageSize)
-      : indexed
-        ? await listRowsByIds(indexed.idsOnPage(page, pageSize))
-        : await rows<ListRow>(buildServiceListQuery({ ...options, page, pageSize }));
+  const list = asked && page === options.page ? await asked : await pageOf(page);
   const points = await locationPoints(list.map((r) => r.id));
   const items: ServiceSearchItem[] = list.map((r) => ({
     ...listItem(r),
