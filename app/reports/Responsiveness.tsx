@@ -1,19 +1,22 @@
+import { useTranslation } from "react-i18next";
 import type { Responsiveness } from "./responsiveness.server";
 
-/** "Usually responds within N working days" and the share accepted, on a service's page; nothing until there is enough data. */
+/**
+ * "Usually responds within N working days" and the share accepted, on a service's (public) page, in the page's
+ * language; nothing until there is enough data.
+ */
 export function ServiceResponsiveness({ stats }: { stats: Responsiveness | null }) {
+  const { t } = useTranslation();
   if (!stats) return null;
   const days = stats.usualResponseWorkingDays;
   return (
     <section aria-labelledby="responsiveness-heading">
-      <h2 id="responsiveness-heading">How this service responds to referrals</h2>
+      <h2 id="responsiveness-heading">{t("service.responds.heading")}</h2>
       <ul>
-        {days !== null && (
-          <li>{days === 0 ? "Usually responds on the day it receives a referral" : `Usually responds within ${days} working day${days === 1 ? "" : "s"}`}</li>
-        )}
-        {stats.acceptedShare !== null && <li>Accepts {Math.round(stats.acceptedShare * 100)}% of the referrals it decides on</li>}
+        {days !== null && <li>{days === 0 ? t("service.responds.sameDay") : t("service.responds.within", { count: days })}</li>}
+        {stats.acceptedShare !== null && <li>{t("service.responds.accepts", { percent: Math.round(stats.acceptedShare * 100) })}</li>}
       </ul>
-      <p className="ds_hint-text">From referrals sent through FORT in the last 12 months.</p>
+      <p className="ds_hint-text">{t("service.responds.basis")}</p>
     </section>
   );
 }

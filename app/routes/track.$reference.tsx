@@ -18,16 +18,17 @@ import { RouteErrorBoundary } from "~/components/ErrorPage";
 import { readForm } from "~/http/form.server";
 import { readUrl } from "~/http/query.server";
 import { i18nFor } from "~/i18n/i18n";
-import type { Language } from "~/i18n/languages";
+import { type Language, requestLanguage } from "~/i18n/languages";
 
 // The same answer for an unknown reference and a wrong key, so neither can be guessed one at a time.
-const NOT_FOUND = "We could not find a request with that reference and link. Check you used the whole link you were given.";
+/** Said the same way whether the reference or the key is wrong, in the family's language. */
+const notFound = (request: Request) => new Response(i18nFor(requestLanguage(request)).t("track.notFound"), { status: 404 });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const url = readUrl(request);
   const key = url.searchParams.get("key") ?? "";
   const referral = await getTrackedReferral(params.reference ?? "", key, clientIp(request));
-  if (!referral) throw new Response(NOT_FOUND, { status: 404 });
+  if (!referral) throw notFound(request);
   return data(
     {
       referral,
@@ -52,7 +53,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const formData = await readForm(request);
   const key = String(formData.get("key") ?? "");
   const referral = await getTrackedReferral(params.reference ?? "", key, clientIp(request));
-  if (!referral) throw new Response(NOT_FOUND, { status: 404 });
+  if (!referral) throw notFound(request);
   const actor = { kind: "family" as const, secret: key, ip: clientIp(request) };
   // Withdrawing is its own form with its own reason, never the message box (issue 16).
   if (formData.get("intent") === "withdraw") {
@@ -62,7 +63,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       await changeState(actor, referral.id, "withdraw", referral.version, { note: withdrawal.value.reason });
     } catch (error) {
       const refusal = refusalOf(error);
-      if (refusal.status === 404) throw new Response(NOT_FOUND, { status: 404 });
+      if (refusal.status === 404) throw notFound(request);
       return data({ form: "withdraw" as const, result: withdrawal.reply({ formErrors: [refusal.message] }) }, { status: 409 });
     }
     throw redirect(`/track/${referral.reference}?key=${encodeURIComponent(key)}`);
@@ -78,7 +79,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
   } catch (error) {
     const refusal = refusalOf(error);
-    if (refusal.status === 404) throw new Response(NOT_FOUND, { status: 404 });
+    if (refusal.status === 404) throw notFound(request);
     return data({ form: "message" as const, result: submission.reply({ formErrors: [refusal.message] }) }, { status: 409 });
   }
   throw redirect(`/track/${referral.reference}?key=${encodeURIComponent(key)}`);
@@ -212,11 +213,12 @@ export const meta: MetaFunction = ({ matches }) => [
 ];
 
 export function ErrorBoundary() {
+  const { t } = useTranslation();
   return (
     <RouteErrorBoundary
-      titles={{ 404: "Request not found" }}
-      more={[{ to: "/track/lost", label: "Lost your link? Get a new one" }]}
-      back={{ to: "/", label: "Back to all services" }}
+      titles={{ 404: t("track.notFoundTitle") }}
+      more={[{ to: "/track/lost", label: t("track.notFoundLost") }]}
+      back={{ to: "/", label: t("track.notFoundBack") }}
     />
   );
 }
