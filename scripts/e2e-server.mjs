@@ -1,7 +1,8 @@
 // Serves a fresh build against a fresh database for the end-to-end tests:
 // a throwaway PGlite directory, or (with DATABASE_URL) a database of its own on that server.
 import { spawn, spawnSync } from "node:child_process";
-import { appendFileSync, createWriteStream, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { createServer } from "node:http";
 import postgres from "postgres";
 
@@ -64,11 +65,66 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 
 // The server's log is also kept in a file, so tests can read what it wrote (e2e/logs.spec.ts).
 const E2E_LOG = "./data/e2e-server.log";
+const REPORTS = "./data/e2e-reports";
 const logFile = createWriteStream(E2E_LOG);
-const server = spawn(process.execPath, ["server/index.mjs"], { stdio: ["ignore", "pipe", "inherit"], env: { ...env, LOG_LEVEL: "debug" } });
-server.stdout.on("data", (chunk) => {
-  logFile.write(chunk);
-  process.stdout.write(chunk);
-});
+const port = Number(process.env.PORT ?? 3000);
+let server;
+let replacing = false;
+
+function start() {
+  // --report-on-signal: on SIGUSR2 Node writes what its main thread is doing (JavaScript stack, handles) to REPORTS.
+  server = spawn(process.execPath, ["--report-on-signal", "--report-signal=SIGUSR2", `--report-directory=${REPORTS}`, "server/index.mjs"], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...env, LOG_LEVEL: "debug" },
+  });
+  server.stdout.on("data", (chunk) => {
+    logFile.write(chunk);
+    process.stdout.write(chunk);
+  });
+  server.on("exit", (code) => {
+    if (!replacing) process.exit(code ?? 0);
+  });
+}
+start();
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
-server.on("exit", (code) => process.exit(code ?? 0));
+
+// A watchdog, as a process manager would keep: a server that has answered /healthz before and then gives no healthy
+// answer for 45 s is stuck. The run says so on stderr (it reaches the test output) with the stack the server was
+// running, and the server is replaced (twice at most), so one stuck moment fails the journeys in flight instead of
+// every journey after it.
+const STUCK_MS = 45_000;
+let lastHealthy = 0;
+let replaced = 0;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+async function watch() {
+  for (;;) {
+    await sleep(5_000);
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(15_000) });
+      if (response.ok) lastHealthy = Date.now();
+    } catch {
+      // counted below
+    }
+    if (lastHealthy === 0 || Date.now() - lastHealthy < STUCK_MS || replacing) continue;
+    console.error(`[e2e-server] the server has not answered /healthz for ${STUCK_MS / 1000} s: what it was running:`);
+    const before = new Set(existsSync(REPORTS) ? readdirSync(REPORTS) : []);
+    server.kill("SIGUSR2");
+    await sleep(5_000);
+    const report = (existsSync(REPORTS) ? readdirSync(REPORTS) : []).find((f) => !before.has(f));
+    if (report) {
+      const { javascriptStack } = JSON.parse(readFileSync(path.join(REPORTS, report), "utf8"));
+      console.error(`[e2e-server] ${javascriptStack?.message ?? ""}\n${(javascriptStack?.stack ?? []).slice(0, 40).join("\n")}`);
+    } else console.error("[e2e-server] no report: the main thread did not answer the signal either");
+    if (replaced >= 2) continue;
+    replaced++;
+    replacing = true;
+    const exited = new Promise((resolve) => server.once("exit", resolve));
+    server.kill("SIGKILL");
+    await exited;
+    console.error(`[e2e-server] replacing the stuck server (${replaced} of 2)`);
+    start();
+    replacing = false;
+    lastHealthy = Date.now();
+  }
+}
+void watch();
