@@ -10,7 +10,8 @@
 //   (one index per filter combination; its build time is printed);
 // - the default list page `/` against the bare SQL it replaces (the capped count and the page query by name);
 // - how long the index takes to reload, and how soon a service closed by plain SQL disappears from the map.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
+import { serveFort } from "./serve";
 import { sql } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import postgres from "postgres";
@@ -64,37 +65,7 @@ async function measure(clients: number, seconds: number, run: () => Promise<void
   return { count: latencies.length, median: at(0.5), p95: at(0.95), errors };
 }
 
-function serve(): Promise<ChildProcess> {
-  // FORT's own server (server/index.mjs), as `npm start` runs it: request ids, compression, the page copies.
-  const server = spawn(process.execPath, ["server/index.mjs"], {
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      FORT_LOCAL: "true",
-      DATABASE_URL: dbUrl,
-      PORT: String(PORT),
-      SEED_DEMO_DATA: "false",
-      MAP_CACHE_SECONDS: "0",
-      LOG_LEVEL: "warn",
-      MAP_TILE_URL: "https://tiles.fort.test/{z}/{x}/{y}.png",
-    },
-    stdio: "ignore",
-    detached: true,
-  });
-  return new Promise((resolve, reject) => {
-    const deadline = Date.now() + 120_000;
-    const poll = async () => {
-      try {
-        if ((await fetch(`http://localhost:${PORT}/healthz`)).ok) return resolve(server);
-      } catch {
-        // not up yet
-      }
-      if (Date.now() > deadline) return reject(new Error("server did not start"));
-      setTimeout(poll, 300);
-    };
-    poll();
-  });
-}
+const serve = () => serveFort({ databaseUrl: dbUrl, port: PORT, env: { MAP_CACHE_SECONDS: "0" } });
 
 const none: DirectoryFilters = { need: [], accepting: false };
 const UK: BoundingBox = [-8.2, 49.9, 1.8, 60.9];

@@ -11,7 +11,8 @@
 //   on the last word, over the same published services (name, summary, description, organisation); its build time
 //   and its top 20 are printed.
 // Prints medians, 95th percentiles and the ratio of FORT's page to MiniSearch's search.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
+import { serveFort } from "./serve";
 import MiniSearch from "minisearch";
 import postgres from "postgres";
 import { openDatabase, setDatabaseHandle } from "../app/db.server";
@@ -43,37 +44,7 @@ async function measure(seconds: number, run: () => Promise<unknown> | unknown) {
   return { median: at(0.5), p95: at(0.95), count: latencies.length };
 }
 
-function serve(): Promise<ChildProcess> {
-  const server = spawn(process.execPath, ["server/index.mjs"], {
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      FORT_LOCAL: "true",
-      DATABASE_URL: dbUrl,
-      PORT: String(PORT),
-      SEED_DEMO_DATA: "false",
-      PAGE_CACHE_SECONDS: "0",
-      MAP_CACHE_SECONDS: "0",
-      LOG_LEVEL: "warn",
-      MAP_TILE_URL: "https://tiles.fort.test/{z}/{x}/{y}.png",
-    },
-    stdio: "ignore",
-    detached: true,
-  });
-  return new Promise((resolve, reject) => {
-    const deadline = Date.now() + 120_000;
-    const poll = async () => {
-      try {
-        if ((await fetch(`http://localhost:${PORT}/healthz`)).ok) return resolve(server);
-      } catch {
-        // not up yet
-      }
-      if (Date.now() > deadline) return reject(new Error("server did not start"));
-      setTimeout(poll, 300);
-    };
-    void poll();
-  });
-}
+const serve = () => serveFort({ databaseUrl: dbUrl, port: PORT, env: { PAGE_CACHE_SECONDS: "0", MAP_CACHE_SECONDS: "0" } });
 
 const ms = (v: number) => `${v.toFixed(2)} ms`;
 

@@ -21,7 +21,9 @@ test("a coordinator adds and removes a local holiday beside the bank holidays", 
   // Bad input: the message is beside the field and what was typed stays.
   await page.getByLabel("Name").fill("Dundee autumn holiday");
   await page.getByRole("button", { name: "Add local holiday" }).click();
-  await expect(page.getByText("Enter the date of the holiday")).toBeVisible();
+  // Beside the field, and in the summary at the top with a link to it.
+  await expect(page.locator("#holiday-day-error")).toHaveText("Enter the date of the holiday");
+  await expect(page.getByRole("alert").getByRole("link", { name: "Enter the date of the holiday" })).toHaveAttribute("href", "#holiday-day");
   await expect(page.getByLabel("Name")).toHaveValue("Dundee autumn holiday");
   await expectAccessible(page);
 

@@ -1,3 +1,6 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v3";
+import { z } from "zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
@@ -5,12 +8,11 @@ import { requireRole } from "~/auth/permissions.server";
 import { localHolidaySchema } from "~/calendar/holiday-form";
 import { addLocalHoliday, listNonWorkingDays, removeLocalHoliday } from "~/calendar/non-working-days.server";
 import { clock } from "~/clock.server";
-import { refusalOf } from "~/domain/refusal.server";
+import { ErrorSummary, TextField, summariseErrors } from "~/components/forms";
+import { refusalOf, replyErrorsOf } from "~/domain/refusal.server";
 import { readForm } from "~/http/form.server";
 import { clientIp } from "~/security/client-address.server";
 import { requireSameOrigin } from "~/security/request.server";
-
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 // This year and next: the holidays that can still change an open referral's count, and the ones to plan for.
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -19,33 +21,31 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { days: await listNonWorkingDays(user, `${year}-01-01`, `${year + 1}-12-31`), years: [year, year + 1] };
 }
 
-type Errors = { day?: string; name?: string; form?: string };
+// The remove button's form: the day it names (a holiday the page listed).
+const removeSchema = z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "That holiday no longer exists. Reload the page.") });
 
 export async function action({ request }: ActionFunctionArgs) {
   requireSameOrigin(request);
   const user = await requireRole(request, "coordinator");
   const form = await readForm(request);
-  const values = { day: String(form.get("day") ?? ""), name: String(form.get("name") ?? "") };
+  const removing = form.get("intent") === "remove";
+  const submission = removing ? parseWithZod(form, { schema: removeSchema }) : parseWithZod(form, { schema: localHolidaySchema });
+  if (submission.status !== "success") {
+    // A bad remove button is the page's problem, not a field's: say it once, at the top.
+    const reply = removing ? submission.reply({ formErrors: ["That holiday no longer exists. Reload the page."] }) : submission.reply();
+    return data({ result: reply, done: null }, { status: 400 });
+  }
   try {
-    if (form.get("intent") === "remove") {
-      if (!ISO_DATE.test(values.day))
-        return data({ errors: { form: "That holiday no longer exists. Reload the page." } as Errors, values, done: null }, { status: 400 });
-      await removeLocalHoliday(user, values.day, clientIp(request));
-      return { errors: {} as Errors, values: { day: "", name: "" }, done: "Local holiday removed. Working days have been recounted." };
+    if (removing) {
+      await removeLocalHoliday(user, submission.value.day, clientIp(request));
+      return { result: submission.reply({ resetForm: true }), done: "Local holiday removed. Working days have been recounted." };
     }
-    const parsed = localHolidaySchema.safeParse(values);
-    if (!parsed.success) {
-      const errors: Errors = {};
-      for (const issue of parsed.error.issues) errors[issue.path[0] as "day" | "name"] ??= issue.message;
-      return data({ errors, values, done: null }, { status: 400 });
-    }
-    await addLocalHoliday(user, parsed.data, clientIp(request));
-    return { errors: {} as Errors, values: { day: "", name: "" }, done: `${parsed.data.name} added. Working days have been recounted.` };
+    const holiday = submission.value as z.infer<typeof localHolidaySchema>;
+    await addLocalHoliday(user, holiday, clientIp(request));
+    return { result: submission.reply({ resetForm: true }), done: `${holiday.name} added. Working days have been recounted.` };
   } catch (error) {
     const refusal = refusalOf(error);
-    const errors: Errors = { day: refusal.fieldErrors.day?.[0], name: refusal.fieldErrors.name?.[0] };
-    if (!errors.day && !errors.name) errors.form = refusal.message;
-    return data({ errors, values, done: null }, { status: refusal.status });
+    return data({ result: submission.reply(replyErrorsOf(refusal)), done: null }, { status: refusal.status });
   }
 }
 
@@ -53,39 +53,15 @@ const LONG_DATE = new Intl.DateTimeFormat("en-GB", { weekday: "long", day: "nume
 const longDate = (day: string) => LONG_DATE.format(new Date(`${day}T00:00:00Z`));
 const isWeekend = (day: string) => [0, 6].includes(new Date(`${day}T00:00:00Z`).getUTCDay());
 
-function Field({ name, label, hint, type, value, error }: { name: "day" | "name"; label: string; hint: string; type: string; value: string; error?: string }) {
-  const id = `holiday-${name}`;
-  return (
-    <div className={`ds_question${error ? " ds_question--error" : ""}`}>
-      <label className="ds_label" htmlFor={id}>
-        {label}
-      </label>
-      <p className="ds_hint-text" id={`${id}-hint`}>
-        {hint}
-      </p>
-      {error && (
-        <p className="ds_question__error-message" id={`${id}-error`}>
-          {error}
-        </p>
-      )}
-      <input
-        className={`ds_input ds_input--fixed-20${error ? " ds_input--error" : ""}`}
-        id={id}
-        name={name}
-        type={type}
-        defaultValue={value}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-hint ${id}-error` : `${id}-hint`}
-      />
-    </div>
-  );
-}
-
 export default function Holidays() {
   const { days, years } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const errors: Errors = result?.errors ?? {};
-  const values = result?.values ?? { day: "", name: "" };
+  const [form, fields] = useForm({
+    id: "holiday",
+    lastResult: result?.result,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: localHolidaySchema }),
+    shouldValidate: "onSubmit",
+  });
   return (
     <>
       <h1>Holidays</h1>
@@ -98,16 +74,11 @@ export default function Holidays() {
           <p className="ds_inset-text__text">{result.done}</p>
         </div>
       )}
-      {errors.form && (
-        <div className="ds_error-summary" role="alert">
-          <h2 className="ds_error-summary__title">The change was not made</h2>
-          <p>{errors.form}</p>
-        </div>
-      )}
+      <ErrorSummary errors={summariseErrors(form, { day: fields.day, name: fields.name })} />
       <h2>Add a local holiday</h2>
-      <Form method="post" key={result?.done ?? "form"}>
-        <Field name="day" label="Date" hint="For example, 2026-09-28" type="date" value={values.day} error={errors.day} />
-        <Field name="name" label="Name" hint="For example, Dundee autumn holiday" type="text" value={values.name} error={errors.name} />
+      <Form method="post" {...getFormProps(form)}>
+        <TextField meta={fields.day} label="Date" hint="For example, 2026-09-28" type="date" width="fixed-20" />
+        <TextField meta={fields.name} label="Name" hint="For example, Dundee autumn holiday" width="fixed-20" />
         <button type="submit" className="ds_button" name="intent" value="add">
           Add local holiday
         </button>

@@ -74,9 +74,10 @@ describe("the holidays page", () => {
     for (const [body, field, message] of cases) {
       const result = await call(page.action, cookie, body);
       expect(result.status, JSON.stringify(body)).toBe(400);
-      const { errors, values } = result.data as { errors: Record<string, string>; values: { name: string } };
-      expect(errors[field], JSON.stringify(body)).toMatch(message);
-      if (body.intent === "add") expect(values.name).toBe(body.name);
+      // conform's reply: each message under its field ("" for the form's own), and what was typed to refill the form.
+      const { error, initialValue } = (result.data as { result: { error: Record<string, string[]>; initialValue: Record<string, string> } }).result;
+      expect(error[field === "form" ? "" : field]?.[0], JSON.stringify(body)).toMatch(message);
+      if (body.intent === "add") expect(initialValue.name).toBe(body.name);
     }
   });
 
