@@ -186,7 +186,12 @@ export function ErrorSummary({ errors }: { errors: { id: string; message: string
   const text = useContext(FormTextContext);
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    if (errors.length) ref.current?.focus();
+    // Focus alone can leave the summary above the screen: the browser keeps the button in view while the messages
+    // appear above it (scroll anchoring). Bring the summary to the top as well, so a phone shows it.
+    if (errors.length) {
+      ref.current?.focus({ preventScroll: true });
+      ref.current?.scrollIntoView({ block: "start" });
+    }
   }, [errors]);
   if (errors.length === 0) return null;
   return (
