@@ -2,6 +2,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import * as s from "../../db/schema";
 import type { Database } from "../db.server";
+import { insertMany } from "./copy-rows.server";
 import type { Run } from "./import-run.server";
 import type { LocationDraft, OrganisationDraft, ServiceDraft } from "./records.server";
 
@@ -29,20 +30,21 @@ export async function write(run: Run, db: Database, writes: Writes) {
   const termId = new Map(run.fortTerms.map((t) => [`${t.taxonomy}:${t.code}`, t.localId]));
   const today = new Date().toISOString().slice(0, 10);
   await db.transaction(async (tx) => {
-    for (const part of chunks(writes.organisations.create)) {
-      await tx.insert(s.organisations).values(
-        part.map((o) => ({
-          id: o.id,
-          name: o.name,
-          description: o.description,
-          email: o.email,
-          website: o.website,
-          phone: o.phone ?? null,
-          charityNumber: o.charityNumber ?? null,
-          status: o.status,
-        })),
-      );
-    }
+    // New rows go through insertMany (COPY on PostgreSQL); updates stay one statement each, as they are few.
+    await insertMany(
+      tx,
+      s.organisations,
+      writes.organisations.create.map((o) => ({
+        id: o.id,
+        name: o.name,
+        description: o.description,
+        email: o.email,
+        website: o.website,
+        phone: o.phone ?? null,
+        charityNumber: o.charityNumber ?? null,
+        status: o.status,
+      })),
+    );
     for (const o of writes.organisations.update) {
       await tx
         .update(s.organisations)
@@ -57,7 +59,7 @@ export async function write(run: Run, db: Database, writes: Writes) {
         })
         .where(eq(s.organisations.id, o.id));
     }
-    for (const part of chunks(writes.locations.create)) await tx.insert(s.locations).values(part);
+    await insertMany(tx, s.locations, writes.locations.create as never);
     for (const { id, ...l } of writes.locations.update)
       await tx
         .update(s.locations)
@@ -74,11 +76,11 @@ export async function write(run: Run, db: Database, writes: Writes) {
         updatedAt: draft.lastModified ?? new Date(),
       };
     };
-    for (const part of chunks(writes.services.create, 500)) {
-      await tx
-        .insert(s.services)
-        .values(part.map((w) => ({ id: w.draft.id, lastCheckedOn: today, summary: w.draft.defaultSummary, ...serviceValues(w) })) as never);
-    }
+    await insertMany(
+      tx,
+      s.services,
+      writes.services.create.map((w) => ({ id: w.draft.id, lastCheckedOn: today, summary: w.draft.defaultSummary, ...serviceValues(w) })),
+    );
     for (const w of writes.services.update)
       await tx
         .update(s.services)
@@ -104,37 +106,36 @@ export async function write(run: Run, db: Database, writes: Writes) {
       await tx.delete(s.serviceLanguages).where(inArray(s.serviceLanguages.serviceId, part));
     }
     const all = [...writes.services.create, ...writes.services.update].map((w) => w.draft);
-    const insertAll = async <T>(table: Parameters<typeof tx.insert>[0], rows: T[]) => {
-      await Promise.all(chunks(rows, 1000).map((part) => (part.length ? tx.insert(table).values(part as never) : null)));
-    };
-    // The rows hanging off the services do not depend on each other: sent together (postgres.js pipelines them on
-    // the transaction's connection; PGlite runs them in turn).
-    await Promise.all([
-      insertAll(
-        s.serviceAtLocations,
-        all.flatMap((d) => d.locations.map((l) => ({ id: l.serviceAtLocationId, serviceId: d.id, locationId: l.location.id }))),
-      ),
-      insertAll(
-        s.serviceTaxonomyTerms,
-        all.flatMap((d) => d.terms.map((t) => ({ serviceId: d.id, taxonomyTermId: termId.get(t)! })).filter((r) => r.taxonomyTermId)),
-      ),
-      insertAll(
-        s.serviceAreas,
-        all.flatMap((d) => d.areas.map((a) => ({ ...a, serviceId: d.id }))),
-      ),
-      insertAll(
-        s.contacts,
-        all.flatMap((d) => d.contacts.map((c) => ({ ...c, serviceId: d.id }))),
-      ),
-      insertAll(
-        s.openingHours,
-        all.flatMap((d) => d.hours.map((h) => ({ ...h, serviceId: d.id }))),
-      ),
-      insertAll(
-        s.serviceLanguages,
-        all.flatMap((d) => (d.languages ?? []).map((l, ordinal) => ({ ...l, ordinal, serviceId: d.id }))),
-      ),
-    ]);
+    await insertMany(
+      tx,
+      s.serviceAtLocations,
+      all.flatMap((d) => d.locations.map((l) => ({ id: l.serviceAtLocationId, serviceId: d.id, locationId: l.location.id }))),
+    );
+    await insertMany(
+      tx,
+      s.serviceTaxonomyTerms,
+      all.flatMap((d) => d.terms.map((t) => ({ serviceId: d.id, taxonomyTermId: termId.get(t)! })).filter((r) => r.taxonomyTermId)),
+    );
+    await insertMany(
+      tx,
+      s.serviceAreas,
+      all.flatMap((d) => d.areas.map((a) => ({ ...a, serviceId: d.id }))),
+    );
+    await insertMany(
+      tx,
+      s.contacts,
+      all.flatMap((d) => d.contacts.map((c) => ({ ...c, serviceId: d.id }))),
+    );
+    await insertMany(
+      tx,
+      s.openingHours,
+      all.flatMap((d) => d.hours.map((h) => ({ ...h, serviceId: d.id }))),
+    );
+    await insertMany(
+      tx,
+      s.serviceLanguages,
+      all.flatMap((d) => (d.languages ?? []).map((l, ordinal) => ({ ...l, ordinal, serviceId: d.id }))),
+    );
   });
 }
 

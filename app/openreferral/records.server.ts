@@ -196,10 +196,17 @@ function locationDraft(record: Json, warnings: string[]): LocationDraft | null {
 }
 
 /** Maps a term of another directory's taxonomy to one of FORT's, when it is the same term. */
+// FORT's terms by their published id, per list of terms: asked once per attribute of every imported service.
+const termsByPublishedId = new WeakMap<FortTerm[], Map<unknown, FortTerm>>();
+
 export function matchTerm(term: Json | undefined, termId: unknown, fortTerms: FortTerm[]): FortTerm | null {
-  const published = (t: FortTerm) => taxonomyTermId(t.taxonomy, t.code);
+  let published = termsByPublishedId.get(fortTerms);
+  if (!published) {
+    published = new Map([...fortTerms].reverse().map((t) => [taxonomyTermId(t.taxonomy, t.code), t]));
+    termsByPublishedId.set(fortTerms, published);
+  }
   const id = term?.id ?? termId;
-  const byId = fortTerms.find((t) => published(t) === id);
+  const byId = published.get(id);
   if (byId || !term) return byId ?? null;
   const taxonomyLabel = `${String(term.taxonomy ?? "")} ${String(term.taxonomy_id ?? "")}`;
   const taxonomy =
