@@ -2,8 +2,8 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { data } from "@remix-run/node";
 import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useLocation, useRouteLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { I18nextProvider, useTranslation } from "react-i18next";
-import { i18nFor } from "./i18n/i18n";
+import { I18nextProvider } from "react-i18next";
+import { i18nFor, usePageTranslation } from "./i18n/i18n";
 import { LANGUAGES, LANGUAGE_COOKIE, type Language, chooseLanguage, cookieValue, isLanguage } from "./i18n/languages";
 import designSystemCss from "@scottish-government/design-system/dist/css/design-system.min.css?url";
 import appCss from "./styles/app.css?url";
@@ -35,7 +35,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 /** Plain links (work without JavaScript): the same page with ?lang=, which the server remembers in a cookie. */
 function LanguageSwitcher({ current }: { current: Language }) {
   const location = useLocation();
-  const { t } = useTranslation();
+  const { t } = usePageTranslation();
   const hrefFor = (lang: Language) => {
     const params = new URLSearchParams(location.search);
     params.set("lang", lang);

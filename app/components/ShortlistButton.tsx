@@ -1,4 +1,4 @@
-import { useTranslation } from "react-i18next";
+import { usePageTranslation } from "~/i18n/i18n";
 import { useHydrated } from "./ClientOnly";
 import { useShortlist } from "~/shortlist/shortlist";
 
@@ -6,7 +6,7 @@ import { useShortlist } from "~/shortlist/shortlist";
 export function ShortlistButton({ serviceId, serviceName }: { serviceId: string; serviceName: string }) {
   const hydrated = useHydrated();
   const { ids, toggle } = useShortlist();
-  const { t } = useTranslation();
+  const { t } = usePageTranslation();
   if (!hydrated) return null;
   const saved = ids.includes(serviceId);
   return (
@@ -25,7 +25,7 @@ export function ShortlistButton({ serviceId, serviceName }: { serviceId: string;
 export function ShortlistLink() {
   const hydrated = useHydrated();
   const { ids } = useShortlist();
-  const { t } = useTranslation();
+  const { t } = usePageTranslation();
   if (!hydrated) return null;
   return (
     <a className="fort-shortlist-link fort-no-print" href={ids.length ? `/shortlist?ids=${ids.join(",")}` : "/shortlist"}>

@@ -176,10 +176,23 @@ function computeView(snapshot: Snapshot, accept: Accept, [west, south, east, nor
   return { zoom, total, clusters, points };
 }
 
+// Bounds per filter mask (or per copy of the index, when nothing is filtered out): a list page asks for them on every
+// request, and one pass over 100,000 points cost more than the rest of the page's directory work. A mask belongs to
+// one copy of the index, so a change to the directory starts afresh.
+const boundsByMask = new WeakMap<object, BoundingBox | null>();
+
 /** The area covering every matching location (for fitting the map to the results), or null when none match. */
 export async function indexedResultBounds(filters: DirectoryFilters): Promise<BoundingBox | null> {
   const snapshot = await directorySnapshot();
   const accept = await filterTest(snapshot, filters);
+  const key: object = accept ?? snapshot;
+  if (boundsByMask.has(key)) return boundsByMask.get(key)!;
+  const bounds = resultBounds(snapshot, accept);
+  boundsByMask.set(key, bounds);
+  return bounds;
+}
+
+function resultBounds(snapshot: Snapshot, accept: Accept): BoundingBox | null {
   let [west, south, east, north] = [Infinity, Infinity, -Infinity, -Infinity];
   const { service, lat, lng } = snapshot;
   for (let k = 0; k < service.length; k++) {

@@ -3,7 +3,7 @@
 // same sentences, so a message is looked up by its English text and shown in the page's language. A message not
 // in the section (a rare server-side refusal) stays in English rather than disappearing.
 import { useMemo, type ReactNode } from "react";
-import { useTranslation } from "react-i18next";
+import { usePageTranslation } from "~/i18n/i18n";
 import { type FormText, FormTextProvider } from "~/components/forms";
 import en from "~/locales/en.json";
 
@@ -20,7 +20,7 @@ export function formErrorKey(message: string): { key: string; values?: Record<st
 
 /** The public pages' way of writing form errors, for errors a page shows itself. */
 export function usePublicFormText(): FormText {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = usePageTranslation();
   return useMemo(
     () => ({
       problem: t("formErrors.problem"),

@@ -1,7 +1,7 @@
 // The directory's shared words (needs, kinds of support, capacity, ages, weekdays) in the page's language, for the
 // public pages (issue 16). The English in app/directory/taxonomy.ts and format.ts stays the source for professionals'
 // pages, exports and emails; these fall back to it for any word a translation lacks.
-import { useTranslation } from "react-i18next";
+import { usePageTranslation } from "~/i18n/i18n";
 import type { OpeningStatusParts } from "~/directory/opening-hours";
 import { LANGUAGES, isLanguage } from "./languages";
 import { CAPACITY_LABELS, CATEGORIES, SHANARRI, type Capacity } from "~/directory/taxonomy";
@@ -13,7 +13,7 @@ function weekdayName(htmlLang: string, weekday: number) {
 }
 
 export function useVocabulary() {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = usePageTranslation();
   const htmlLang = isLanguage(i18n.language) ? LANGUAGES[i18n.language].htmlLang : "en-GB";
   return {
     t,

@@ -1,4 +1,4 @@
-import { useTranslation } from "react-i18next";
+import { usePageTranslation } from "~/i18n/i18n";
 import type { Responsiveness } from "./responsiveness.server";
 
 /**
@@ -6,7 +6,7 @@ import type { Responsiveness } from "./responsiveness.server";
  * language; nothing until there is enough data.
  */
 export function ServiceResponsiveness({ stats }: { stats: Responsiveness | null }) {
-  const { t } = useTranslation();
+  const { t } = usePageTranslation();
   if (!stats) return null;
   const days = stats.usualResponseWorkingDays;
   return (

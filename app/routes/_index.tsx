@@ -2,7 +2,7 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { data } from "@remix-run/node";
 import { Link, useLoaderData, useNavigate, useNavigation, useRouteLoaderData } from "@remix-run/react";
 import type { TFunction } from "i18next";
-import { Trans, useTranslation } from "react-i18next";
+import { Trans } from "react-i18next";
 import leafletCss from "leaflet/dist/leaflet.css?url";
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ClientOnly } from "~/components/ClientOnly";
@@ -27,7 +27,7 @@ import { searchServices } from "~/directory/search.server";
 import { listAreas } from "~/geo/areas.server";
 import { getGeocoder } from "~/geo/geocoder.server";
 import { readQuery } from "~/http/query.server";
-import { i18nFor } from "~/i18n/i18n";
+import { i18nFor, usePageTranslation } from "~/i18n/i18n";
 import { type Language, requestLanguage } from "~/i18n/languages";
 import { useVocabulary } from "~/i18n/vocabulary";
 
@@ -346,7 +346,7 @@ function wideningLinks(search: DirectorySearch, t: TFunction): { href: string; l
 }
 
 function MapPlaceholder() {
-  const { t } = useTranslation();
+  const { t } = usePageTranslation();
   return (
     <div className="fort-map fort-map--placeholder">
       <p>{t("directory.mapNeedsJs")}</p>

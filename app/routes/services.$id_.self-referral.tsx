@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { hashSecret } from "~/auth/policy.server";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
+import { usePageTranslation } from "~/i18n/i18n";
 import { CheckboxField, ErrorSummary, FormTextProvider, RadioField, SelectField, TextAreaField, TextField, summariseErrors } from "~/components/forms";
 import { usePublicFormText } from "~/i18n/form-errors";
 import { config } from "~/config.server";
@@ -91,7 +91,7 @@ export default function SelfReferral() {
   const { service, childProtectionUrl, idempotencyKey } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const navigation = useNavigation();
-  const { t } = useTranslation();
+  const { t } = usePageTranslation();
   const formText = usePublicFormText();
   const [form, fields] = useForm({
     lastResult,

@@ -3,7 +3,7 @@ import { parseWithZod } from "@conform-to/zod/v3";
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
+import { usePageTranslation } from "~/i18n/i18n";
 import { PublicFormText } from "~/i18n/form-errors";
 import { ErrorSummary, TextAreaField, summariseErrors } from "~/components/forms";
 import { StateTag, Timeline, describeDecline, describeOutcome, formatDateTime } from "~/referrals/components";
@@ -100,7 +100,7 @@ const FAMILY_WORDS: Partial<Record<ReferralAction, string>> = {
 export default function TrackRequest() {
   const { referral: r, key, isNew, sentBy, link } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const { t } = useTranslation();
+  const { t } = usePageTranslation();
   const [form, fields] = useForm({
     id: "message",
     lastResult: actionData?.form === "message" ? actionData.result : undefined,
@@ -213,7 +213,7 @@ export const meta: MetaFunction = ({ matches }) => [
 ];
 
 export function ErrorBoundary() {
-  const { t } = useTranslation();
+  const { t } = usePageTranslation();
   return (
     <RouteErrorBoundary
       titles={{ 404: t("track.notFoundTitle") }}

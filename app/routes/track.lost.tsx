@@ -3,7 +3,7 @@ import { parseWithZod } from "@conform-to/zod/v3";
 import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
+import { usePageTranslation } from "~/i18n/i18n";
 import { PublicFormText } from "~/i18n/form-errors";
 import { ErrorSummary, TextField, summariseErrors } from "~/components/forms";
 import { resendFamilyLink } from "~/referrals/family-requests.server";
@@ -47,7 +47,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function LostLink() {
   const actionData = useActionData<typeof action>();
-  const { t } = useTranslation();
+  const { t } = usePageTranslation();
   const [form, fields] = useForm({
     lastResult: actionData?.result,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: lostLinkSchema }),
