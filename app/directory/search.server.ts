@@ -161,6 +161,23 @@ export function buildServiceCountQuery(filters: UnderstoodFilters, bbox: Boundin
   return sql`select count(*) as total from (select 1 from services s where ${and(listConditions(filters, bbox))} limit ${COUNT_LIMIT + 1}) matching`;
 }
 
+/**
+ * "Some word of the query is in the name (weight A) / the summary (B)": ts_rank with only that weight above zero.
+ * When the query is alternatives only (one typed word with its corrections and synonyms, no AND, phrase or NOT),
+ * that is exactly a match of the same query limited to the weight, which PostgreSQL checks without working out a
+ * rank: at 10,000 matches, a third of the list query's time (issue 14). Otherwise ts_rank's own reading applies.
+ */
+function matchesInWeight(filters: UnderstoodFilters, query: SQL, weight: "A" | "B"): SQL {
+  const tsquery = filters.text?.tsquery;
+  if (tsquery && !/[&!<]/.test(tsquery)) return sql`s.search_document @@ to_tsquery('english', ${limitToWeight(tsquery, weight)})`;
+  return sql`ts_rank(${weight === "A" ? "{0, 0, 0, 1}" : "{0, 0, 1, 0}"}, s.search_document, ${query}) > 0`;
+}
+
+/** `'grief' | 'bereavment':*` → `'grief':A | 'bereavment':*A`: every operand of a to_tsquery text limited to one weight. */
+export function limitToWeight(tsquery: string, weight: "A" | "B"): string {
+  return tsquery.replace(/'((?:[^']|'')*)'(:\*)?/g, (_, word: string, prefix: string | undefined) => `'${word}':${prefix ? "*" : ""}${weight}`);
+}
+
 export function buildServiceListQuery({ filters, place, bbox, sort, page, pageSize = SEARCH_PAGE_SIZE }: ServiceSearchOptions): SQL {
   const conditions = listConditions(filters, bbox);
   const distance = place
@@ -174,8 +191,8 @@ export function buildServiceListQuery({ filters, place, bbox, sort, page, pageSi
   const rank =
     query && sort === "relevance"
       ? sql`(case when s.search_document @@ ${exact} then 4 else 0 end)
-        + (case when ts_rank('{0, 0, 0, 1}', s.search_document, ${query}) > 0 then 2 else 0 end)
-        + (case when ts_rank('{0, 0, 1, 0}', s.search_document, ${query}) > 0 then 1 else 0 end)
+        + (case when ${matchesInWeight(filters, query, "A")} then 2 else 0 end)
+        + (case when ${matchesInWeight(filters, query, "B")} then 1 else 0 end)
         + ts_rank(s.search_document, ${query})`
       : sql`0`;
   // Records nobody has checked for six months sink below current ones (they may be out of date).
