@@ -160,7 +160,13 @@ async function claimStagedImport(user: CurrentUser, id: string): Promise<Claimed
   if (!isUuid(id)) throw new ImportStateError("This import has already been applied or cancelled.");
   const [claimed] = await db
     .update(s.openReferralImports)
-    .set({ state: "applying", decidedAt: new Date(), progress: null, progressAt: new Date() })
+    .set({
+      state: "applying",
+      decidedAt: new Date(),
+      // Set with the claim, so the page never shows a run without its count: the preview counted the records.
+      progress: sql`jsonb_build_object('records', 0, 'total', (${s.openReferralImports.preview} ->> 'records')::int, 'written', 0, 'rate', 0, 'secondsLeft', null, 'seconds', 0)`,
+      progressAt: new Date(),
+    })
     .where(and(eq(s.openReferralImports.id, id), importScope(user), eq(s.openReferralImports.state, "previewed")))
     .returning({
       content: s.openReferralImports.content,
@@ -171,13 +177,9 @@ async function claimStagedImport(user: CurrentUser, id: string): Promise<Claimed
   if (!claimed) throw new ImportStateError("This import has already been applied or cancelled.");
   const preview = claimed.preview as ImportReport;
   if (preview.refusal) {
-    await db.update(s.openReferralImports).set({ state: "previewed", decidedAt: null }).where(eq(s.openReferralImports.id, id));
+    await db.update(s.openReferralImports).set({ state: "previewed", decidedAt: null, progress: null }).where(eq(s.openReferralImports.id, id));
     throw new ImportStateError("Nothing in this file can be imported, so there is nothing to confirm.");
   }
-  await db
-    .update(s.openReferralImports)
-    .set({ progress: { records: 0, total: preview.records, written: 0, rate: 0, secondsLeft: null, seconds: 0 } satisfies ImportRunProgress })
-    .where(eq(s.openReferralImports.id, id));
   return { ...claimed, preview };
 }
 
