@@ -11,6 +11,7 @@ import { JOBS } from "./jobs/jobs.server";
 import { startScheduler, stopScheduler } from "./jobs/scheduler.server";
 import { onShutdown, shutdownApp } from "./lifecycle.server";
 import { log } from "./log.server";
+import { recoverStoppedImports } from "./openreferral/staging.server";
 import { startMailWorker, stopMailWorker } from "./mail/mail.server";
 import { checkEncryptionKey } from "./privacy/crypto.server";
 
@@ -85,6 +86,9 @@ export async function boot() {
   });
 
   phase("seedMs");
+  // An import that was being applied when FORT stopped can be imported again. The embedded database has one
+  // process, so none is still running; on PostgreSQL another server may be running one, so only stale ones.
+  await recoverStoppedImports({ all: handle.engine === "pglite" });
   startMailWorker();
   await startScheduler(JOBS, settings.JOB_POLL_SECONDS);
   phase("workersMs");

@@ -6,6 +6,27 @@ const FEED = path.resolve(process.cwd(), "e2e/fixtures/oruk-feed.json");
 const FAIL_FIXTURE = path.resolve(process.cwd(), "../shared/standards/openreferral/uk/oruk-validator-mocks/V3.0-UK-Fail/service_full.json");
 const NEW_SERVICE_ID = "7d3e9a10-0000-4000-8000-000000000001";
 
+/**
+ * A feed long enough that applying it takes a few seconds, so its progress page is seen: one new service, then
+ * many records of services whose organisation FORT does not know. Those are read, checked and skipped like any
+ * record but not saved, so the approval queue the later journeys use gets one service, not thousands.
+ */
+async function longFeed(file: string, prefix: string, name: string) {
+  const id = (n: number) => `${prefix}-0000-4000-8000-${String(n).padStart(12, "0")}`;
+  const organisation = { id: id(999_999), name: `${name} Families`, description: "A fictional community group." };
+  const contents = [
+    { id: id(1), name: `${name} Homework Club`, description: "Help with homework after school.", status: "active", organization: organisation },
+    ...Array.from({ length: 20_000 }, (_, i) => ({
+      id: id(i + 2),
+      name: `${name} Play Session ${i + 2}`,
+      description: "Play for under fives.",
+      status: "active",
+      organization_id: id(888_888),
+    })),
+  ];
+  await writeFile(file, JSON.stringify({ contents }));
+}
+
 test("a coordinator imports a feed: preview first, nothing public until approved", async ({ page, request }) => {
   await signIn(page, DEMO.coordinator);
   await page.getByRole("link", { name: "Import services from an Open Referral feed" }).click();
@@ -101,6 +122,39 @@ test("an import that updates a published service waits as a field-level change; 
   await expect(publicPage.getByText(before)).toHaveCount(0);
 });
 
+test("a confirmed import runs in the background: the page shows its progress, then the report", async ({ page }, testInfo) => {
+  test.setTimeout(120_000);
+  const feed = testInfo.outputPath("kirkton-feed.json");
+  await longFeed(feed, "5e0f7a21", "Kirkton");
+  await signIn(page, DEMO.coordinator);
+  await page.goto("/coordinator/import");
+  await page.getByLabel("Feed file").setInputFiles(feed);
+  await page.getByRole("button", { name: "Check the file" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Check what this import will do" })).toBeVisible({ timeout: 30_000 });
+  await page.getByRole("button", { name: "Import 1 service" }).click();
+
+  // Straight to the progress page, while the import is still running.
+  await expect(page.getByRole("heading", { level: 1, name: "Importing" })).toBeVisible();
+  await expect(page.getByText(/of about 20001 \(\d+%\)/)).toBeVisible();
+  await expect(page.getByRole("progressbar", { name: "Records done" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Check progress" })).toBeVisible();
+  await expectAccessible(page);
+  // With JavaScript the page fetches fresh figures itself; it is never reloaded (the mark below would go).
+  await page.evaluate(() => ((window as unknown as { fortMark: string }).fortMark = "same page"));
+
+  await expect(page.getByRole("heading", { level: 1, name: "Import complete" })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole("status").filter({ hasText: "awaiting approval" })).toContainText("1 service is now awaiting approval");
+  const table = page.getByRole("table", { name: "What happens to each record in the file" });
+  await expect(table.getByRole("row", { name: /Kirkton Homework Club.*Created/ })).toBeVisible();
+  await expect(page.getByRole("progressbar")).toHaveCount(0);
+  expect(await page.evaluate(() => (window as unknown as { fortMark?: string }).fortMark)).toBe("same page");
+  await expectAccessible(page);
+
+  // Confirming again (the form from another tab, say) is refused: it was applied once.
+  const again = await page.request.post(page.url(), { form: { intent: "confirm" }, headers: { Origin: new URL(page.url()).origin } });
+  expect(again.status()).toBe(409);
+});
+
 test("a feed that breaks the standard is refused with the reasons", async ({ page }) => {
   await signIn(page, DEMO.coordinator);
   await page.goto("/coordinator/import");
@@ -131,6 +185,25 @@ test.describe("without JavaScript", () => {
     // Already imported by the first journey, so there is nothing to confirm: only discarding is offered.
     await page.getByRole("button", { name: /^(Cancel|Discard this file)$/ }).click();
     await expect(page.getByRole("row", { name: /oruk-feed\.json.*Cancelled/ }).first()).toBeVisible();
+  });
+
+  test("the progress page refreshes itself until the import is done", async ({ page }, testInfo) => {
+    test.setTimeout(120_000);
+    const feed = testInfo.outputPath("fintry-feed.json");
+    await longFeed(feed, "5e0f7a22", "Fintry");
+    await signIn(page, DEMO.coordinator);
+    await page.goto("/coordinator/import");
+    await page.getByLabel("Feed file").setInputFiles(feed);
+    await page.getByRole("button", { name: "Check the file" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Check what this import will do" })).toBeVisible({ timeout: 30_000 });
+    await page.getByRole("button", { name: "Import 1 service" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Importing" })).toBeVisible();
+    await expect(page.getByRole("link", { name: "Check progress" })).toBeVisible();
+    // Nothing is clicked: the page's own refresh brings the report. (Axe needs JavaScript: the same pages are
+    // checked in the journey above.)
+    await expect(page.getByRole("heading", { level: 1, name: "Import complete" })).toBeVisible({ timeout: 60_000 });
+    const table = page.getByRole("table", { name: "What happens to each record in the file" });
+    await expect(table.getByRole("row", { name: /Fintry Homework Club.*Created/ })).toBeVisible();
   });
 });
 

@@ -354,7 +354,12 @@ export async function importFeed(input: FeedInput, options: ImportOptions): Prom
     const progress = progressMeter(run, feed, started);
     for await (const { position, value } of feed.records) {
       await readRecord(run, position, value, db);
-      if (run.report.records % 100 === 0) progress(false);
+      if (run.report.records % 100 === 0) {
+        progress(false);
+        // PGlite answers on this thread through promises alone, so an import would otherwise never let the event
+        // loop reach its timers and sockets: the server could not answer (not even the import's progress page).
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     }
     await flush(run, db);
     await run.pendingWrite;

@@ -49,7 +49,7 @@ export async function action({ request }: ActionFunctionArgs) {
   throw redirect(`/coordinator/import/${id}`);
 }
 
-const STATE_LABELS = { previewed: "Waiting for your confirmation", applied: "Imported", discarded: "Cancelled" } as const;
+const STATE_LABELS = { previewed: "Waiting for your confirmation", applying: "Importing now", applied: "Imported", discarded: "Cancelled" } as const;
 
 export default function ImportStart() {
   const { imports } = useLoaderData<typeof loader>();

@@ -9,7 +9,9 @@ const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
   toDriver: (value) => Buffer.from(value.buffer, value.byteOffset, value.byteLength),
 });
 
-export const openReferralImportState = pgEnum("open_referral_import_state", ["previewed", "applied", "discarded"]);
+// "applying": confirmed and being written in the background; it goes on to "applied", or back to "previewed" (with
+// the reason in `progress`) when the run fails or its server stopped, so the coordinator can import it again.
+export const openReferralImportState = pgEnum("open_referral_import_state", ["previewed", "applying", "applied", "discarded"]);
 
 export const openReferralImports = pgTable(
   "open_referral_imports",
@@ -30,6 +32,10 @@ export const openReferralImports = pgTable(
     preview: jsonb("preview").notNull(),
     result: jsonb("result"),
     state: openReferralImportState("state").notNull().default("previewed"),
+    /** While applying: records done, of how many, rate, time left (ImportRunProgress); after a failed run, why it stopped. */
+    progress: jsonb("progress"),
+    /** When the running server last wrote `progress`: a run that has not written for a while has stopped (a restart). */
+    progressAt: timestamp("progress_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     decidedAt: timestamp("decided_at", { withTimezone: true }),
   },
