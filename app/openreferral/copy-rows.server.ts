@@ -8,7 +8,7 @@ import { SQL, getTableColumns, getTableName } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import { PostgresJsTransaction } from "drizzle-orm/postgres-js";
 import type postgres from "postgres";
-import type { Database } from "../db.server";
+import { type Database, withoutNagle } from "../db.server";
 
 /** The postgres.js connection of a drizzle transaction on PostgreSQL, or null on PGlite. */
 function copyClient(tx: Database): postgres.TransactionSql | null {
@@ -59,25 +59,27 @@ export async function insertMany(tx: Database, table: PgTable, rows: Record<stri
     group.lines.push(values.map(copyText).join("\t"));
   }
   const name = getTableName(table);
-  for (const group of groups.values()) {
-    const list = group.columns.map(([, column]) => `"${column.name}"`).join(", ");
-    const writable = await client.unsafe(`copy "${name}" (${list}) from stdin`).writable();
-    await new Promise<void>((resolve, reject) => {
-      writable.on("error", reject);
-      writable.on("finish", resolve);
-      // Sent in slices of about a megabyte: one string per batch would be copied whole into the socket's buffer.
-      let slice: string[] = [];
-      let size = 0;
-      for (const line of group.lines) {
-        slice.push(line);
-        size += line.length + 1;
-        if (size > 1 << 20) {
-          writable.write(`${slice.join("\n")}\n`);
-          slice = [];
-          size = 0;
+  await withoutNagle(async () => {
+    for (const group of groups.values()) {
+      const list = group.columns.map(([, column]) => `"${column.name}"`).join(", ");
+      const writable = await client.unsafe(`copy "${name}" (${list}) from stdin`).writable();
+      await new Promise<void>((resolve, reject) => {
+        writable.on("error", reject);
+        writable.on("finish", resolve);
+        // Sent in slices of about a megabyte: one string per batch would be copied whole into the socket's buffer.
+        let slice: string[] = [];
+        let size = 0;
+        for (const line of group.lines) {
+          slice.push(line);
+          size += line.length + 1;
+          if (size > 1 << 20) {
+            writable.write(`${slice.join("\n")}\n`);
+            slice = [];
+            size = 0;
+          }
         }
-      }
-      writable.end(slice.length ? `${slice.join("\n")}\n` : undefined);
-    });
-  }
+        writable.end(slice.length ? `${slice.join("\n")}\n` : undefined);
+      });
+    }
+  });
 }
