@@ -49,7 +49,14 @@ export function DirectoryFilters({
   const applyNow = () => form.current && submit(form.current, { replace: true, preventScrollReset: true });
   // After a navigation (back button, "Clear all filters", a map move) the fields show the search in the URL.
   const valuesKey = JSON.stringify(values);
+  // Not when the page first hydrates: the server rendered the fields from this same URL, and words typed before
+  // the page's JavaScript arrived (a slow phone) must not be wiped.
+  const hydrated = useRef(false);
   useEffect(() => {
+    if (!hydrated.current) {
+      hydrated.current = true;
+      return;
+    }
     const elements = form.current?.elements;
     if (!elements) return;
     for (const element of Array.from(elements)) {
